@@ -1,0 +1,34 @@
+/* hooks.c - target-facing hooks that only touch the calling thread's record:
+ * blocking-syscall brackets and plain scheduling points. */
+#include "registry.h"
+#include "schedpoint.h"
+#include "util.h"
+
+void rt_syscall_begin_at(const char *what, struct rt_site site)
+{
+	struct rt_thread *t = rt_self();
+	rt_sched_point(t, RT_EV_POINT, what);
+	pthread_mutex_lock(&t->mu);
+	t->syscall = what;
+	t->wait_site = site;
+	t->wait_serial++;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_BLOCKED_SYSCALL);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_syscall_end(void)
+{
+	struct rt_thread *t = rt_self();
+	pthread_mutex_lock(&t->mu);
+	t->syscall = NULL;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_RUNNING);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_point_at(const char *what, struct rt_site site)
+{
+	(void)site;
+	rt_sched_point(rt_self(), RT_EV_POINT, what);
+}

@@ -1,0 +1,116 @@
+/* lock.c - instrumented locks: real pthread mutexes (so TSan sees them) plus
+ * the bookkeeping the lock-order graph and the watchdog need.  "Waiting for X"
+ * is recorded before blocking; ownership is cleared before the real unlock so
+ * no observer sees a stale owner and builds a false cycle. */
+#include "lockgraph.h"
+#include "schedpoint.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct rt_lock {
+	pthread_mutex_t mu;
+	enum rt_lock_kind kind;
+	struct rt_class *cls;
+	_Atomic(struct rt_thread *) owner;
+	int depth;                  /* owner-only: recursion depth */
+};
+
+rt_lock *rt_lock_new(const char *class_name, enum rt_lock_kind kind)
+{
+	rt_lock *l = rt_xcalloc(1, sizeof *l);
+	pthread_mutex_init(&l->mu, NULL);
+	l->kind = kind;
+	l->cls = rt_class_intern(class_name);
+	atomic_init(&l->owner, NULL);
+	return l;
+}
+
+void rt_lock_free(rt_lock *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+}
+
+const char *rt_lock_class_name(const rt_lock *l) { return l->cls->name; }
+struct rt_class *rt_lock_class(const rt_lock *l) { return l->cls; }
+struct rt_thread *rt_lock_owner(const rt_lock *l)
+{
+	return atomic_load_explicit(&((rt_lock *)l)->owner, memory_order_acquire);
+}
+
+static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry)
+{
+	/* no cap: a thread may hold any number of locks */
+	if (t->nheld == t->capheld) {
+		t->capheld = t->capheld ? t->capheld * 2 : 16;
+		t->held = rt_xrealloc(t->held, (size_t)t->capheld * sizeof *t->held);
+	}
+	t->held[t->nheld++] = (struct rt_held){ l, site, rt_now_ns(), reentry };
+}
+
+static int pop_held(struct rt_thread *t, rt_lock *l)
+{
+	for (int i = t->nheld - 1; i >= 0; i--)
+		if (t->held[i].lock == l) {
+			memmove(&t->held[i], &t->held[i + 1],
+				(size_t)(t->nheld - i - 1) * sizeof *t->held);
+			t->nheld--;
+			return 0;
+		}
+	return -1;
+}
+
+void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
+{
+	struct rt_thread *t = rt_self();
+	if (l->kind == RT_LOCK_RECURSIVE && rt_lock_owner(l) == t) {
+		/* re-entry by the owner never blocks and adds no edge */
+		l->depth++;
+		pthread_mutex_lock(&t->mu);
+		push_held(t, l, site, 1);
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
+	rt_sched_point(t, RT_EV_ACQUIRE, l);
+	rt_lockgraph_on_acquire(t, l, site);
+
+	pthread_mutex_lock(&t->mu);
+	t->waiting_for = l;
+	t->wait_site = site;
+	t->wait_serial++;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_BLOCKED_LOCK);
+	pthread_mutex_unlock(&t->mu);
+
+	pthread_mutex_lock(&l->mu);
+	atomic_store_explicit(&l->owner, t, memory_order_release);
+	l->depth = 1;
+
+	pthread_mutex_lock(&t->mu);
+	t->waiting_for = NULL;
+	push_held(t, l, site, 0);
+	atomic_store(&t->state, RT_TS_RUNNING);
+	t->state_since_ns = rt_now_ns();
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_lock_release_at(rt_lock *l, struct rt_site site)
+{
+	struct rt_thread *t = rt_self();
+	struct rt_thread *owner = rt_lock_owner(l);
+	if (owner != t)
+		rt_die("%s:%d %s(): release of %s, which this thread (%s) does not hold",
+		       rt_basename(site.file), site.line, site.func, l->cls->name, t->name);
+	pthread_mutex_lock(&t->mu);
+	pop_held(t, l);
+	pthread_mutex_unlock(&t->mu);
+	if (--l->depth > 0)
+		return;
+	atomic_store_explicit(&l->owner, NULL, memory_order_release);
+	pthread_mutex_unlock(&l->mu);
+	rt_sched_point(t, RT_EV_RELEASE, l);
+}

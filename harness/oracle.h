@@ -1,0 +1,21 @@
+/* oracle.h - sinks and the output-integrity oracle: every tagged line a
+ * driver completed reaches the sinks exactly once, unsplit, in per-thread
+ * order. */
+#ifndef RT_ORACLE_H
+#define RT_ORACLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Tagged line for writer `id`, sequence `seq`, tag kind 'T' (driver op) or
+ * 'F' (finalizer): "@T3:17@ " + deterministic filler, len bytes, no newline.
+ * out must hold len + 1 bytes. */
+void rt_make_line(char *out, int len, char kind, int id, uint64_t seq);
+
+void rt_oracle_reset(void);      /* drop all sinks */
+/* Check sinks against what the registry says each thread completed.
+ * Reports a finding and returns 1 on a violation. */
+int rt_oracle_check(int line_len);
+size_t rt_sink_total_bytes(void);
+
+#endif

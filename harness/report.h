@@ -1,0 +1,46 @@
+/* report.h - findings: printed at once to the saved stderr (never through
+ * the redirection under test), collected, and written as JSON atomically. */
+#ifndef RT_REPORT_H
+#define RT_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes, documented in README.md. */
+enum rt_exit {
+	RT_EXIT_SUCCESS = 0,
+	RT_EXIT_FINDING = 1,      /* potential deadlock, integrity violation */
+	RT_EXIT_DEADLOCK = 2,     /* threads actually wait for each other */
+	RT_EXIT_HANG = 3,         /* stall without a lock cycle */
+	RT_EXIT_CRASH = 4,        /* child died, or wedged past its watchdog */
+	RT_EXIT_DIVERGED = 5,     /* replay left the recorded schedule */
+	RT_EXIT_USAGE = 64,       /* bad command line */
+	RT_EXIT_BADINPUT = 65,    /* bad scenario / repro file */
+	RT_EXIT_SANITIZER = 66,   /* a sanitizer reported an error */
+	RT_EXIT_NOSTART = 69,     /* the target could not start */
+	RT_EXIT_INTERNAL = 70,
+};
+
+const char *rt_verdict_name(int exit_code);   /* SUCCESS, FINDING, ... */
+
+struct rt_config;
+/* Set once before the scenario starts. */
+void rt_report_init(const struct rt_config *cfg, const char *replay_cmd, const char *json_path);
+const char *rt_report_context(void);   /* "target T, scenario S, seed N" */
+const char *rt_report_replay(void);
+
+/* Record a finding and print its text.  Returns 1 if new, 0 if its
+ * signature was already reported in this run. */
+int rt_report_finding(int exit_code, const char *kind, const char *title, const char *signature,
+		      const char *text);
+int rt_report_nfindings(void);
+int rt_report_worst(void);             /* highest-severity exit code so far */
+
+/* End of run: summary, JSON.  stats is a JSON object text ("{...}") or NULL. */
+void rt_report_write_json(int exit_code, double elapsed_s, const char *stats_json);
+void rt_report_reset(void);
+
+/* Signature helper: "KIND:" + text + " #" + 16 hex digits of its hash. */
+void rt_signature(char *out, size_t n, const char *kind, const char *canon);
+
+#endif

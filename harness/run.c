@@ -1,0 +1,127 @@
+/* run.c - one scenario execution: start the target, the watchdog and the
+ * drivers; stop them; check the oracles; produce the verdict. */
+#include "run.h"
+
+#include "drivers.h"
+#include "lockgraph.h"
+#include "oracle.h"
+#include "registry.h"
+#include "report.h"
+#include "rt.h"
+#include "schedpoint.h"
+#include "util.h"
+#include "watchdog.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static _Atomic uint64_t start_ns;
+static const struct rt_config *run_cfg;
+static int run_supervised;
+
+uint64_t rt_run_start_ns(void) { return atomic_load(&start_ns); }
+
+static void stats_json(struct rt_buf *b, double elapsed)
+{
+	rt_buf_printf(b, "{\"elapsed_s\": %.3f", elapsed);
+	for (int r = 0; r < RT_NROLES; r++)
+		rt_buf_printf(b, ", \"%s_ops\": %" PRIu64, rt_role_names[r],
+			      (uint64_t)atomic_load(&rt_stats.ops[r]));
+	rt_buf_printf(b, ", \"garbage_made\": %" PRIu64 ", \"collections\": %" PRIu64
+			 ", \"lock_classes\": %d, \"lock_edges\": %d, \"threads\": %d, \"sink_bytes\": %zu}",
+		      (uint64_t)atomic_load(&rt_stats.garbage_made),
+		      (uint64_t)atomic_load(&rt_stats.collections), rt_lockgraph_nclasses(),
+		      rt_lockgraph_nedges(), rt_registry_count(), rt_sink_total_bytes());
+}
+
+static void summary(int code)
+{
+	double el = (double)(rt_now_ns() - rt_run_start_ns()) / 1e9;
+	struct rt_buf b = { 0 }, js = { 0 };
+	rt_buf_printf(&b, "summary: %.2f s;", el);
+	for (int r = 0; r < RT_NROLES; r++)
+		rt_buf_printf(&b, " %s %" PRIu64 ";", rt_role_names[r],
+			      (uint64_t)atomic_load(&rt_stats.ops[r]));
+	rt_buf_printf(&b, " lock classes %d, order edges %d; findings %d\n", rt_lockgraph_nclasses(),
+		      rt_lockgraph_nedges(), rt_report_nfindings());
+	rt_write_all(rt_out_fd(), b.p, b.len);
+	stats_json(&js, el);
+	rt_report_write_json(code, el, js.p);
+	rt_buf_free(&b);
+	rt_buf_free(&js);
+}
+
+void rt_run_emergency_exit(int code)
+{
+	summary(code);
+	if (!run_supervised && run_cfg)
+		rt_epilogue(run_cfg, code, NULL);
+	_exit(code);
+}
+
+void rt_epilogue(const struct rt_config *c, int code, const char *json_path)
+{
+	struct rt_buf b = { 0 };
+	rt_buf_printf(&b, "--- effective configuration (end) ---\n");
+	rt_config_dump(c, &b, "  ");
+	rt_buf_printf(&b, "replay: %s\n", rt_report_replay());
+	if (json_path)
+		rt_buf_printf(&b, "report: %s\n", json_path);
+	rt_buf_printf(&b, "End of test: %s\n", rt_verdict_name(code));
+	rt_write_all(rt_out_fd(), b.p, b.len);
+	rt_buf_free(&b);
+}
+
+int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
+{
+	run_cfg = c;
+	run_supervised = supervised;
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	struct rt_noise_cfg nc = { c->noise, c->noise_yield_pct, c->noise_delay_pct,
+				   c->noise_max_delay_us, c->seed };
+	rt_sched_use_noise(&nc);
+	atomic_store(&start_ns, rt_now_ns());
+
+	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed };
+	const char *why = NULL;
+	int rc = t->start(&env, &why);
+	if (rc) {
+		rt_fdprintf(rt_err_fd(), "redirtorture: target %s cannot start: %s (%s)\n", t->name,
+			    why ? why : "no reason given", strerror(rc < 0 ? -rc : rc));
+		return RT_EXIT_NOSTART;
+	}
+	rt_watchdog_start(c, heartbeat_fd);
+	if (rt_drivers_start(c, t)) {
+		rt_drivers_stop_and_join();
+		rt_watchdog_stop();
+		return RT_EXIT_INTERNAL;
+	}
+	/* Run for the duration, or until a finding ends it early. */
+	uint64_t end = rt_run_start_ns() + (uint64_t)c->duration_ms * 1000000ULL;
+	while (rt_now_ns() < end) {
+		rt_sleep_ns(10 * 1000000ULL);
+		if (c->stop_on_potential && rt_report_nfindings())
+			break;
+		if (c->max_ops && !rt_drivers_stop_requested()) {
+			int live = 0;
+			for (int i = 0; i < rt_registry_count(); i++)
+				live += atomic_load(&rt_registry_get(i)->state) != RT_TS_FINISHED;
+			if (!live)
+				break;
+		}
+	}
+	rt_watchdog_phase("joining drivers");
+	rt_drivers_stop_and_join();
+	rt_watchdog_phase("stopping target");
+	t->stop();
+	rt_watchdog_stop();
+
+	if (c->integrity && !(c->stop_on_potential && rt_report_nfindings()))
+		rt_oracle_check(c->line_len);
+	int code = rt_report_worst();
+	summary(code);
+	return code;
+}

@@ -1,0 +1,49 @@
+/* util.h - small helpers shared by the engine: time, memory, hashing,
+ * a seeded RNG, and output that bypasses the redirection under test. */
+#ifndef RT_UTIL_H
+#define RT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t rt_now_ns(void);                 /* CLOCK_MONOTONIC */
+void rt_sleep_ns(uint64_t ns);
+
+void *rt_xmalloc(size_t n);
+void *rt_xcalloc(size_t n, size_t sz);
+void *rt_xrealloc(void *p, size_t n);
+char *rt_xstrdup(const char *s);
+void rt_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+uint64_t rt_fnv1a(const void *p, size_t n, uint64_t h);
+#define RT_FNV_INIT 0xcbf29ce484222325ULL
+
+/* splitmix64: tiny, seedable, good enough for noise and choices. */
+struct rt_rng { uint64_t s; };
+uint64_t rt_rng_next(struct rt_rng *r);
+uint32_t rt_rng_below(struct rt_rng *r, uint32_t n);   /* uniform in [0,n) */
+uint64_t rt_mix64(uint64_t x);
+
+const char *rt_basename(const char *path);
+
+/* Saved descriptors: taken before any target starts, so reports never go
+ * through the redirection under test. */
+void rt_out_init(void);
+int rt_out_fd(void);                      /* saved stdout */
+int rt_err_fd(void);                      /* saved stderr */
+void rt_fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_write_all(int fd, const char *buf, size_t len);
+
+/* Growable string buffer. */
+struct rt_buf { char *p; size_t len, cap; };
+void rt_buf_add(struct rt_buf *b, const char *s, size_t n);
+void rt_buf_printf(struct rt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
+void rt_buf_json_str(struct rt_buf *b, const char *s);   /* quoted, escaped */
+void rt_buf_free(struct rt_buf *b);
+
+/* Write a whole file atomically (temp file in the same directory + rename). */
+int rt_write_file_atomic(const char *path, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,15 @@
+/* watchdog.h - a thread that never touches target locks: it watches the
+ * progress counters, prints progress, sends heartbeats to the supervisor and
+ * reports one DEADLOCK or HANG, then ends the process. */
+#ifndef RT_WATCHDOG_H
+#define RT_WATCHDOG_H
+
+#include "config.h"
+
+void rt_watchdog_start(const struct rt_config *c, int heartbeat_fd);
+void rt_watchdog_stop(void);
+/* What the run is doing now ("running", "joining drivers", "stopping target");
+ * a phase other than "running" that lasts past the stall timeout is a HANG. */
+void rt_watchdog_phase(const char *phase);
+
+#endif

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what redirtorture needs on a Debian bookworm machine (apt-get, as
+# root).  Idempotent and quick when everything is present: `make stress` and
+# `make test` call it every time.
+set -euo pipefail
+
+# package -> a file or command that proves it is installed
+need=(
+  "cmake:/usr/bin/cmake"
+  "make:/usr/bin/make"
+  "clang:/usr/bin/clang"
+  "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.tsan-x86_64.a"
+  "valgrind:/usr/bin/valgrind"
+  "python3-rich:/usr/lib/python3/dist-packages/rich/__init__.py"
+  "libpython3.11-dev:/usr/bin/python3.11-config"
+)
+missing=()
+for entry in "${need[@]}"; do
+  pkg=${entry%%:*}
+  path=${entry#*:}
+  [ -e "$path" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
