@@ -36,6 +36,8 @@ static int gc_pending;
 static int gc_collecting;
 static _Atomic int gc_enabled;
 
+enum { RT_GC_BATCH = 16 };
+
 struct driver_arg {
 	enum rt_role role;
 	int index;
@@ -92,8 +94,10 @@ void rt_alloc_point_at(struct rt_site site)
 		pthread_mutex_unlock(&gc_mu);
 		return;
 	}
-	int n = gc_pending;
-	gc_pending = 0;
+	/* A collection runs a bounded batch: with real threads garbage can be
+	 * made faster than one thread finalizes it (no GIL here). */
+	int n = gc_pending < RT_GC_BATCH ? gc_pending : RT_GC_BATCH;
+	gc_pending -= n;
 	gc_collecting = 1;
 	pthread_mutex_unlock(&gc_mu);
 

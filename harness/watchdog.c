@@ -310,8 +310,9 @@ static void *wd_main(void *arg)
 			last_change = now;
 		}
 		char why[256] = "";
-		int running = !strcmp(ph, "running") && !rt_drivers_stop_requested();
-		if (running && live && now - last_change >= stall)
+		int in_run = !strcmp(ph, "running");
+		int no_progress = now - last_change >= stall;
+		if (in_run && live && no_progress)
 			snprintf(why, sizeof why, "no progress for %.2f s (stall timeout %" PRId64 " ms)",
 				 (double)(now - last_change) / 1e9, cfg->stall_timeout_ms);
 		for (int i = 0; i < n && !why[0]; i++)
@@ -320,7 +321,7 @@ static void *wd_main(void *arg)
 				snprintf(why, sizeof why,
 					 "%s blocked for %.2f s (stall timeout %" PRId64 " ms)", s[i].name,
 					 (double)(now - s[i].since) / 1e9, cfg->stall_timeout_ms);
-		if (!why[0] && strcmp(ph, "running") && now - ph_since >= stall)
+		if (!why[0] && !in_run && no_progress && now - ph_since >= stall)
 			snprintf(why, sizeof why, "%s for %.2f s (stall timeout %" PRId64 " ms)", ph,
 				 (double)(now - ph_since) / 1e9, cfg->stall_timeout_ms);
 		if (why[0]) {
