@@ -47,6 +47,10 @@ struct driver_arg {
 
 static void log_emit(struct rt_thread *t, const char *msg, size_t len)
 {
+	if (target->log) {
+		target->log(msg, len);
+		return;
+	}
 	/* logging/__init__.py Handler.handle: with self.lock: self.emit(record) */
 	rt_lock_acquire(handler_lock);
 	/* StreamHandler.emit: stream.write(msg + self.terminator) */
@@ -115,6 +119,11 @@ void rt_alloc_point_at(struct rt_site site)
 
 static void make_garbage(void)
 {
+	if (target->make_garbage) {
+		target->make_garbage(cfg->finalizer_action);
+		atomic_fetch_add(&rt_stats.garbage_made, 1);
+		return;
+	}
 	pthread_mutex_lock(&gc_mu);
 	gc_pending++;
 	pthread_mutex_unlock(&gc_mu);

@@ -111,6 +111,7 @@ void rt_registry_reset(void)
 		free(t->held);
 		free(t->edges.keys);
 		free(t->sched);
+		free(t->note);
 		free(t);
 	}
 	free(threads);
@@ -135,4 +136,15 @@ void rt_thread_set_op(struct rt_thread *t, const char *op)
 	pthread_mutex_lock(&t->mu);
 	t->op = op;
 	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_set_note(const char *text)
+{
+	struct rt_thread *t = rt_self();
+	char *copy = text ? rt_xstrdup(text) : NULL;
+	pthread_mutex_lock(&t->mu);
+	char *old = t->note;
+	t->note = copy;
+	pthread_mutex_unlock(&t->mu);
+	free(old);
 }

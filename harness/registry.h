@@ -47,6 +47,7 @@ struct rt_thread {
 	uint64_t state_since_ns;
 	uint64_t wait_serial;       /* changes on every new wait */
 	const char *op;             /* operation in flight (static string) */
+	char *note;                 /* rt_thread_set_note text, owned */
 	_Atomic int state;
 	_Atomic uint64_t progress;
 	/* owner-only */

@@ -59,6 +59,10 @@ void rt_syscall_end(void);
 void rt_thread_register(const char *name, const char *role);
 void rt_thread_unregister(void);
 
+/* A free-form note about the calling thread (e.g. its Python stack), shown
+ * under the thread in hang reports; copied; NULL clears it. */
+void rt_thread_set_note(const char *text);
+
 /* Scheduling/noise point for targets that want one outside a lock op. */
 void rt_point_at(const char *what, struct rt_site site);
 #define rt_point(what) rt_point_at((what), RT_SITE)
@@ -85,6 +89,12 @@ struct rt_target_ops {
 	void (*flush)(enum rt_stream s);
 	/* One tick of the target's refresh loop (NULL if it has none). */
 	void (*refresh)(void);
+	/* Optional: log one line (msg + "\n") through the target's own logging
+	 * (a real runtime's logging module).  NULL: the harness's logging model. */
+	void (*log)(const char *buf, size_t len);
+	/* Optional: make garbage with a finalizer in the target's own runtime;
+	 * action is enum rt_fin_action.  NULL: the harness's GC model. */
+	void (*make_garbage)(int action);
 };
 
 extern const struct rt_target_ops *const rt_targets[];   /* NULL-terminated */

@@ -30,6 +30,7 @@ struct snap {
 	rt_lock *wait;
 	struct rt_site wsite;
 	const char *syscall, *op;
+	char *note;
 	struct rt_held *held;
 	int nheld;
 	int next;                   /* index of the thread it waits for, -1 */
@@ -70,6 +71,7 @@ static int take_snapshot(struct snap **out)
 		x->wsite = t->wait_site;
 		x->syscall = t->syscall;
 		x->op = t->op;
+		x->note = t->note ? rt_xstrdup(t->note) : NULL;
 		x->nheld = t->nheld;
 		x->held = rt_xmalloc((size_t)(t->nheld + 1) * sizeof *x->held);
 		memcpy(x->held, t->held, (size_t)t->nheld * sizeof *x->held);
@@ -91,8 +93,10 @@ static int take_snapshot(struct snap **out)
 
 static void free_snapshot(struct snap *s, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(s[i].held);
+		free(s[i].note);
+	}
 	free(s);
 }
 
@@ -198,6 +202,15 @@ static void hang_report(struct snap *s, int n, const int *cyc, int clen, const c
 		if (x->state == RT_TS_BLOCKED_SYSCALL) {
 			site_str(s1, sizeof s1, x->wsite);
 			rt_buf_printf(&b, "      in    %-28s at %s\n", x->syscall ? x->syscall : "?", s1);
+		}
+		if (x->note) {
+			/* e.g. the Python stack: indent every line under the thread */
+			for (const char *p = x->note; *p;) {
+				const char *e = strchr(p, '\n');
+				size_t len = e ? (size_t)(e - p) : strlen(p);
+				rt_buf_printf(&b, "      | %.*s\n", (int)len, p);
+				p += len + (e != NULL);
+			}
 		}
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {
 			struct rt_buf k = { 0 };
