@@ -40,7 +40,7 @@ enum { RT_GC_BATCH = 16 };
 
 struct driver_arg {
 	enum rt_role role;
-	int index;
+	struct rt_thread *t;
 };
 
 /* ---- logging model ---------------------------------------------------- */
@@ -169,9 +169,8 @@ static void op_log(struct rt_thread *t, char *line)
 static void *driver_main(void *p)
 {
 	struct driver_arg *a = p;
-	char name[32];
-	snprintf(name, sizeof name, "%s-%d", rt_role_names[a->role], a->index);
-	struct rt_thread *t = rt_registry_add(name, rt_role_names[a->role]);
+	struct rt_thread *t = a->t;
+	rt_registry_adopt(t);
 	struct rt_rng rng = { rt_mix64(cfg->seed * 31 + (uint64_t)t->id) };
 	char *line = rt_xmalloc((size_t)cfg->line_len + 2);
 	rt_sched->thread_start(t);
@@ -224,12 +223,20 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 	npts = 0;
 	for (int i = 0; i < want; i++) {
 		struct driver_arg *a = rt_xmalloc(sizeof *a);
-		if (i < c->print_workers)
-			*a = (struct driver_arg){ RT_ROLE_PRINT, i };
-		else if (i < c->print_workers + c->log_workers)
-			*a = (struct driver_arg){ RT_ROLE_LOG, i - c->print_workers };
-		else
-			*a = (struct driver_arg){ RT_ROLE_REFRESH, 0 };
+		int idx = i;
+		a->role = RT_ROLE_REFRESH;
+		if (i < c->print_workers) {
+			a->role = RT_ROLE_PRINT;
+		} else if (i < c->print_workers + c->log_workers) {
+			a->role = RT_ROLE_LOG;
+			idx = i - c->print_workers;
+		} else {
+			idx = 0;
+		}
+		char name[32];
+		snprintf(name, sizeof name, "%s-%d", rt_role_names[a->role], idx);
+		a->t = rt_registry_new(name, rt_role_names[a->role]);
+		rt_sched->thread_created(a->t);
 		if (pthread_create(&pts[npts], NULL, driver_main, a) != 0) {
 			free(a);
 			rt_fdprintf(rt_err_fd(), "redirtorture: cannot start driver thread %d\n", i);

@@ -42,24 +42,27 @@ struct rt_thread *rt_lock_owner(const rt_lock *l)
 	return atomic_load_explicit(&((rt_lock *)l)->owner, memory_order_acquire);
 }
 
-static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry)
+static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry, int fake)
 {
 	/* no cap: a thread may hold any number of locks */
 	if (t->nheld == t->capheld) {
 		t->capheld = t->capheld ? t->capheld * 2 : 16;
 		t->held = rt_xrealloc(t->held, (size_t)t->capheld * sizeof *t->held);
 	}
-	t->held[t->nheld++] = (struct rt_held){ l, site, rt_now_ns(), reentry };
+	t->held[t->nheld++] = (struct rt_held){ l, site, rt_now_ns(), reentry, fake };
 }
 
+/* Removes the newest entry for l; returns 1 if it was a drain grant, 0 if
+ * real, -1 if none. */
 static int pop_held(struct rt_thread *t, rt_lock *l)
 {
 	for (int i = t->nheld - 1; i >= 0; i--)
 		if (t->held[i].lock == l) {
+			int fake = t->held[i].fake;
 			memmove(&t->held[i], &t->held[i + 1],
 				(size_t)(t->nheld - i - 1) * sizeof *t->held);
 			t->nheld--;
-			return 0;
+			return fake;
 		}
 	return -1;
 }
@@ -71,11 +74,16 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 		/* re-entry by the owner never blocks and adds no edge */
 		l->depth++;
 		pthread_mutex_lock(&t->mu);
-		push_held(t, l, site, 1);
+		push_held(t, l, site, 1, 0);
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
-	rt_sched_point(t, RT_EV_ACQUIRE, l);
+	if (rt_sched->acquire(t, l, site)) {
+		pthread_mutex_lock(&t->mu);
+		push_held(t, l, site, 0, 1);
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
 	rt_lockgraph_on_acquire(t, l, site);
 
 	pthread_mutex_lock(&t->mu);
@@ -92,7 +100,7 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 
 	pthread_mutex_lock(&t->mu);
 	t->waiting_for = NULL;
-	push_held(t, l, site, 0);
+	push_held(t, l, site, 0, 0);
 	atomic_store(&t->state, RT_TS_RUNNING);
 	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
@@ -101,13 +109,14 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 void rt_lock_release_at(rt_lock *l, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
-	struct rt_thread *owner = rt_lock_owner(l);
-	if (owner != t)
+	pthread_mutex_lock(&t->mu);
+	int fake = pop_held(t, l);
+	pthread_mutex_unlock(&t->mu);
+	if (fake == 1)
+		return;
+	if (rt_lock_owner(l) != t)
 		rt_die("%s:%d %s(): release of %s, which this thread (%s) does not hold",
 		       rt_basename(site.file), site.line, site.func, l->cls->name, t->name);
-	pthread_mutex_lock(&t->mu);
-	pop_held(t, l);
-	pthread_mutex_unlock(&t->mu);
 	if (--l->depth > 0)
 		return;
 	atomic_store_explicit(&l->owner, NULL, memory_order_release);

@@ -28,13 +28,12 @@ const char *rt_tstate_name(int s)
 	return "?";
 }
 
-struct rt_thread *rt_registry_add(const char *name, const char *role)
+struct rt_thread *rt_registry_new(const char *name, const char *role)
 {
 	struct rt_thread *t = rt_xcalloc(1, sizeof *t);
 	pthread_mutex_init(&t->mu, NULL);
 	snprintf(t->name, sizeof t->name, "%s", name);
 	snprintf(t->role, sizeof t->role, "%s", role);
-	t->pt = pthread_self();
 	t->state_since_ns = rt_now_ns();
 	atomic_init(&t->state, RT_TS_RUNNING);
 	pthread_mutex_lock(&reg_mu);
@@ -46,9 +45,30 @@ struct rt_thread *rt_registry_add(const char *name, const char *role)
 	threads[t->id] = t;
 	atomic_store(&nthreads, t->id + 1);
 	pthread_mutex_unlock(&reg_mu);
+	return t;
+}
+
+void rt_registry_adopt(struct rt_thread *t)
+{
+	pthread_mutex_lock(&t->mu);
+	t->pt = pthread_self();
+	pthread_mutex_unlock(&t->mu);
 	self = t;
 	self_gen = atomic_load(&generation);
+}
+
+struct rt_thread *rt_registry_add(const char *name, const char *role)
+{
+	struct rt_thread *t = rt_registry_new(name, role);
+	rt_registry_adopt(t);
 	return t;
+}
+
+void rt_registry_lock(void) { pthread_mutex_lock(&reg_mu); }
+void rt_registry_unlock(void) { pthread_mutex_unlock(&reg_mu); }
+struct rt_thread *rt_registry_get_locked(int i)
+{
+	return (i >= 0 && i < nthreads) ? threads[i] : NULL;
 }
 
 struct rt_thread *rt_self_or_null(void)

@@ -23,6 +23,7 @@ struct rt_held {
 	struct rt_site site;
 	uint64_t since_ns;
 	int reentry;               /* recursive re-entry by the owner */
+	int fake;                  /* granted while draining a deadlocked run */
 };
 
 struct rt_edge_cache {          /* per-thread set of class edges already checked */
@@ -61,6 +62,15 @@ struct rt_thread {
 struct rt_thread *rt_self(void);
 struct rt_thread *rt_self_or_null(void);
 struct rt_thread *rt_registry_add(const char *name, const char *role);
+/* Create a record for a thread about to be started (ids and names follow
+ * creation order, so controlled runs are reproducible); the new thread
+ * calls rt_registry_adopt on it. */
+struct rt_thread *rt_registry_new(const char *name, const char *role);
+void rt_registry_adopt(struct rt_thread *t);
+/* Hold the table still (no reset, no growth) while reading many records. */
+void rt_registry_lock(void);
+void rt_registry_unlock(void);
+struct rt_thread *rt_registry_get_locked(int i);
 void rt_registry_reset(void);     /* frees all records; no thread may be running */
 
 /* Snapshot access for the watchdog and reports. */

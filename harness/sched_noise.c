@@ -37,6 +37,13 @@ static void noise_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
 	}
 }
 
+static int noise_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	(void)site;
+	noise_point(t, RT_EV_ACQUIRE, l);
+	return 0;
+}
+
 static void real_sleep(struct rt_thread *t, uint64_t ns)
 {
 	rt_thread_set_state(t, RT_TS_SLEEPING);
@@ -49,6 +56,8 @@ static void nop_thread(struct rt_thread *t) { (void)t; }
 static const struct rt_sched_ops noise_ops = {
 	.name = "free-running",
 	.point = noise_point,
+	.acquire = noise_acquire,
+	.thread_created = nop_thread,
 	.sleep = real_sleep,
 	.thread_start = nop_thread,
 	.thread_exit = nop_thread,

@@ -20,6 +20,12 @@ enum rt_ev {
 struct rt_sched_ops {
 	const char *name;
 	void (*point)(struct rt_thread *t, enum rt_ev ev, const void *obj);
+	/* Before a (non re-entrant) acquire of l.  Returns 1 to grant the lock
+	 * without taking it: only while draining a deadlocked controlled run,
+	 * when threads run one at a time and must finish. */
+	int (*acquire)(struct rt_thread *t, rt_lock *l, struct rt_site site);
+	/* The creator made t's record; the thread itself starts later. */
+	void (*thread_created)(struct rt_thread *t);
 	/* Sleep for ns of (possibly virtual) time. */
 	void (*sleep)(struct rt_thread *t, uint64_t ns);
 	void (*thread_start)(struct rt_thread *t);

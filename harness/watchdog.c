@@ -55,10 +55,11 @@ void rt_watchdog_phase(const char *p)
 
 static int take_snapshot(struct snap **out)
 {
+	rt_registry_lock();   /* no reset while we read records */
 	int n = rt_registry_count();
 	struct snap *s = rt_xcalloc((size_t)n + 1, sizeof *s);
 	for (int i = 0; i < n; i++) {
-		struct rt_thread *t = rt_registry_get(i);
+		struct rt_thread *t = rt_registry_get_locked(i);
 		struct snap *x = &s[i];
 		x->t = t;
 		pthread_mutex_lock(&t->mu);
@@ -79,6 +80,7 @@ static int take_snapshot(struct snap **out)
 		x->progress = atomic_load(&t->progress);
 		x->next = -1;
 	}
+	rt_registry_unlock();
 	for (int i = 0; i < n; i++) {
 		if (s[i].state != RT_TS_BLOCKED_LOCK || !s[i].wait)
 			continue;
@@ -138,8 +140,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void hang_report(struct snap *s, int n, const int *cyc, int clen, const char *why,
-			uint64_t now)
+static int hang_report(struct snap *s, int n, const int *cyc, int clen, const char *why,
+		       uint64_t now)
 {
 	int code = clen ? RT_EXIT_DEADLOCK : RT_EXIT_HANG;
 	struct rt_buf b = { 0 };
@@ -243,7 +245,19 @@ static void hang_report(struct snap *s, int n, const int *cyc, int clen, const c
 	free(keys);
 	rt_buf_free(&canon);
 	rt_buf_free(&b);
-	rt_run_emergency_exit(code);
+	return code;
+}
+
+int rt_hang_report_now(const char *why)
+{
+	struct snap *s;
+	int n = take_snapshot(&s);
+	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
+	int clen = find_cycle(s, n, cyc);
+	int code = hang_report(s, n, cyc, clen, why, rt_now_ns());
+	free(cyc);
+	free_snapshot(s, n);
+	return code;
 }
 
 /* Same cycle, same waits (serials) in a second snapshot: the cycle is real,
@@ -312,6 +326,10 @@ static void *wd_main(void *arg)
 
 		struct snap *s;
 		int n = take_snapshot(&s);
+		/* Re-read the clock after the snapshot: a thread may change state
+		 * (stamping state_since_ns) between the read above and the snapshot,
+		 * and now - since would wrap to ~1.8e10 s: a false HANG. */
+		now = rt_now_ns();
 		uint64_t sum = 0;
 		int live = 0;
 		for (int i = 0; i < n; i++) {
@@ -343,7 +361,7 @@ static void *wd_main(void *arg)
 			if (!clen || confirm(s, n, cyc, clen)) {
 				if (tty)
 					rt_write_all(rt_err_fd(), "\n", 1);
-				hang_report(s, n, cyc, clen, why, now); /* does not return */
+				rt_run_emergency_exit(hang_report(s, n, cyc, clen, why, now));
 			}
 			free(cyc);
 		}

@@ -11,5 +11,9 @@ void rt_watchdog_stop(void);
 /* What the run is doing now ("running", "joining drivers", "stopping target");
  * a phase other than "running" that lasts past the stall timeout is a HANG. */
 void rt_watchdog_phase(const char *phase);
+/* Report the current wait state now (DEADLOCK with the wait-for cycle, else
+ * HANG); returns the exit code.  Used by the controlled scheduler, which
+ * knows of a deadlock the moment no thread can run. */
+int rt_hang_report_now(const char *why);
 
 #endif
