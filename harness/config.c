@@ -161,6 +161,17 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 				 key, k->size - 1);
 			return -1;
 		}
+		/* an unknown target is a bad value: reject it here, where the
+		 * error can still name file:line (validate only knows the file) */
+		if (k->off == offsetof(struct rt_config, target) && !rt_target_find(value)) {
+			struct rt_buf names = { 0 };
+			for (int i = 0; rt_targets[i]; i++)
+				rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%s' (expected one of: %s)",
+				 at, value, names.p ? names.p : "");
+			rt_buf_free(&names);
+			return -1;
+		}
 		snprintf(field, k->size, "%s", value);
 		return 0;
 	case K_ENUM: {

@@ -67,9 +67,35 @@ static int pop_held(struct rt_thread *t, rt_lock *l)
 	return -1;
 }
 
+/* Benchmark baseline only (bench/run.sh): REDIRTORTURE_LOCK_PLAIN=1, read
+ * once, turns acquire/release into bare pthread mutexes plus recursion
+ * handling: no lock-order graph, no thread-state bookkeeping, no noise
+ * points, so no lock finding can be reported.  Never set it for real runs. */
+static int lock_plain(void)
+{
+	static _Atomic int mode = -1;
+	int m = atomic_load_explicit(&mode, memory_order_relaxed);
+	if (m < 0) {
+		const char *e = getenv("REDIRTORTURE_LOCK_PLAIN");
+		m = e && !strcmp(e, "1");
+		atomic_store_explicit(&mode, m, memory_order_relaxed);
+	}
+	return m;
+}
+
 void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
+	if (lock_plain()) {
+		if (l->kind == RT_LOCK_RECURSIVE && rt_lock_owner(l) == t) {
+			l->depth++;
+			return;
+		}
+		pthread_mutex_lock(&l->mu);
+		atomic_store_explicit(&l->owner, t, memory_order_release);
+		l->depth = 1;
+		return;
+	}
 	if (l->kind == RT_LOCK_RECURSIVE && rt_lock_owner(l) == t) {
 		/* re-entry by the owner never blocks and adds no edge */
 		l->depth++;
@@ -109,6 +135,13 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 void rt_lock_release_at(rt_lock *l, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
+	if (lock_plain()) {   /* benchmark baseline, see lock_plain() */
+		if (--l->depth > 0)
+			return;
+		atomic_store_explicit(&l->owner, NULL, memory_order_release);
+		pthread_mutex_unlock(&l->mu);
+		return;
+	}
 	pthread_mutex_lock(&t->mu);
 	int fake = pop_held(t, l);
 	pthread_mutex_unlock(&t->mu);

@@ -1,5 +1,8 @@
 /* main.c - the redirtorture command line. */
 #include "config.h"
+#include "explore.h"
+#include "sched_ctl.h"
+#include "watchdog.h"
 #include "report.h"
 #include "rt.h"
 #include "run.h"
@@ -23,10 +26,20 @@ static const char usage[] =
 	"  run --scenario NAME|FILE [--target T] [--seed N] [--set KEY=VALUE]...\n"
 	"      [--report FILE|none] [--no-supervisor] [--scenario-dir DIR]\n"
 	"                 run a scenario (free-running stress)\n"
+	"  explore --scenario NAME|FILE [--target T] [--seed N] [--set KEY=VALUE]...\n"
+	"      [--strategy random|pct|pos] [--depth D] [--runs N] [--confirm-runs N]\n"
+	"      [--repro FILE | --repro-dir DIR] [--no-supervisor]\n"
+	"                 controlled executions (the harness owns the interleaving) until\n"
+	"                 the first finding; writes a repro file\n"
+	"  replay FILE [--trace OUT.json] [--svg OUT.svg]\n"
+	"                 re-execute a repro file exactly and print the same report\n"
+	"  minimize FILE [-o OUT] [--search-runs N]\n"
+	"                 shrink a failing repro (threads, operations, preemptions)\n"
 	"  list           targets and scenarios, one line each\n"
 	"  knobs          every scenario knob: type, range, default, help\n"
 	"  help           this text\n"
 	"exit codes: 0 success, 1 finding, 2 deadlock, 3 hang, 4 crash/wedged child,\n"
+	"  5 replay diverged from its schedule,\n"
 	"  64 bad command line, 65 bad scenario file, 66 sanitizer error,\n"
 	"  69 target cannot start, 70 internal error\n";
 
@@ -100,32 +113,69 @@ static void shell_quote(struct rt_buf *b, const char *s)
 	}
 }
 
-static int cmd_run(int argc, char **argv)
+struct explore_args {
+	struct rt_explore_opts o;
+};
+
+static int explore_body(const struct rt_config *c, int hb, void *arg)
+{
+	struct explore_args *ea = arg;
+	rt_watchdog_start(c, hb);   /* heartbeats; wedges outside controlled code */
+	int code = rt_explore(c, &ea->o);
+	rt_watchdog_stop();
+	return code;
+}
+
+static uint64_t parse_count(const char *opt, const char *v, int *bad)
+{
+	char *end;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (!*v || *end || v[0] == '-') {
+		usage_error("option needs a non-negative integer: %s", opt);
+		*bad = 1;
+	}
+	return x;
+}
+
+/* run and explore share the scenario options */
+static int cmd_run(int argc, char **argv, int explore)
 {
 	const char *scen = NULL, *target = NULL, *seed = NULL, *report = NULL, *dir = NULL;
+	const char *strategy = "pct", *depth = "2", *runs = "100000", *confirm = "2000";
+	const char *repro = NULL, *repro_dir = "repros";
 	int supervised = 1;
 	struct rt_config c;
 	char err[RT_CONFIG_ERRLEN];
 	const char **sets = calloc((size_t)argc + 1, sizeof *sets);
 	int nsets = 0;
+	const char *cmd = explore ? "explore" : "run";
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = !strcmp(a, "--scenario")       ? &scen
 				   : !strcmp(a, "--target")       ? &target
 				   : !strcmp(a, "--seed")         ? &seed
-				   : !strcmp(a, "--report")       ? &report
 				   : !strcmp(a, "--scenario-dir") ? &dir
 				   : !strcmp(a, "--set")          ? &sets[nsets]
-								  : NULL;
+				   : explore ? (!strcmp(a, "--strategy")       ? &strategy
+						: !strcmp(a, "--depth")        ? &depth
+						: !strcmp(a, "--runs")         ? &runs
+						: !strcmp(a, "--confirm-runs") ? &confirm
+						: !strcmp(a, "--repro")        ? &repro
+						: !strcmp(a, "--repro-dir")    ? &repro_dir
+									       : NULL)
+					     : (!strcmp(a, "--report") ? &report : NULL);
 		if (!strcmp(a, "--no-supervisor")) {
 			supervised = 0;
 			continue;
 		}
 		if (!dst) {
 			free(sets);
-			return usage_error("unknown option '%s' for run (expected --scenario, --target, "
-					   "--seed, --set, --report, --no-supervisor, --scenario-dir)",
-					   a);
+			rt_fdprintf(2, "redirtorture: unknown option '%s' for %s (expected --scenario, "
+				    "--target, --seed, --set, --scenario-dir, --no-supervisor, %s)\n",
+				    a, cmd,
+				    explore ? "--strategy, --depth, --runs, --confirm-runs, --repro, --repro-dir"
+					    : "--report");
+			return RT_EXIT_USAGE;
 		}
 		if (i + 1 >= argc) {
 			free(sets);
@@ -137,7 +187,32 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!scen) {
 		free(sets);
-		return usage_error("%s", "run needs --scenario NAME|FILE");
+		rt_fdprintf(2, "redirtorture: %s needs --scenario NAME|FILE\n", cmd);
+		return RT_EXIT_USAGE;
+	}
+	struct explore_args ea = { 0 };
+	if (explore) {
+		int bad = 0;
+		ea.o.strategy = rt_strategy_parse(strategy);
+		if (ea.o.strategy < 0 || ea.o.strategy > RT_STRAT_POS) {
+			free(sets);
+			rt_fdprintf(2, "redirtorture: unknown strategy '%s' (expected random, pct or pos)\n",
+				    strategy);
+			return RT_EXIT_USAGE;
+		}
+		ea.o.depth = (int)parse_count("--depth", depth, &bad);
+		ea.o.runs = parse_count("--runs", runs, &bad);
+		ea.o.confirm_runs = parse_count("--confirm-runs", confirm, &bad);
+		if (!bad && (ea.o.depth < 1 || ea.o.depth > 8)) {
+			usage_error("--depth %s is out of range (expected 1..8)", depth);
+			bad = 1;
+		}
+		ea.o.repro_dir = repro_dir;
+		ea.o.repro_path = repro;
+		if (bad) {
+			free(sets);
+			return RT_EXIT_USAGE;
+		}
 	}
 	rt_config_defaults(&c);
 	if (rt_config_load(&c, scen, scenario_dir(dir), err)) {
@@ -155,6 +230,8 @@ static int cmd_run(int argc, char **argv)
 		free(sets);
 		return RT_EXIT_USAGE;
 	}
+	if (explore && c.max_ops == 0)
+		c.max_ops = 6;   /* controlled runs are short; --set max_ops=N to change */
 	for (int i = 0; i < nsets; i++) {
 		char kv[2048];
 		snprintf(kv, sizeof kv, "%s", sets[i]);
@@ -183,12 +260,16 @@ static int cmd_run(int argc, char **argv)
 		if (!c.seed)
 			c.seed = 1;
 	}
+	ea.o.seed = c.seed;
 	/* The exact command that reruns this configuration with the same seed. */
 	struct rt_buf replay = { 0 };
 	shell_quote(&replay, argv[-2]);
-	rt_buf_printf(&replay, " run --scenario ");
+	rt_buf_printf(&replay, " %s --scenario ", cmd);
 	shell_quote(&replay, c.scenario_path);
 	rt_buf_printf(&replay, " --target %s --seed %" PRIu64, c.target, c.seed);
+	if (explore)
+		rt_buf_printf(&replay, " --strategy %s --depth %d --runs %" PRIu64, strategy,
+			      ea.o.depth, ea.o.runs);
 	for (int i = 0; i < nsets; i++) {
 		rt_buf_printf(&replay, " --set ");
 		shell_quote(&replay, sets[i]);
@@ -196,21 +277,70 @@ static int cmd_run(int argc, char **argv)
 	free(sets);
 	const char *json = report && !strcmp(report, "none") ? NULL
 			   : report                         ? report
+			   : explore                        ? NULL
 							    : "redirtorture-report.json";
 	rt_report_init(&c, replay.p, json);
 
 	struct rt_buf head = { 0 };
-	rt_buf_printf(&head, "redirtorture: %s\n--- effective configuration (start) ---\n",
-		      rt_report_context());
+	rt_buf_printf(&head, "redirtorture: %s%s\n--- effective configuration (start) ---\n",
+		      explore ? "explore, " : "", rt_report_context());
 	rt_config_dump(&c, &head, "  ");
 	rt_buf_printf(&head, "replay: %s\n", replay.p);
 	rt_write_all(rt_out_fd(), head.p, head.len);
 	rt_buf_free(&head);
 
-	int code = supervised ? rt_supervise(&c, json) : rt_run_scenario(&c, -1, 0);
+	int code;
+	if (explore)
+		code = supervised ? rt_supervise_fn(&c, NULL, explore_body, &ea, 0)
+				  : explore_body(&c, -1, &ea);
+	else
+		code = supervised ? rt_supervise(&c, json) : rt_run_scenario(&c, -1, 0);
 	rt_epilogue(&c, code, json);
 	rt_buf_free(&replay);
 	return code;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	const char *file = NULL, *trace = NULL, *svg = NULL;
+	for (int i = 0; i < argc; i++) {
+		if ((!strcmp(argv[i], "--trace") || !strcmp(argv[i], "--svg")) && i + 1 < argc) {
+			*(argv[i][2] == 't' ? &trace : &svg) = argv[i + 1];
+			i++;
+		} else if (argv[i][0] != '-' && !file) {
+			file = argv[i];
+		} else {
+			return usage_error("unexpected argument '%s' for replay (expected FILE [--trace "
+					   "OUT.json] [--svg OUT.svg])", argv[i]);
+		}
+	}
+	if (!file)
+		return usage_error("%s", "replay needs a repro FILE");
+	return rt_replay(file, trace, svg, 0);
+}
+
+static int cmd_minimize(int argc, char **argv)
+{
+	const char *file = NULL, *out = NULL;
+	uint64_t runs = 300;
+	int bad = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "--search-runs") && i + 1 < argc) {
+			runs = parse_count("--search-runs", argv[++i], &bad);
+			if (bad)
+				return RT_EXIT_USAGE;
+		} else if (argv[i][0] != '-' && !file) {
+			file = argv[i];
+		} else {
+			return usage_error("unexpected argument '%s' for minimize (expected FILE [-o OUT] "
+					   "[--search-runs N])", argv[i]);
+		}
+	}
+	if (!file)
+		return usage_error("%s", "minimize needs a repro FILE");
+	return rt_minimize(file, out, runs);
 }
 
 int main(int argc, char **argv)
@@ -233,6 +363,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 2, argv + 2);
-	return usage_error("unknown command '%s' (expected run, list, knobs or help)", argv[1]);
+		return cmd_run(argc - 2, argv + 2, 0);
+	if (!strcmp(argv[1], "explore"))
+		return cmd_run(argc - 2, argv + 2, 1);
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "minimize"))
+		return cmd_minimize(argc - 2, argv + 2);
+	return usage_error("unknown command '%s' (expected run, explore, replay, minimize, list, "
+			   "knobs or help)", argv[1]);
 }

@@ -25,6 +25,7 @@ static char context[512];
 static char *replay;
 static char *json_path;
 static const struct rt_config *cfg;
+static int quiet;      /* explore: keep findings, print nothing, no JSON */
 
 const char *rt_verdict_name(int code)
 {
@@ -136,8 +137,10 @@ int rt_report_finding(int code, const char *kind, const char *title, const char 
 						  rt_xstrdup(sig), rt_xstrdup(text) };
 	if (severity(code) > severity(worst))
 		worst = code;
-	rt_write_all(rt_err_fd(), text, strlen(text));
-	write_json_locked(worst, 0, NULL);
+	if (!quiet) {
+		rt_write_all(rt_err_fd(), text, strlen(text));
+		write_json_locked(worst, 0, NULL);
+	}
 	pthread_mutex_unlock(&rep_mu);
 	return 1;
 }
@@ -178,5 +181,41 @@ void rt_report_reset(void)
 	findings = NULL;
 	nfindings = capfindings = 0;
 	worst = 0;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+void rt_report_set_quiet(int q)
+{
+	pthread_mutex_lock(&rep_mu);
+	quiet = q;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text)
+{
+	pthread_mutex_lock(&rep_mu);
+	int ok = i >= 0 && i < nfindings;
+	if (ok) {
+		*code = findings[i].code;
+		*kind = findings[i].kind;
+		*sig = findings[i].sig;
+		*text = findings[i].text;
+	}
+	pthread_mutex_unlock(&rep_mu);
+	return ok ? 0 : -1;
+}
+
+void rt_report_set_replay(const char *replay_cmd)
+{
+	pthread_mutex_lock(&rep_mu);
+	free(replay);
+	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
+	pthread_mutex_unlock(&rep_mu);
+}
+
+void rt_report_print(const char *text)
+{
+	pthread_mutex_lock(&rep_mu);
+	rt_write_all(rt_err_fd(), text, strlen(text));
 	pthread_mutex_unlock(&rep_mu);
 }

@@ -39,6 +39,12 @@ int rt_report_worst(void);             /* highest-severity exit code so far */
 /* End of run: summary, JSON.  stats is a JSON object text ("{...}") or NULL. */
 void rt_report_write_json(int exit_code, double elapsed_s, const char *stats_json);
 void rt_report_reset(void);
+/* Explore mode: record findings without printing them or writing JSON. */
+void rt_report_set_quiet(int quiet);
+/* Finding i of this run (strings owned by the report; valid until reset). */
+int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text);
+void rt_report_set_replay(const char *replay_cmd);
+void rt_report_print(const char *text);   /* to the saved stderr, serialized */
 
 /* Signature helper: "KIND:" + text + " #" + 16 hex digits of its hash. */
 void rt_signature(char *out, size_t n, const char *kind, const char *canon);

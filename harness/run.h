@@ -18,6 +18,10 @@ void rt_run_emergency_exit(int code) __attribute__((noreturn));
 /* Fork, run the scenario in the child, watch heartbeats and a hard
  * deadline; report a child that dies or wedges. */
 int rt_supervise(const struct rt_config *c, const char *json_path);
+/* The same for any child body; deadline_ms 0 = heartbeats only. */
+int rt_supervise_fn(const struct rt_config *c, const char *json_path,
+		    int (*body)(const struct rt_config *c, int heartbeat_fd, void *arg), void *arg,
+		    uint64_t deadline_ms);
 
 /* Closing block: the effective configuration again, replay command, report
  * path, and "End of test: VERDICT". */

@@ -44,8 +44,10 @@ static int supervisor_report(const struct rt_config *c, const char *json_path, c
 			  "supervisor: the scenario process could not report this itself.\n"
 			  "signature: %s\nreplay: %s\n",
 		      what, rt_report_context(), sig, rt_report_replay());
-	rt_report_finding(RT_EXIT_CRASH, "crash", what, sig, b.p);
+	/* read the child's report before rt_report_finding overwrites the
+	 * same file with ours */
 	char *child = slurp(json_path);
+	rt_report_finding(RT_EXIT_CRASH, "crash", what, sig, b.p);
 	rt_buf_printf(&st, "{\"supervisor\": ");
 	rt_buf_json_str(&st, what);
 	/* keep what the child saved before it died */
@@ -58,26 +60,41 @@ static int supervisor_report(const struct rt_config *c, const char *json_path, c
 	return RT_EXIT_CRASH;
 }
 
+static int scenario_body(const struct rt_config *c, int hb, void *arg)
+{
+	(void)arg;
+	return rt_run_scenario(c, hb, 1);
+}
+
 int rt_supervise(const struct rt_config *c, const char *json_path)
+{
+	return rt_supervise_fn(c, json_path, scenario_body, NULL,
+			       (uint64_t)c->duration_ms + 3 * (uint64_t)c->stall_timeout_ms + 10000);
+}
+
+int rt_supervise_fn(const struct rt_config *c, const char *json_path,
+		    int (*body)(const struct rt_config *c, int heartbeat_fd, void *arg), void *arg,
+		    uint64_t deadline_ms)
 {
 	int hb[2];
 	if (pipe2(hb, O_CLOEXEC) != 0)
 		rt_die("pipe: %s", strerror(errno));
+	/* a report left by an earlier run must not pass for this child's */
+	if (json_path)
+		unlink(json_path);
 	pid_t pid = fork();
 	if (pid < 0)
 		rt_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		close(hb[0]);
 		fcntl(hb[1], F_SETFL, O_NONBLOCK);
-		_exit(rt_run_scenario(c, hb[1], 1));
+		_exit(body(c, hb[1], arg));
 	}
 	close(hb[1]);
 	/* The child's watchdog reports within stall timeout + a tick; allow that
 	 * plus grace before declaring it wedged. */
 	uint64_t hb_timeout = ((uint64_t)c->stall_timeout_ms + 2000) * 1000000ULL;
-	uint64_t deadline = rt_now_ns() +
-			    ((uint64_t)c->duration_ms + 3 * (uint64_t)c->stall_timeout_ms + 10000) *
-				    1000000ULL;
+	uint64_t deadline = deadline_ms ? rt_now_ns() + deadline_ms * 1000000ULL : UINT64_MAX;
 	uint64_t last_hb = rt_now_ns();
 	int status = 0, eof = 0;
 	for (;;) {
@@ -99,7 +116,7 @@ int rt_supervise(const struct rt_config *c, const char *json_path)
 		if (now - last_hb > hb_timeout)
 			why = "no heartbeat from the scenario's watchdog";
 		else if (now > deadline)
-			why = "past the hard deadline (duration + 3 x stall timeout + 10 s)";
+			why = "past the hard deadline";
 		if (why) {
 			char what[300];
 			snprintf(what, sizeof what, "scenario process %ld wedged (%s); killed it",

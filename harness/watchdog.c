@@ -75,7 +75,8 @@ static int take_snapshot(struct snap **out)
 		x->note = t->note ? rt_xstrdup(t->note) : NULL;
 		x->nheld = t->nheld;
 		x->held = rt_xmalloc((size_t)(t->nheld + 1) * sizeof *x->held);
-		memcpy(x->held, t->held, (size_t)t->nheld * sizeof *x->held);
+		if (t->nheld)   /* t->held is NULL until the first lock: UB for memcpy */
+			memcpy(x->held, t->held, (size_t)t->nheld * sizeof *x->held);
 		pthread_mutex_unlock(&t->mu);
 		x->progress = atomic_load(&t->progress);
 		x->next = -1;

@@ -1,0 +1,27 @@
+/* exec.h - one controlled execution in this process, from a clean slate. */
+#ifndef RT_EXEC_H
+#define RT_EXEC_H
+
+#include "config.h"
+#include "sched_ctl.h"
+
+struct rt_exec_result {
+	int code;                /* enum rt_exit */
+	char kind[16];           /* "deadlock", "lock-order", "integrity", ... */
+	char signature[1024];    /* of the most severe finding, "" if none */
+	char *text;              /* its report text, owned */
+	struct rt_ctl_result ctl;
+	char **cycle;            /* LOCKORDER: class names of the cycle, owned */
+	int ncycle;
+};
+
+/* Run one execution of c under the controlled scheduler with params p.
+ * Findings are collected quietly; the caller decides what to print. */
+int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
+		       struct rt_exec_result *out);
+void rt_exec_result_free(struct rt_exec_result *r);
+
+/* Defaults for controlled runs, derived from the scenario. */
+void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *p);
+
+#endif
