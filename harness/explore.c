@@ -95,8 +95,11 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		} else if (r.code != RT_EXIT_SUCCESS) {
 			found = 2;
 			pp = p;
-		} else {
+		} else if (i + 1 < o->runs) {
 			rt_exec_result_free(&r);
+		} else if (o->save_clean) {
+			write_repro(path, c, &p, &r);
+			rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
 		}
 		uint64_t now = rt_now_ns();
 		if (!o->quiet_progress && now - last_prog > 1000000000ULL) {
@@ -150,6 +153,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		code = r.code;
 	}
 	el = (double)(rt_now_ns() - t0) / 1e9;
+	if (!found)
+		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " executions\n", done);
 	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s), %" PRIu64
 		    " choice points per execution\n", done, el, (double)done / (el > 0 ? el : 1),
 		    done ? k_sum / done : 0);
@@ -203,7 +208,8 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, int qui
 		code = RT_EXIT_DIVERGED;
 	} else {
 		rt_fdprintf(rt_out_fd(), "replay: reproduced %s (%zu choice points, %d preemptions)\n",
-			    r.signature, r.ctl.nchoices, r.ctl.preemptions);
+			    r.signature[0] ? r.signature : "no finding", r.ctl.nchoices,
+			    r.ctl.preemptions);
 	}
 	if (p.trace) {
 		const char *cyc[64];

@@ -246,6 +246,7 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 	}
 	rt_buf_printf(b, "\n *** DEADLOCK ***\n\n");
 
+	pthread_mutex_lock(&t->mu);   /* see rt_lockgraph_on_acquire */
 	rt_buf_printf(b, "%d lock%s held by %s [%s]:\n", t->nheld, t->nheld == 1 ? "" : "s",
 		      t->name, t->role);
 	for (int i = 0; i < t->nheld; i++) {
@@ -253,15 +254,24 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, rt_lock_class(t->held[i].lock)->name,
 			      s1, t->held[i].reentry ? " (re-entry)" : "");
 	}
+	pthread_mutex_unlock(&t->mu);
 	rt_buf_printf(b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
 }
 
 void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
 	int to = rt_lock_class(l)->id;
-	/* Only this thread changes its own held list, so it reads it unlocked. */
-	for (int i = 0; i < t->nheld; i++) {
-		const struct rt_held *h = &t->held[i];
+	/* A copy taken under t->mu: another thread may remove a lock from this
+	 * list (an RT_LOCK_BINARY released by a non-owner, lock.c). */
+	struct rt_held local[32], *held = local;
+	pthread_mutex_lock(&t->mu);
+	int nheld = t->nheld;
+	if (nheld > 32)
+		held = rt_xmalloc((size_t)nheld * sizeof *held);
+	memcpy(held, t->held, (size_t)nheld * sizeof *held);
+	pthread_mutex_unlock(&t->mu);
+	for (int i = 0; i < nheld; i++) {
+		const struct rt_held *h = &held[i];
 		int from = rt_lock_class(h->lock)->id;
 		uint64_t key = ekey(from, to);
 		if (from == to || h->reentry || cache_has(&t->edges, key))
@@ -318,6 +328,8 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 			rt_report_finding(RT_EXIT_FINDING, "lock-order", title, sig, text.p);
 		rt_buf_free(&text);
 	}
+	if (held != local)
+		free(held);
 }
 
 int rt_lockgraph_cycles_found(void)

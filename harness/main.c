@@ -28,7 +28,7 @@ static const char usage[] =
 	"                 run a scenario (free-running stress)\n"
 	"  explore --scenario NAME|FILE [--target T] [--seed N] [--set KEY=VALUE]...\n"
 	"      [--strategy random|pct|pos] [--depth D] [--runs N] [--confirm-runs N]\n"
-	"      [--repro FILE | --repro-dir DIR] [--no-supervisor]\n"
+	"      [--repro FILE | --repro-dir DIR] [--save-clean] [--no-supervisor]\n"
 	"                 controlled executions (the harness owns the interleaving) until\n"
 	"                 the first finding; writes a repro file\n"
 	"  replay FILE [--trace OUT.json] [--svg OUT.svg]\n"
@@ -148,6 +148,7 @@ static int cmd_run(int argc, char **argv, int explore)
 	char err[RT_CONFIG_ERRLEN];
 	const char **sets = calloc((size_t)argc + 1, sizeof *sets);
 	int nsets = 0;
+	struct explore_args ea = { 0 };
 	const char *cmd = explore ? "explore" : "run";
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -166,6 +167,10 @@ static int cmd_run(int argc, char **argv, int explore)
 					     : (!strcmp(a, "--report") ? &report : NULL);
 		if (!strcmp(a, "--no-supervisor")) {
 			supervised = 0;
+			continue;
+		}
+		if (explore && !strcmp(a, "--save-clean")) {
+			ea.o.save_clean = 1;
 			continue;
 		}
 		if (!dst) {
@@ -190,7 +195,6 @@ static int cmd_run(int argc, char **argv, int explore)
 		rt_fdprintf(2, "redirtorture: %s needs --scenario NAME|FILE\n", cmd);
 		return RT_EXIT_USAGE;
 	}
-	struct explore_args ea = { 0 };
 	if (explore) {
 		int bad = 0;
 		ea.o.strategy = rt_strategy_parse(strategy);

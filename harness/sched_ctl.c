@@ -33,6 +33,7 @@ struct cthread {
 	enum rt_ev ev;
 	const void *obj;
 	rt_lock *want;
+	struct rt_site site;        /* of the pending acquire */
 	uint64_t wake;
 	int pct_prio;
 	uint64_t pos_prio;
@@ -190,10 +191,11 @@ static int strategy_pick(int me, const int *e, int ne)
 				if (!P.lenient && !R.diverged && check_of(e, ne, e[i]) != want->check) {
 					R.diverged = 1;
 					snprintf(R.diverge_msg, sizeof R.diverge_msg,
-						 "choice %llu: thread %d is about to do something other "
-						 "than what was recorded (uncontrolled nondeterminism in "
-						 "the target?)",
-						 (unsigned long long)nchoice, want->tid);
+						 "choice %llu: thread %d (%s) is about to do something "
+						 "other than what was recorded (uncontrolled "
+						 "nondeterminism in the target?)",
+						 (unsigned long long)nchoice, want->tid,
+						 ct[want->tid].t->name);
 				}
 				return e[i];
 			}
@@ -241,6 +243,22 @@ static int pick_locked(int me)
 			/* Exact deadlock: live threads, none can run, none sleeps. */
 			R.deadlock = 1;
 			draining = 1;
+			/* Threads parked at an acquire while the lock was still free
+			 * are blocked now: show them so in the report. */
+			for (int i = 0; i < nct; i++) {
+				struct cthread *c = &ct[i];
+				if (c->status != CT_READY || !c->want || lock_free_for(c))
+					continue;
+				pthread_mutex_lock(&c->t->mu);
+				if (c->t->waiting_for != c->want) {
+					c->t->waiting_for = c->want;
+					c->t->wait_site = c->site;
+					c->t->wait_serial++;
+					c->t->state_since_ns = rt_now_ns();
+					atomic_store(&c->t->state, RT_TS_BLOCKED_LOCK);
+				}
+				pthread_mutex_unlock(&c->t->mu);
+			}
 			trace_ev(me, RT_TEV_DEADLOCK, NULL);
 			rt_drivers_request_stop();
 			rt_hang_report_now("no thread can run (controlled execution; exact, no timeout)");
@@ -333,6 +351,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	c->ev = RT_EV_ACQUIRE;
 	c->obj = l;
 	c->want = l;
+	c->site = site;
 	c->pos_prio = rt_rng_next(&rng);
 	const char *cls = rt_lock_class_name(l);
 	int busy = !lock_free_for(c);
@@ -349,7 +368,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	}
 	advance_locked();
 	switch_and_wait(t->id, pick_locked(t->id));
-	if (busy) {
+	if (busy || t->waiting_for) {
 		pthread_mutex_lock(&t->mu);
 		t->waiting_for = NULL;
 		atomic_store(&t->state, RT_TS_RUNNING);

@@ -126,12 +126,6 @@ static void build(struct timeline *t, const struct rt_ctl_result *r, const char 
 			class_index(t, cc[i], 1);
 }
 
-static void tl_free(struct timeline *t)
-{
-	free(t->sp);
-	free(t->cls);
-}
-
 static void thread_name(const struct rt_ctl_result *r, int tid, char out[40])
 {
 	if (r->thread_names && tid >= 0 && tid < r->nthreads && r->thread_names[tid][0])
@@ -148,11 +142,23 @@ static void json_cat(struct rt_buf *b, const char *prefix, const char *s)
 	rt_buf_free(&t);
 }
 
+static void json_classes(struct rt_buf *b, const char *const *cc, int ncc)
+{
+	rt_buf_add(b, "[", 1);
+	for (int k = 0; cc && k < ncc; k++) {
+		if (k)
+			rt_buf_add(b, ",", 1);
+		rt_buf_json_str(b, nz(cc[k]));
+	}
+	rt_buf_add(b, "]", 1);
+}
+
 static int finish(const char *path, struct rt_buf *b, struct timeline *t)
 {
 	int rc = rt_write_file_atomic(path, b->p ? b->p : "", b->len);
 	rt_buf_free(b);
-	tl_free(t);
+	free(t->sp);
+	free(t->cls);
 	return rc;
 }
 
@@ -201,27 +207,19 @@ int rt_trace_write_chrome(const char *path, const struct rt_ctl_result *r, const
 		} else if (e->kind == RT_TEV_DEADLOCK) {
 			rt_buf_printf(&b, ",\n{\"name\":\"DEADLOCK\",\"cat\":\"deadlock\",\"ph\":\"i\","
 					  "\"s\":\"g\",\"cname\":\"terrible\",\"pid\":1,\"tid\":%d,"
-					  "\"ts\":%" PRIu64 ",\"args\":{\"cycle\":[",
+					  "\"ts\":%" PRIu64 ",\"args\":{\"cycle\":",
 				      e->tid >= 0 ? e->tid + 1 : 1, e->step);
-			for (int k = 0; cc && k < ncc; k++) {
-				if (k)
-					rt_buf_add(&b, ",", 1);
-				rt_buf_json_str(&b, nz(cc[k]));
-			}
-			rt_buf_printf(&b, "]}}");
+			json_classes(&b, cc, ncc);
+			rt_buf_printf(&b, "}}");
 		}
 	}
 	rt_buf_printf(&b, "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"title\":");
 	rt_buf_json_str(&b, title ? title : "redirtorture");
 	rt_buf_printf(&b, ",\"time_unit\":\"1 us = 1 scheduler step\",\"steps\":%" PRIu64
-			  ",\"threads\":%d,\"deadlock\":%s,\"cycle\":[",
+			  ",\"threads\":%d,\"deadlock\":%s,\"cycle\":",
 		      r->steps, t.nlanes, r->deadlock || t.has_dl ? "true" : "false");
-	for (int k = 0; cc && k < ncc; k++) {
-		if (k)
-			rt_buf_add(&b, ",", 1);
-		rt_buf_json_str(&b, nz(cc[k]));
-	}
-	rt_buf_printf(&b, "]}}\n");
+	json_classes(&b, cc, ncc);
+	rt_buf_printf(&b, "}}\n");
 	return finish(path, &b, &t);
 }
 
@@ -266,7 +264,7 @@ static int legend(struct rt_buf *b, const struct timeline *t, const char *const 
 	int lx = LM;
 	for (int i = 0; i <= t->ncls + 1; i++) {
 		int cyc = i < t->ncls && is_cycle(t->cls[i], cc, ncc);
-		int w = 30 + 7 * (int)(i < t->ncls ? strlen(t->cls[i]) + 8 * cyc : 14);
+		int w = 40 + 7 * (int)(i < t->ncls ? strlen(t->cls[i]) + 8 * cyc : 14);
 		if (lx + w > W - RM && lx > LM) {
 			lx = LM;
 			ly += 20;
@@ -328,8 +326,11 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 		int y = Y0 + i * LH;
 		thread_name(r, i, nm);
 		rt_buf_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n"
-				  "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LM, y, PW, LH,
+				  "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"", LM, y, PW, LH,
 			      i % 2 ? "#ffffff" : "#f3f3f3", LM - 8, y + LH / 2 + 4);
+		if (strlen(nm) > 24)   /* squeeze long names into the margin */
+			rt_buf_printf(&b, " font-size=\"%.1f\"", 12.0 * 24 / (double)strlen(nm));
+		rt_buf_add(&b, ">", 1);
 		xml_esc(&b, nm);
 		rt_buf_printf(&b, "</text>\n");
 	}
@@ -375,19 +376,10 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 	}
 
 	/* Axis with ticks at 1/2/5 x 10^k, at most ~8 of them. */
-	uint64_t span = t.end - t.first, st = 1;
-	for (;; st *= 10) {
-		if (span / st <= 8)
-			break;
-		if (span / (st * 2) <= 8) {
-			st *= 2;
-			break;
-		}
-		if (span / (st * 5) <= 8) {
-			st *= 5;
-			break;
-		}
-	}
+	static const uint64_t f125[] = { 1, 2, 5 };
+	uint64_t span = t.end - t.first, st = 1, p = 1;
+	for (int k = 0; span / (st = f125[k] * p) > 8; k = (k + 1) % 3)
+		p *= k == 2 ? 10 : 1;
 	rt_buf_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000000\"/>\n", LM, ya,
 		      LM + PW, ya);
 	for (uint64_t s = (t.first + st - 1) / st * st; s <= t.end; s += st) {

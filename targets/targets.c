@@ -11,6 +11,7 @@ extern const struct rt_target_ops test_stuck_ops;
 extern const struct rt_target_ops test_wedge_ops;
 extern const struct rt_target_ops test_crash_ops;
 extern const struct rt_target_ops test_clean_ops;
+extern const struct rt_target_ops test_nondet_ops;
 
 const struct rt_target_ops *const rt_targets[] = {
 	&rich_live_ops,
@@ -21,6 +22,7 @@ const struct rt_target_ops *const rt_targets[] = {
 	&test_wedge_ops,
 	&test_crash_ops,
 	&test_clean_ops,
+	&test_nondet_ops,
 	NULL,
 };
 

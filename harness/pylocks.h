@@ -1,0 +1,26 @@
+/* pylocks.h - the `_redirtorture` built-in Python module (pylocks.c):
+ * harness-backed replacements for threading.Lock / threading.RLock, and the
+ * few harness services Python glue code needs (finalizer lines, thread
+ * names, counters).  Only built with REDIRTORTURE_PYTHON; include Python.h
+ * first. */
+#ifndef RT_PYLOCKS_H
+#define RT_PYLOCKS_H
+
+struct rt_thread;
+
+/* PyImport_AppendInittab("_redirtorture", rt_pylocks_init) before
+ * Py_Initialize. */
+PyObject *rt_pylocks_init(void);
+
+/* The calling Python thread's record, registered on first use under its
+ * threading name with role "python" (GIL held). */
+struct rt_thread *rt_py_self(void);
+
+/* How many tagged finalizers (fin_begin .. fin_end) are running on the
+ * calling thread: their output is a separate line context. */
+int rt_py_fin_depth(void);
+
+/* "rich/console.py" for ".../dist-packages/rich/console.py". */
+const char *rt_py_relpath(const char *path);
+
+#endif

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Exact deadlock detection in controlled mode: with the stall timeout set to
+# 10 minutes, no wall-clock timeout can be what reports the deadlock; the
+# scheduler sees that no thread can run and says so at once.
+source "$(dirname "$0")/lib.sh"
+
+for scen in busted_abba live_refresh; do
+  run "$scen" "$(scaled 60000)" explore --scenario "$scen" --strategy random --runs 2000 \
+    --seed 11 --set stall_timeout_ms=600000 --repro "$WORK/$scen.repro" --no-supervisor
+  expect_rc 2
+  expect_verdict DEADLOCK
+  expect_in "$LAST.err" 'no thread can run \(controlled execution; exact, no timeout\)' "$scen: exact deadlock"
+  expect_in "$LAST.err" '^wait-for cycle:$' "$scen: the wait-for cycle"
+  expect_in "$LAST.err" '^  .* waits for .* held by ' "$scen: who waits for whom"
+  expect_ms_below "$(scaled 20000)" "$scen: reported without any wall-clock timeout"
+  [ -s "$WORK/$scen.repro" ] || fail "$scen: no repro file written"
+done
+expect_in busted_abba.err 'Busted\.A' "busted cycle names Busted.A"
+expect_in live_refresh.err 'Live\._lock.*held by' "live_refresh cycle names Live._lock"
+pass "deadlocks reported exactly, no timeout involved"
