@@ -227,8 +227,8 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, int qui
 			s = at + 1;
 		}
 		char title[1400];
-		snprintf(title, sizeof title, "redirtorture replay %s: %s", rt_basename(path),
-			 r.signature[0] ? r.signature : "no finding");
+		snprintf(title, sizeof title, "%s: %s", rt_basename(path),
+			 r.signature[0] ? rt_verdict_name(r.code) : "no finding");
 		if (trace_json && rt_trace_write_chrome(trace_json, &r.ctl, title, cyc, nc) == 0)
 			rt_fdprintf(rt_out_fd(), "trace: %s (open in Perfetto or chrome://tracing)\n",
 				    trace_json);

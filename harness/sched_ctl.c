@@ -69,7 +69,8 @@ static struct cthread *ctl_of(struct rt_thread *t)
 
 static void trace_ev(int tid, int kind, const char *cls)
 {
-	if (!P.trace)
+	/* after the deadlock the run is only drained: nothing worth drawing */
+	if (!P.trace || (draining && kind != RT_TEV_DEADLOCK))
 		return;
 	if (R.ntrace == captrace) {
 		captrace = captrace ? captrace * 2 : 1024;
