@@ -50,13 +50,13 @@ static struct rt_ctl_result R;
 static size_t capchoices, captrace;
 static int last_ran = -1;
 
-static const char *const strat_names[] = { "random", "pct", "pos", "replay", "confirm" };
+static const char *const strat_names[] = { "random", "pct", "pos", "replay", "confirm", "bytes" };
 
-const char *rt_strategy_name(int s) { return s >= 0 && s <= RT_STRAT_CONFIRM ? strat_names[s] : "?"; }
+const char *rt_strategy_name(int s) { return s >= 0 && s <= RT_STRAT_BYTES ? strat_names[s] : "?"; }
 
 int rt_strategy_parse(const char *name)
 {
-	for (int i = 0; i <= RT_STRAT_CONFIRM; i++)
+	for (int i = 0; i <= RT_STRAT_BYTES; i++)
 		if (!strcmp(strat_names[i], name))
 			return i;
 	return -1;
@@ -170,6 +170,14 @@ static int strategy_pick(int me, const int *e, int ne)
 		if (nf)
 			return free_[rt_rng_below(&rng, (uint32_t)nf)];
 		return e[rt_rng_below(&rng, (uint32_t)ne)];
+	}
+	case RT_STRAT_BYTES: {
+		if (nchoice < P.nbytes)
+			return e[P.bytes[nchoice] % (unsigned)ne];
+		for (int i = 0; i < ne; i++)
+			if (e[i] == me)
+				return me;
+		return e[0];
 	}
 	case RT_STRAT_REPLAY: {
 		int fallback = e[0];

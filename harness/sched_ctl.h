@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum rt_strategy { RT_STRAT_RANDOM, RT_STRAT_PCT, RT_STRAT_POS, RT_STRAT_REPLAY, RT_STRAT_CONFIRM };
+enum rt_strategy {
+	RT_STRAT_RANDOM, RT_STRAT_PCT, RT_STRAT_POS, RT_STRAT_REPLAY, RT_STRAT_CONFIRM,
+	RT_STRAT_BYTES,   /* fuzzing: each choice consumes one input byte */
+};
 const char *rt_strategy_name(int s);
 int rt_strategy_parse(const char *name);   /* -1 if unknown */
 
@@ -39,6 +42,8 @@ struct rt_ctl_params {
 	const struct rt_choice *replay; /* REPLAY */
 	size_t nreplay;
 	int lenient;                    /* REPLAY: fall back instead of diverging */
+	const uint8_t *bytes;           /* BYTES: choice i picks enabled[bytes[i] % n]; */
+	size_t nbytes;                  /*   past the end, the running thread goes on */
 	const char *const *confirm;     /* CONFIRM: lock classes of the cycle */
 	int nconfirm;
 	uint64_t vstep_ns;              /* virtual time per step */
