@@ -72,6 +72,8 @@ static const struct knob knobs[] = {
 	  "check every tagged line reached a sink exactly once, unsplit, in order" },
 	{ "stop_on_potential", K_BOOL, F(stop_on_potential), 0, 1, "0", NULL,
 	  "end the run at the first potential deadlock instead of waiting for a real one" },
+	{ "confirm_runs", K_INT, F(confirm_runs), 0, 1000000, "500", NULL,
+	  "after a potential deadlock, steered controlled executions that try to make it happen" },
 	{ "progress_ms", K_I64, F(progress_ms), 0, 3600000, "1000", NULL,
 	  "period of progress lines when not on a terminal; 0 = none" },
 };

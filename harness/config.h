@@ -37,6 +37,7 @@ struct rt_config {
 	/* oracles and output */
 	int integrity;
 	int stop_on_potential;
+	int confirm_runs;
 	int64_t progress_ms;
 };
 

@@ -26,24 +26,33 @@ void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *
 	p->max_steps = 2000000;
 }
 
-static void split_cycle(struct rt_exec_result *r, const char *sig)
+int rt_cycle_classes(const char *sig, char ***out)
 {
-	/* "LOCKORDER:hash A -> B -> A" */
+	/* "LOCKORDER:hash A -> B -> A" (class names have no spaces) */
+	*out = NULL;
 	const char *p = strchr(sig, ' ');
 	if (!p)
-		return;
-	char *copy = rt_xstrdup(p + 1);
-	r->cycle = rt_xcalloc(64, sizeof *r->cycle);
-	for (char *tok = strtok(copy, " "); tok && r->ncycle < 63; tok = strtok(NULL, " ")) {
+		return 0;
+	char *copy = rt_xstrdup(p + 1), *save = NULL;
+	char **v = rt_xcalloc(64, sizeof *v);
+	int n = 0;
+	for (char *tok = strtok_r(copy, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save)) {
 		if (!strcmp(tok, "->"))
 			continue;
 		int dup = 0;
-		for (int i = 0; i < r->ncycle; i++)
-			dup |= !strcmp(r->cycle[i], tok);
+		for (int i = 0; i < n; i++)
+			dup |= !strcmp(v[i], tok);
 		if (!dup)
-			r->cycle[r->ncycle++] = rt_xstrdup(tok);
+			v[n++] = rt_xstrdup(tok);
 	}
 	free(copy);
+	*out = v;
+	return n;
+}
+
+static void split_cycle(struct rt_exec_result *r, const char *sig)
+{
+	r->ncycle = rt_cycle_classes(sig, &r->cycle);
 }
 
 int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
@@ -58,7 +67,8 @@ int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
 	rt_registry_reset();
 	rt_ctl_begin(p);
 
-	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed };
+	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
+				      .refresh_hz = c->refresh_hz, .line_len = c->line_len };
 	const char *why = NULL;
 	int rc = t->start(&env, &why);
 	if (rc) {

@@ -167,6 +167,34 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	return code;
 }
 
+int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, uint64_t runs,
+		     const char *repro_path, char *sig, size_t sig_len)
+{
+	struct rt_config c = *c0;
+	if (!c.max_ops)
+		c.max_ops = 6;
+	rt_report_set_quiet(1);
+	int code = 0;
+	for (uint64_t j = 0; j < runs && !code; j++) {
+		struct rt_ctl_params p;
+		rt_ctl_params_from_config(&c, &p);
+		p.strategy = RT_STRAT_CONFIRM;
+		p.seed = rt_mix64(c.seed ^ (0xc0f1ULL << 32) ^ j);
+		p.confirm = (const char *const *)classes;
+		p.nconfirm = n;
+		struct rt_exec_result r;
+		rt_exec_controlled(&c, &p, &r);
+		if (r.code == RT_EXIT_DEADLOCK) {
+			write_repro(repro_path, &c, &p, &r);
+			snprintf(sig, sig_len, "%s", r.signature);
+			code = RT_EXIT_DEADLOCK;
+		}
+		rt_exec_result_free(&r);
+	}
+	rt_report_set_quiet(0);
+	return code;
+}
+
 int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
 {
 	struct rt_repro rp;

@@ -241,8 +241,10 @@ static int cmd_run(int argc, char **argv, int explore)
 		snprintf(kv, sizeof kv, "%s", sets[i]);
 		char *eq = strchr(kv, '=');
 		if (!eq) {
+			/* print before free: sets[i] lives in sets */
+			int rc = usage_error("--set '%s' is not KEY=VALUE", sets[i]);
 			free(sets);
-			return usage_error("--set '%s' is not KEY=VALUE", sets[i]);
+			return rc;
 		}
 		*eq = 0;
 		if (rt_config_set(&c, kv, eq + 1, "--set", 0, err)) {

@@ -86,6 +86,8 @@ void rt_point_at(const char *what, struct rt_site site);
 struct rt_target_env {
 	int live_rows;     /* rows of the live display, one alloc point each */
 	uint64_t seed;
+	int refresh_hz;    /* the scenario's refresh rate, 0 = none */
+	int line_len;      /* tagged line length (targets that make their own lines) */
 };
 
 #define RT_TARGET_TEST 0x1u     /* helper target for the test suite */

@@ -12,7 +12,14 @@
 #include "util.h"
 #include "watchdog.h"
 
+#include "exec.h"
+
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +82,86 @@ void rt_epilogue(const struct rt_config *c, int code, const char *json_path)
 	rt_buf_free(&b);
 }
 
+/* A potential deadlock from free-running stress is only a lock-order cycle.
+ * Try to make it happen: steered controlled executions in a forked child
+ * (this process has the stress run's state), keeping the supervisor's
+ * heartbeats going meanwhile.  A success is a confirmed deadlock with a repro
+ * file anyone can replay. */
+static void confirm_potential(const struct rt_config *c, int hb)
+{
+	int code;
+	const char *kind, *sig = NULL, *text, *s;
+	for (int i = 0; rt_report_get(i, &code, &kind, &s, &text) == 0; i++)
+		if (!strcmp(kind, "lock-order") && !sig)
+			sig = s;
+	if (!sig || !c->confirm_runs)
+		return;
+	char **cls;
+	int n = rt_cycle_classes(sig, &cls);
+	char path[1200];
+	mkdir("repros", 0755);
+	snprintf(path, sizeof path, "repros/%s-%s-%" PRIu64 "-confirmed.repro", c->target, c->scenario,
+		 c->seed);
+	rt_fdprintf(rt_out_fd(), "confirming the potential deadlock: up to %d steered controlled "
+		    "executions\n", c->confirm_runs);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char got[1024];
+		_exit(rt_confirm_cycle(c, cls, n, (uint64_t)c->confirm_runs, path, got, sizeof got));
+	}
+	int status = 0;
+	uint64_t t0 = rt_now_ns();
+	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) {
+		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
+			hb = -1;
+		if (rt_now_ns() - t0 > 60ULL * 1000000000ULL) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		rt_sleep_ns(20000000ULL);
+	}
+	struct rt_buf b = { 0 };
+	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == RT_EXIT_DEADLOCK) {
+		char dsig[1024] = "", line[1200];
+		FILE *f = fopen(path, "r");
+		while (f && fgets(line, sizeof line, f))
+			if (!strncmp(line, "signature: ", 11)) {
+				snprintf(dsig, sizeof dsig, "%.*s", (int)strcspn(line + 11, "\n"), line + 11);
+				break;
+			}
+		if (f)
+			fclose(f);
+		/* same classes in the real deadlock as in the potential one? */
+		int same = 1;
+		for (int i = 0; i < n; i++) {
+			char pat[300];
+			snprintf(pat, sizeof pat, " %s@", cls[i]);
+			same &= strstr(dsig, pat) != NULL;
+		}
+		rt_buf_printf(&b, "\n======================================================\n"
+				  "DEADLOCK: confirmed deadlock; %s\n"
+				  "------------------------------------------------------\n"
+				  "%s\n  %s\n%s in a steered controlled execution (exact: no thread "
+				  "could run).\n"
+				  "signature: %s\nrepro: %s\nreplay: redirtorture replay %s\n",
+			      rt_report_context(),
+			      same ? "the potential deadlock" : "steering toward the potential deadlock",
+			      sig, same ? "was made to happen" : "produced a different real deadlock",
+			      dsig, path, path);
+		char title[1300];
+		snprintf(title, sizeof title, "confirmed deadlock: %s", dsig);
+		rt_report_finding(RT_EXIT_DEADLOCK, "deadlock", title, dsig[0] ? dsig : "CONFIRMED", b.p);
+	} else {
+		rt_fdprintf(rt_err_fd(), "not confirmed in %d steered executions: it stays a potential "
+			    "deadlock\n", c->confirm_runs);
+	}
+	rt_buf_free(&b);
+	for (int i = 0; i < n; i++)
+		free(cls[i]);
+	free(cls);
+}
+
 int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 {
 	run_cfg = c;
@@ -85,7 +172,8 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	rt_sched_use_noise(&nc);
 	atomic_store(&start_ns, rt_now_ns());
 
-	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed };
+	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
+				      .refresh_hz = c->refresh_hz, .line_len = c->line_len };
 	const char *why = NULL;
 	int rc = t->start(&env, &why);
 	if (rc) {
@@ -121,6 +209,8 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 
 	if (c->integrity && !(c->stop_on_potential && rt_report_nfindings()))
 		rt_oracle_check(c->line_len);
+	if (rt_report_worst() == RT_EXIT_FINDING)
+		confirm_potential(c, heartbeat_fd);
 	int code = rt_report_worst();
 	summary(code);
 	return code;
