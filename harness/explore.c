@@ -86,7 +86,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			rt_report_set_quiet(0);
 			return 69;
 		}
-		if (r.code == RT_EXIT_FINDING && !strcmp(r.kind, "lock-order")) {
+		if (o->until_deadlock && r.code != RT_EXIT_DEADLOCK) {
+			rt_exec_result_free(&r);   /* keep looking for a real deadlock */
+		} else if (r.code == RT_EXIT_FINDING && !strcmp(r.kind, "lock-order")) {
 			/* potential: keep it, then steer toward it */
 			potential = r;
 			pp = p;

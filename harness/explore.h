@@ -13,6 +13,7 @@ struct rt_explore_opts {
 	const char *repro_dir;
 	const char *repro_path; /* exact output path, overrides repro_dir */
 	int quiet_progress;
+	int until_deadlock;    /* go on past other findings until a real deadlock */
 	int save_clean;        /* write a repro of the last execution even if clean */
 };
 

@@ -28,7 +28,8 @@ static const char usage[] =
 	"                 run a scenario (free-running stress)\n"
 	"  explore --scenario NAME|FILE [--target T] [--seed N] [--set KEY=VALUE]...\n"
 	"      [--strategy random|pct|pos] [--depth D] [--runs N] [--confirm-runs N]\n"
-	"      [--repro FILE | --repro-dir DIR] [--save-clean] [--no-supervisor]\n"
+	"      [--repro FILE | --repro-dir DIR] [--save-clean] [--until-deadlock]\n"
+	"      [--no-supervisor]\n"
 	"                 controlled executions (the harness owns the interleaving) until\n"
 	"                 the first finding; writes a repro file\n"
 	"  replay FILE [--trace OUT.json] [--svg OUT.svg]\n"
@@ -171,6 +172,10 @@ static int cmd_run(int argc, char **argv, int explore)
 		}
 		if (explore && !strcmp(a, "--save-clean")) {
 			ea.o.save_clean = 1;
+			continue;
+		}
+		if (explore && !strcmp(a, "--until-deadlock")) {
+			ea.o.until_deadlock = 1;
 			continue;
 		}
 		if (!dst) {

@@ -60,19 +60,22 @@ static int try_schedule(struct best *b, struct rt_choice *ch, size_t n)
 	return 0;
 }
 
-/* Search a smaller configuration with steered and random executions. */
+/* Search a smaller configuration with PCT executions (few context
+ * switches); accept only a run that is no larger than the best so far in
+ * choices and preemptions, so minimizing never makes a repro bigger. */
 static int try_config(struct best *b, const struct rt_config *c, uint64_t runs)
 {
 	for (uint64_t i = 0; i < runs; i++) {
 		struct rt_ctl_params p;
 		rt_ctl_params_from_config(c, &p);
-		p.strategy = (i & 1) ? RT_STRAT_RANDOM : RT_STRAT_PCT;
-		p.depth = 2;
+		p.strategy = RT_STRAT_PCT;
+		p.depth = 2 + (int)(i % 2);
 		p.seed = rt_mix64(0x3141 + i);
 		p.k_estimate = b->r.ctl.nchoices ? b->r.ctl.nchoices : 1000;
 		struct rt_exec_result r;
 		rt_exec_controlled(c, &p, &r);
-		if (same(&r)) {
+		if (same(&r) && r.ctl.nchoices <= b->r.ctl.nchoices &&
+		    r.ctl.preemptions <= b->r.ctl.preemptions) {
 			take(b, c, &p, &r);
 			return 1;
 		}
