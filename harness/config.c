@@ -150,7 +150,7 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 	if (!k) {
 		char names[1024];
 		knob_names(names, sizeof names);
-		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown key '%s' (expected one of: %s)", at, key,
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown key '%.60s' (expected one of: %s)", at, key,
 			 names);
 		return -1;
 	}
@@ -169,7 +169,7 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 			struct rt_buf names = { 0 };
 			for (int i = 0; rt_targets[i]; i++)
 				rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
-			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%s' (expected one of: %s)",
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
 				 at, value, names.p ? names.p : "");
 			rt_buf_free(&names);
 			return -1;
@@ -179,7 +179,7 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 	case K_ENUM: {
 		int i = enum_index(k->choices, value);
 		if (i < 0) {
-			snprintf(err, RT_CONFIG_ERRLEN, "%s: bad value '%s' for %s (expected one of: %s)",
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: bad value '%.60s' for %s (expected one of: %s)",
 				 at, value, key, k->choices);
 			return -1;
 		}
@@ -198,7 +198,7 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 			return 0;
 		}
 		snprintf(err, RT_CONFIG_ERRLEN,
-			 "%s: bad value '%s' for %s (expected a boolean: 0, 1, true, false, on, off)",
+			 "%s: bad value '%.60s' for %s (expected a boolean: 0, 1, true, false, on, off)",
 			 at, value, key);
 		return -1;
 	case K_INT:
@@ -217,11 +217,11 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 		    (k->type != K_U64 && (v < k->min || v > k->max))) {
 			if (k->type == K_U64)
 				snprintf(err, RT_CONFIG_ERRLEN,
-					 "%s: bad value '%s' for %s (expected an unsigned 64-bit integer)",
+					 "%s: bad value '%.60s' for %s (expected an unsigned 64-bit integer)",
 					 at, value, key);
 			else
 				snprintf(err, RT_CONFIG_ERRLEN,
-					 "%s: bad value '%s' for %s (expected an integer %" PRId64
+					 "%s: bad value '%.60s' for %s (expected an integer %" PRId64
 					 "..%" PRId64 ")",
 					 at, value, key, k->min, k->max);
 			return -1;
@@ -357,7 +357,7 @@ int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
 		struct rt_buf names = { 0 };
 		for (int i = 0; rt_targets[i]; i++)
 			rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
-		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%s' (expected one of: %s)",
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
 			 c->scenario_path[0] ? c->scenario_path : "target", c->target,
 			 names.p ? names.p : "");
 		rt_buf_free(&names);

@@ -16,25 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void repro_from(struct rt_repro *rp, const struct rt_config *c, const struct rt_ctl_params *p,
-		       const struct rt_exec_result *r)
-{
-	memset(rp, 0, sizeof *rp);
-	rp->cfg = *c;
-	snprintf(rp->verdict, sizeof rp->verdict, "%s", rt_verdict_name(r->code));
-	snprintf(rp->signature, sizeof rp->signature, "%s", r->signature);
-	rp->strategy = p->strategy;
-	rp->depth = p->depth;
-	rp->seed = p->seed;
-	rp->k = p->k_estimate;
-	rp->vstep_ns = p->vstep_ns;
-	rp->max_steps = p->max_steps;
-	rp->nthreads = r->ctl.nthreads;
-	rp->choices = r->ctl.choices;
-	rp->nchoices = r->ctl.nchoices;
-	rp->preemptions = r->ctl.preemptions;
-}
-
 static void plan_path(char *out, size_t n, const struct rt_config *c, const struct rt_explore_opts *o,
 		      uint64_t exec)
 {
@@ -49,7 +30,7 @@ static int write_repro(const char *path, const struct rt_config *c, const struct
 		       const struct rt_exec_result *r)
 {
 	struct rt_repro rp;
-	repro_from(&rp, c, p, r);
+	rt_repro_from(&rp, c, p, r);
 	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
 	if (rc)
 		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write repro %s: %s\n", path, strerror(-rc));
@@ -65,6 +46,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	char path[2048] = "";
 	if (!o->repro_path)
 		mkdir(o->repro_dir, 0755);
+	char *cmd = rt_xstrdup(rt_report_replay());   /* restored at the end */
 	rt_report_set_quiet(1);
 	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %" PRIu64 "\n",
 		    rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "", o->runs, o->seed);
@@ -84,6 +66,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		k_sum += r.ctl.nchoices;
 		if (r.code == 69) {
 			rt_report_set_quiet(0);
+			rt_report_set_replay(cmd);
+			free(cmd);
 			return 69;
 		}
 		if (o->until_deadlock && r.code != RT_EXIT_DEADLOCK) {
@@ -166,6 +150,14 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	rt_exec_result_free(&r);
 	rt_exec_result_free(&potential);
 	rt_report_set_quiet(0);
+	if (!found) {
+		rt_report_set_replay(cmd);
+	} else {
+		char rp[2200];
+		snprintf(rp, sizeof rp, "redirtorture replay %s", path);
+		rt_report_set_replay(rp);
+	}
+	free(cmd);
 	return code;
 }
 

@@ -1,6 +1,8 @@
 /* repro.c - repro file writer and strict parser. */
 #include "repro.h"
 
+#include "exec.h"
+#include "report.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -239,4 +241,23 @@ void rt_repro_free(struct rt_repro *r)
 	free(r->choices);
 	r->choices = NULL;
 	r->nchoices = 0;
+}
+
+void rt_repro_from(struct rt_repro *rp, const struct rt_config *c, const struct rt_ctl_params *p,
+		   const struct rt_exec_result *r)
+{
+	memset(rp, 0, sizeof *rp);
+	rp->cfg = *c;
+	snprintf(rp->verdict, sizeof rp->verdict, "%s", rt_verdict_name(r->code));
+	snprintf(rp->signature, sizeof rp->signature, "%s", r->signature);
+	rp->strategy = p->strategy;
+	rp->depth = p->depth;
+	rp->seed = p->seed;
+	rp->k = p->k_estimate;
+	rp->vstep_ns = p->vstep_ns;
+	rp->max_steps = p->max_steps;
+	rp->nthreads = r->ctl.nthreads;
+	rp->choices = r->ctl.choices;
+	rp->nchoices = r->ctl.nchoices;
+	rp->preemptions = r->ctl.preemptions;
 }

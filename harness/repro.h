@@ -29,4 +29,10 @@ int rt_repro_parse(const char *text, size_t len, const char *origin, struct rt_r
 		   char err[RT_CONFIG_ERRLEN]);
 void rt_repro_free(struct rt_repro *r);
 
+/* A repro of one execution: configuration c, its params p and result r.
+ * The schedule is borrowed from r (do not rt_repro_free it). */
+struct rt_exec_result;
+void rt_repro_from(struct rt_repro *rp, const struct rt_config *c, const struct rt_ctl_params *p,
+		   const struct rt_exec_result *r);
+
 #endif

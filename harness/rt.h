@@ -82,6 +82,24 @@ void rt_thread_set_note(const char *text);
 void rt_point_at(const char *what, struct rt_site site);
 #define rt_point(what) rt_point_at((what), RT_SITE)
 
+/* Like rt_syscall_begin, for a call that waits for input (a forwarder's
+ * read() on an idle pipe): shown in hang reports, but waiting there is never
+ * by itself a stall.  Ended by rt_syscall_end. */
+void rt_syscall_begin_idle_at(const char *what, struct rt_site site);
+#define rt_syscall_begin_idle(what) rt_syscall_begin_idle_at((what), RT_SITE)
+
+/* Before a write(2) of len bytes to fd: 1 and a one-line state in out
+ * ("pipe:[123], 61440 of 65536 bytes queued") if fd is a pipe more than half
+ * full, so the writer can leave a note for the hang report; else 0. */
+int rt_pipe_state(int fd, size_t len, char *out, size_t n);
+
+/* ---- sessions (marimo run mode) ---------------------------------------- */
+#define RT_MAX_SESSIONS 64
+/* Session sid's browser: one sink per session id for the whole run (every
+ * reload of that page); the session oracles check each line's owner as it
+ * lands.  Created on first use. */
+rt_sink *rt_session_sink(int sid);
+
 /* ---- targets ----------------------------------------------------------- */
 struct rt_target_env {
 	int live_rows;     /* rows of the live display, one alloc point each */
@@ -92,6 +110,9 @@ struct rt_target_env {
 
 #define RT_TARGET_TEST 0x1u     /* helper target for the test suite */
 #define RT_TARGET_BUGGY 0x2u    /* expected to produce findings */
+/* Session target: write(2) on fd 1/2 knowingly goes to the process's
+ * original stdout/stderr, not to the session (the oracle expects it there). */
+#define RT_TARGET_FD_NOT_FORWARDED 0x4u
 
 struct rt_target_ops {
 	const char *name;
@@ -112,6 +133,31 @@ struct rt_target_ops {
 	/* Optional: make garbage with a finalizer in the target's own runtime;
 	 * action is enum rt_fin_action.  NULL: the harness's GC model. */
 	void (*make_garbage)(int action);
+
+	/* ---- optional: session targets (marimo run mode) --------------------
+	 * A target with session_start has sessions 0..RT_MAX_SESSIONS-1, each
+	 * driven by one harness thread at a time: start, cells (cell_enter;
+	 * prints through write, c_write, captures; cell_exit), stop.  What a
+	 * session's cells print belongs in rt_session_sink(sid). */
+	/* A new session (a page load).  0, or -errno with *why a fixed reason. */
+	int (*session_start)(int sid, const char **why);
+	void (*session_stop)(int sid);
+	/* Redirect for a cell of sid running on the calling thread; restore. */
+	void (*cell_enter)(int sid);
+	void (*cell_exit)(int sid);
+	/* write(2) on fd 1 or 2 from inside a cell, as a C extension would. */
+	void (*c_write)(enum rt_stream s, const char *buf, size_t len);
+	/* Capture the calling thread's stdout inside a cell (mo.capture_stdout);
+	 * capture_end returns the captured text (malloc'd, length in *len). */
+	void (*capture_begin)(int sid);
+	char *(*capture_end)(int sid, size_t *len);
+	/* The server logs one line (msg + "\n") through its own logger, bound
+	 * at startup to the original stderr. */
+	void (*server_log)(const char *buf, size_t len);
+	/* Object-level restore invariant, asked while no cell runs: 0 if
+	 * sys.stdout/sys.stderr are the originals (or the installed proxy),
+	 * else -1 and what is installed instead in why. */
+	int (*idle_check)(char *why, size_t n);
 };
 
 extern const struct rt_target_ops *const rt_targets[];   /* NULL-terminated */
