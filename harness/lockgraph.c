@@ -268,7 +268,8 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 	int nheld = t->nheld;
 	if (nheld > 32)
 		held = rt_xmalloc((size_t)nheld * sizeof *held);
-	memcpy(held, t->held, (size_t)nheld * sizeof *held);
+	if (nheld)   /* t->held is NULL until the first lock: UB for memcpy */
+		memcpy(held, t->held, (size_t)nheld * sizeof *held);
 	pthread_mutex_unlock(&t->mu);
 	for (int i = 0; i < nheld; i++) {
 		const struct rt_held *h = &held[i];
@@ -279,7 +280,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 		cache_put(&t->edges, key);
 
 		struct rt_buf text = { 0 };
-		char sig[512] = "", title[300] = "";
+		char sig[16384] = "", title[1024] = "";
 		pthread_mutex_lock(&graph_mu);
 		if (edge_find(key) < 0) {
 			struct edge ne = { .from = from, .to = to, .from_site = h->site, .to_site = site };

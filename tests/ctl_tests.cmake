@@ -28,3 +28,10 @@ add_executable(trace_test trace_test.c)
 target_link_libraries(trace_test PRIVATE redirtorture_core)
 add_test(NAME trace_export_unit COMMAND trace_test)
 set_tests_properties(trace_export_unit PROPERTIES LABELS "controlled;unit" TIMEOUT 60)
+
+# No caps a real program hits (issue 2): 300 held locks, a 70-lock cycle
+# across 70 threads.
+add_executable(lockgraph_caps_test lockgraph_caps_test.c)
+target_link_libraries(lockgraph_caps_test PRIVATE redirtorture_core)
+add_test(NAME lockgraph_no_caps COMMAND lockgraph_caps_test)
+set_tests_properties(lockgraph_no_caps PROPERTIES LABELS "lockorder;unit" TIMEOUT 60)
