@@ -110,9 +110,11 @@ struct rt_target_env {
 
 #define RT_TARGET_TEST 0x1u     /* helper target for the test suite */
 #define RT_TARGET_BUGGY 0x2u    /* expected to produce findings */
+#define RT_TARGET_FREE_ONLY 0x4u   /* free-running only, no controlled scheduler
+				       (embedded Python: one GIL decides who runs) */
 /* Session target: write(2) on fd 1/2 knowingly goes to the process's
  * original stdout/stderr, not to the session (the oracle expects it there). */
-#define RT_TARGET_FD_NOT_FORWARDED 0x4u
+#define RT_TARGET_FD_NOT_FORWARDED 0x8u
 
 struct rt_target_ops {
 	const char *name;

@@ -9,6 +9,7 @@
 #include "report.h"
 #include "rt.h"
 #include "schedpoint.h"
+#include "session.h"
 #include "util.h"
 #include "watchdog.h"
 
@@ -63,6 +64,7 @@ static void summary(int code)
 
 void rt_run_emergency_exit(int code)
 {
+	rt_std_fds_restore();
 	summary(code);
 	if (!run_supervised && run_cfg)
 		rt_epilogue(run_cfg, code, NULL);
@@ -96,6 +98,9 @@ static void confirm_potential(const struct rt_config *c, int hb)
 			sig = s;
 	if (!sig || !c->confirm_runs)
 		return;
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	if (t && (t->flags & RT_TARGET_FREE_ONLY))
+		return;   /* controlled executions cannot drive it */
 	char **cls;
 	int n = rt_cycle_classes(sig, &cls);
 	char path[1200];
@@ -174,16 +179,26 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 
 	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
 				      .refresh_hz = c->refresh_hz, .line_len = c->line_len };
+	const int sessions = rt_is_session_target(t);   /* marimo run mode (session.h) */
+	if (sessions) {
+		int sc = rt_session_run_begin(c, t);
+		if (sc)
+			return sc;
+	}
 	const char *why = NULL;
 	int rc = t->start(&env, &why);
 	if (rc) {
+		if (sessions)
+			rt_console_end();
 		rt_fdprintf(rt_err_fd(), "redirtorture: target %s cannot start: %s (%s)\n", t->name,
 			    why ? why : "no reason given", strerror(rc < 0 ? -rc : rc));
 		return RT_EXIT_NOSTART;
 	}
 	rt_watchdog_start(c, heartbeat_fd);
-	if (rt_drivers_start(c, t)) {
+	if ((sessions && rt_sessions_start()) || rt_drivers_start(c, t)) {
 		rt_drivers_stop_and_join();
+		if (sessions)
+			rt_sessions_stop_and_join();
 		rt_watchdog_stop();
 		return RT_EXIT_INTERNAL;
 	}
@@ -192,6 +207,8 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	while (rt_now_ns() < end) {
 		rt_sleep_ns(10 * 1000000ULL);
 		if (c->stop_on_potential && rt_report_nfindings())
+			break;
+		if (sessions && rt_sessions_done())
 			break;
 		if (c->max_ops && !rt_drivers_stop_requested()) {
 			int live = 0;
@@ -203,15 +220,21 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	}
 	rt_watchdog_phase("joining drivers");
 	rt_drivers_stop_and_join();
+	if (sessions)
+		rt_sessions_stop_and_join();   /* + restore and resource oracles */
 	rt_watchdog_phase("stopping target");
 	t->stop();
 	rt_watchdog_stop();
+	if (sessions)
+		rt_session_run_end();          /* fd 1/2 back; exactly-once oracle */
 
 	if (c->integrity && !(c->stop_on_potential && rt_report_nfindings()))
 		rt_oracle_check(c->line_len);
 	if (rt_report_worst() == RT_EXIT_FINDING)
 		confirm_potential(c, heartbeat_fd);
 	int code = rt_report_worst();
+	if (sessions)
+		code = rt_sessions_exit_code(code);
 	summary(code);
 	return code;
 }

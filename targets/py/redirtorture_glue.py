@@ -1,0 +1,344 @@
+"""Python side of redirtorture's embedded-CPython targets (targets/py_rich.c).
+
+Loaded by the harness, not meant for direct use.  It
+
+- replaces threading.Lock / threading.RLock with harness locks named by
+  their creation site ("rich/live.py:76 Live._lock"), before Rich or logging
+  is imported (install_locks);
+- runs real Rich's Live with stdout/stderr redirection on a console that is
+  an interactive terminal whose output goes to a harness sink (start_rich);
+- loads `py:MODULE` targets (docs/py-targets.md) (start_module);
+- implements the driver operations that need a real runtime: logging through
+  the logging module with a handler made after the redirection is installed,
+  and cyclic garbage whose __del__ logs or prints a tagged line.
+"""
+import gc
+import io
+import linecache
+import re
+import sys
+import threading
+import traceback
+
+import _redirtorture as _rt
+
+LOG, PRINT, MIXED = 0, 1, 2          # enum rt_fin_action
+SINK_TERMINAL, SINK_STDOUT, SINK_STDERR, SINK_CAPTURE = 0, 1, 2, 3
+
+_sink_write = None                   # C: (sink, text), set by setup()
+_line_len = 48
+_logger = None
+_handler = None
+_base = None                         # (stdout, stderr) before any target
+_live = None
+_mod = None
+_mixed = 0
+# CPython's own generation-0 threshold.  Measured on real Rich 13.3.1 (4
+# workers, live_refresh knobs): 700 hangs 20/20, median 0.25 s; a lower one
+# (50) makes the GC collect each garbage object within a few allocations of
+# the worker that made it, before it takes any lock, and hangs less often.
+GC_THRESHOLD = 700
+
+# ---- locks --------------------------------------------------------------
+
+_ASSIGN = re.compile(r"\s*(?:self\.)?([A-Za-z_]\w*)\s*(?::[^=]*)?=[^=]")
+_naming = set()                      # thread idents inside _creation_name
+
+
+def _creation_name():
+    """'rich/live.py:76 Live._lock': the creation site of a lock, the class
+    of `self` (from the function's qualified name) and the attribute it is
+    assigned to (from the source line).  Locks made inside threading.py
+    (Event, Condition, Semaphore) also name the first caller outside it."""
+    me = threading.get_ident()
+    if me in _naming:                # re-entered through a finalizer
+        return "python lock"
+    _naming.add(me)
+    try:
+        f = sys._getframe(2)
+        co = f.f_code
+        where = "%s:%d" % (_rt.relpath(co.co_filename), f.f_lineno)
+        owner = co.co_qualname.rpartition(".")[0]
+        m = _ASSIGN.match(linecache.getline(co.co_filename, f.f_lineno))
+        if m:
+            label = owner + "." + m.group(1) if owner else m.group(1)
+        else:
+            label = co.co_qualname
+        name = where + " " + label
+        if co.co_filename == threading.__file__:
+            while f is not None and f.f_code.co_filename == threading.__file__:
+                f = f.f_back
+            if f is not None:
+                name += " via %s:%d" % (_rt.relpath(f.f_code.co_filename), f.f_lineno)
+        return name
+    finally:
+        _naming.discard(me)
+
+
+def Lock():
+    return _rt.Lock(_creation_name())
+
+
+def RLock(*args, **kwargs):
+    return _rt.RLock(_creation_name())
+
+
+def install_locks():
+    """Before Rich or logging is imported: every threading.Lock() and
+    threading.RLock() from now on is a harness lock.  threading's own
+    _allocate_lock (Condition waiters, Thread internals) stays native."""
+    threading.Lock = Lock
+    threading.RLock = RLock
+    if "logging" in sys.modules:     # normally not imported yet
+        sys.modules["logging"]._lock = RLock()
+
+    inner = threading.Thread._bootstrap_inner
+
+    def _bootstrap_inner(self):
+        try:
+            inner(self)
+        finally:
+            _rt.thread_exit()
+    threading.Thread._bootstrap_inner = _bootstrap_inner
+
+    gc.callbacks.append(lambda phase, info: phase == "start" and _rt.gc_started())
+    sys.unraisablehook = _unraisable
+    threading.excepthook = _thread_exception
+
+
+# ---- errors: reported as findings, never printed through the redirection --
+
+def report(where, etype, value, tb):
+    frames = traceback.extract_tb(tb) if tb is not None else []
+    last = frames[-1] if frames else None
+    at = "%s:%s" % (_rt.relpath(last.filename), last.lineno) if last else "?"
+    text = "".join(traceback.format_exception(etype, value, tb))
+    title = "%s: %s in %s" % (where, etype.__name__, at)
+    _rt.py_error(title, "%s %s %s" % (where, etype.__name__, at), text)
+
+
+def _unraisable(u):
+    report("unraisable (%s)" % (u.err_msg or "finalizer"), u.exc_type, u.exc_value,
+           u.exc_traceback)
+
+
+def _thread_exception(a):
+    name = a.thread.name if a.thread is not None else "?"
+    report("thread %s" % name, a.exc_type, a.exc_value, a.exc_traceback)
+
+
+# ---- stand-in terminal streams -------------------------------------------
+
+class SinkFile(io.TextIOBase):
+    """A terminal (or the process's stdout/stderr): text goes to a harness
+    sink, which the integrity oracle reads at the end."""
+
+    encoding = "utf-8"
+
+    def __init__(self, sink, name):
+        self._sink = sink
+        self._name = name
+
+    @property
+    def name(self):
+        return "<redirtorture %s>" % self._name
+
+    def write(self, s):
+        if not isinstance(s, str):
+            raise TypeError("write() argument must be str, not %s" % type(s).__name__)
+        _sink_write(self._sink, s)
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+    def writable(self):
+        return True
+
+
+def setup(sink_write, line_len):
+    """Once per process, after install_locks: the sink writer of the C side."""
+    global _sink_write, _base
+    _sink_write = sink_write
+    _base = (SinkFile(SINK_STDOUT, "stdout"), SinkFile(SINK_STDERR, "stderr"))
+    set_line_len(line_len)
+
+
+def set_line_len(n):
+    global _line_len
+    _line_len = n
+
+
+def _reset_streams():
+    sys.stdout, sys.stderr = _base
+
+
+# ---- logging and garbage (driver operations) ------------------------------
+
+def _start_logging():
+    """A handler made now binds the *current* sys.stderr (the redirection)."""
+    global _logger, _handler
+    import logging
+    _logger = logging.getLogger("redirtorture.target")
+    _logger.propagate = False
+    _logger.setLevel(logging.INFO)
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(message)s"))
+    _logger.addHandler(_handler)
+
+
+def _stop_logging():
+    global _handler
+    if _handler is not None:
+        _logger.removeHandler(_handler)
+        _handler = None
+
+
+def log(text):
+    _logger.warning(text)
+
+
+class _Garbage:
+    """Cyclic garbage: only the cyclic GC frees it, on whatever thread
+    allocates when a collection is due, with whatever locks it holds."""
+
+    def __init__(self, action):
+        self.me = self
+        self.action = action
+
+    def __del__(self):
+        line = _rt.fin_begin(_line_len)
+        try:
+            if self.action == LOG:
+                _logger.warning(line)
+            else:
+                print(line)
+        finally:
+            _rt.fin_end()
+
+
+def make_garbage(action):
+    global _mixed
+    if action == MIXED:
+        _mixed += 1
+        action = PRINT if _mixed & 1 else LOG
+    _Garbage(action)
+
+
+# ---- py_rich: real Rich Live ----------------------------------------------
+
+class _Board:
+    """The live display: a table built anew on every render, so rendering
+    (under Console._lock) allocates and the GC runs finalizers there."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.frame = 0
+
+    def __rich__(self):
+        from rich.table import Table
+        self.frame += 1
+        table = Table(title="redirtorture frame %d" % self.frame)
+        table.add_column("row", justify="right")
+        table.add_column("worker")
+        table.add_column("status", style="green")
+        for i in range(self.rows):
+            table.add_row(str(i), "w%d" % (i % 8), "#" * (1 + (self.frame + i) % 24))
+        return table
+
+
+def start_rich(redirect, refresh_hz, rows):
+    global _live
+    _reset_streams()
+    from rich.console import Console
+    from rich.live import Live
+
+    class _Console(Console):
+        _environ = {"TERM": "xterm-256color"}     # not a dumb terminal
+
+    class _Live(Live):
+        def refresh(self):
+            super().refresh()
+            if threading.current_thread() is self._refresh_thread:
+                _rt.refresh_tick()
+
+    console = _Console(file=SinkFile(SINK_TERMINAL, "terminal"), force_terminal=True,
+                       force_interactive=True, force_jupyter=False, width=100, height=50,
+                       color_system="256", legacy_windows=False)
+    _live = _Live(_Board(rows), console=console, redirect_stdout=redirect,
+                  redirect_stderr=redirect, auto_refresh=True,
+                  refresh_per_second=refresh_hz)
+    _live.start()
+    _start_logging()
+    gc.set_threshold(GC_THRESHOLD)
+
+
+def stop_rich():
+    global _live
+    live, _live = _live, None
+    refresher = live._refresh_thread
+    live.stop()
+    if refresher is not None:
+        refresher.join()
+    _stop_logging()
+    _reset_streams()
+    gc.collect()          # pending finalizers write to the plain streams now
+
+
+# ---- py:MODULE targets ----------------------------------------------------
+
+class Harness:
+    """What a py: module's install() gets (docs/py-targets.md)."""
+
+    def __init__(self, refresh_hz, live_rows, line_len, seed):
+        self.terminal = SinkFile(SINK_TERMINAL, "terminal")
+        self.stdout, self.stderr = _base
+        self.refresh_hz = refresh_hz
+        self.live_rows = live_rows
+        self.line_len = line_len
+        self.seed = seed
+
+
+def start_module(name, refresh_hz, live_rows, line_len, seed):
+    """Import and install; returns (write, flush, refresh) callables or None."""
+    global _mod
+    import importlib
+    _reset_streams()
+    mod = importlib.import_module(name)
+    missing = [f for f in ("install", "uninstall") if not callable(getattr(mod, f, None))]
+    if missing:
+        raise TypeError("module %s (%s) has no %s(): see docs/py-targets.md"
+                        % (name, getattr(mod, "__file__", "?"), " or ".join(missing)))
+    mod.install(Harness(refresh_hz, live_rows, line_len, seed))
+    _mod = mod
+    _start_logging()
+    gc.set_threshold(GC_THRESHOLD)
+    return tuple(getattr(mod, f, None) for f in ("write", "flush", "refresh"))
+
+
+def stop_module():
+    global _mod
+    mod, _mod = _mod, None
+    mod.uninstall()
+    _stop_logging()
+    capture = getattr(mod, "capture", None)
+    if callable(capture):
+        text = capture()
+        if text:
+            _sink_write(SINK_CAPTURE, text)
+    _reset_streams()
+    gc.collect()
+
+
+def leftover_threads():
+    """After stop: names of Python threads the target left running (each
+    gets 2 s to finish first)."""
+    main = threading.main_thread()
+    left = [t for t in threading.enumerate()
+            if t is not main and not isinstance(t, threading._DummyThread)]
+    for t in left:
+        t.join(2.0)
+    return ", ".join(t.name for t in left if t.is_alive())

@@ -1,0 +1,3 @@
+# A stand-in that makes `import rich` fail as on a machine without
+# python3-rich (tests/py/py_module_errors.sh puts it first on PYTHONPATH).
+raise ModuleNotFoundError("No module named 'rich'", name="rich")

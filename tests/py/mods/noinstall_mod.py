@@ -1,0 +1,5 @@
+"""A py: target module that forgets install() (tests/py/py_module_errors.sh)."""
+
+
+def uninstall():
+    pass

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# py_rich_noredirect_clean.sh: the reporter's workaround, real Rich's Live
+# with redirect_stdout/redirect_stderr off, under the same workload
+# (scenarios/py_live_refresh.scn), stays clean: RUNS (20) runs of
+# DURATION_MS (2500) each exit 0 with no finding (no lock-order cycle, no
+# hang, every tagged line intact), and drivers, finalizers and Live's
+# refresh thread all made progress.
+# Budget: 20 x 2.5 s = 50 s of exposure, 200 times the median and 60 times
+# the worst time to hang of py_rich on the same workload (py_rich_hang.sh).
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/pylib.sh"
+
+RUNS=${RUNS:-20}
+DURATION_MS=${DURATION_MS:-2500}
+BOUND=$((DURATION_MS + 5000))
+for i in $(seq 1 "$RUNS"); do
+  run "run$i" $((BOUND + 10000)) run --scenario py_live_refresh --target py_rich_noredirect \
+    --set duration_ms="$DURATION_MS" --report "run$i.json"
+  skip_if_no_python
+  expect_rc 0
+  expect_verdict SUCCESS
+  expect_ms_below "$BOUND" "run $i"
+  expect_in "run$i.out" '^summary: .*; findings 0$' "run $i: summary"
+  expect_not_in "run$i.err" '^[^[]' "run $i: stderr beyond progress lines"
+  "$PY" - "run$i.json" <<'PYEOF' || fail "run $i: JSON report"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "SUCCESS" and d["findings"] == [], d["findings"]
+s = d["stats"]
+assert s["print_ops"] >= 100, s
+assert s["finalizer_ops"] >= 10, s
+assert s["refresh_ops"] >= 1, s   # Live's thread rendered (it gets few GIL turns)
+PYEOF
+done
+pass "py_rich_noredirect: clean in $RUNS runs of ${DURATION_MS} ms"
