@@ -76,6 +76,22 @@ static const struct knob knobs[] = {
 	  "after a potential deadlock, steered controlled executions that try to make it happen" },
 	{ "progress_ms", K_I64, F(progress_ms), 0, 3600000, "1000", NULL,
 	  "period of progress lines when not on a terminal; 0 = none" },
+	{ "sessions", K_INT, F(sessions), 1, 64, "16", NULL,
+	  "session targets: concurrent sessions (page loads), one thread each, reloading in a loop" },
+	{ "cells_per_session", K_INT, F(cells_per_session), 1, 10000, "6", NULL,
+	  "session targets: cells each page load runs (enter, writes, exit)" },
+	{ "cell_prints", K_INT, F(cell_prints), 1, 10000, "4", NULL,
+	  "session targets: tagged writes per cell" },
+	{ "c_write_pct", K_INT, F(c_write_pct), 0, 100, "10", NULL,
+	  "session targets: percent of a cell's writes made with write(2) on fd 1/2, as C code would" },
+	{ "capture_pct", K_INT, F(capture_pct), 0, 100, "10", NULL,
+	  "session targets: percent of cells that capture stdout around a few prints" },
+	{ "session_idle_ms", K_INT, F(session_idle_ms), 0, 60000, "5", NULL,
+	  "session targets: a loaded page stays open this long on average before it reloads" },
+	{ "server_log_us", K_INT, F(server_log_us), 0, 10000000, "2000", NULL,
+	  "session targets: the server logs a line to its stderr this often; 0 = no server thread" },
+	{ "session_script", K_STR, F(session_script), 0, 0, "", NULL,
+	  "session targets: run this script of 'ACTOR op' lines in order instead of the reload loop" },
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 
@@ -363,7 +379,15 @@ int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
 		rt_buf_free(&names);
 		return -1;
 	}
-	if (c->print_workers + c->log_workers == 0) {
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	if (c->session_script[0] && !t->session_start) {
+		snprintf(err, RT_CONFIG_ERRLEN,
+			 "%s: session_script needs a session target (expected a target with sessions, "
+			 "e.g. fd_redirect or thread_local_proxy; got '%.60s')",
+			 c->scenario_path[0] ? c->scenario_path : "configuration", c->target);
+		return -1;
+	}
+	if (c->print_workers + c->log_workers == 0 && !t->session_start) {
 		snprintf(err, RT_CONFIG_ERRLEN,
 			 "%s: no driver threads (expected print_workers + log_workers >= 1)",
 			 c->scenario_path[0] ? c->scenario_path : "configuration");

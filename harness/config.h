@@ -39,6 +39,15 @@ struct rt_config {
 	int stop_on_potential;
 	int confirm_runs;
 	int64_t progress_ms;
+	/* run-mode sessions (session targets only) */
+	int sessions;
+	int cells_per_session;
+	int cell_prints;
+	int c_write_pct;
+	int capture_pct;
+	int session_idle_ms;
+	int server_log_us;
+	char session_script[512];
 };
 
 /* Parse errors: one line "file:line: what, expected ..." in err. */

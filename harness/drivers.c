@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rt_role_names[RT_NROLES] = { "print", "log", "finalizer", "refresh" };
+const char *const rt_role_names[RT_NROLES] = { "print", "log", "finalizer", "refresh", "session",
+						"server" };
 struct rt_stats rt_stats;
 
 static const struct rt_config *cfg;
@@ -278,5 +279,10 @@ void rt_drivers_reset(void)
 	rt_lock_free(handler_lock);
 	handler_lock = NULL;
 	atomic_store(&gc_enabled, 0);
-	memset(&rt_stats, 0, sizeof rt_stats);
+	/* atomic stores, not memset: the watchdog reads the counters
+	 * concurrently (explore keeps it running between executions) */
+	for (int r = 0; r < RT_NROLES; r++)
+		atomic_store(&rt_stats.ops[r], 0);
+	atomic_store(&rt_stats.garbage_made, 0);
+	atomic_store(&rt_stats.collections, 0);
 }

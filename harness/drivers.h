@@ -10,7 +10,11 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-enum rt_role { RT_ROLE_PRINT, RT_ROLE_LOG, RT_ROLE_FINALIZER, RT_ROLE_REFRESH, RT_NROLES };
+enum rt_role {
+	RT_ROLE_PRINT, RT_ROLE_LOG, RT_ROLE_FINALIZER, RT_ROLE_REFRESH,
+	RT_ROLE_SESSION, RT_ROLE_SERVER,   /* run-mode sessions (session_driver.c) */
+	RT_NROLES
+};
 extern const char *const rt_role_names[RT_NROLES];
 
 struct rt_stats {

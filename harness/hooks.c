@@ -17,6 +17,21 @@ void rt_syscall_begin_at(const char *what, struct rt_site site)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* A wait for input (a reader on an idle pipe): the record says where it
+ * waits, but as "sleeping", which the watchdog never counts as a stall. */
+void rt_syscall_begin_idle_at(const char *what, struct rt_site site)
+{
+	struct rt_thread *t = rt_self();
+	rt_sched_point(t, RT_EV_POINT, what);
+	pthread_mutex_lock(&t->mu);
+	t->syscall = what;
+	t->wait_site = site;
+	t->wait_serial++;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_SLEEPING);
+	pthread_mutex_unlock(&t->mu);
+}
+
 void rt_syscall_end(void)
 {
 	struct rt_thread *t = rt_self();

@@ -4,6 +4,7 @@
 #include "registry.h"
 #include "report.h"
 #include "rt.h"
+#include "session.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -16,16 +17,20 @@ struct rt_sink {
 	char name[32];
 	pthread_mutex_t mu;
 	struct rt_buf data;
+	int owner;              /* -1, or a session id / RT_SINK_CONSOLE (session.h) */
 };
 
 static pthread_mutex_t sinks_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rt_sink **sinks;
 static int nsinks, capsinks;
 
-rt_sink *rt_sink_new(const char *name)
+rt_sink *rt_sink_new(const char *name) { return rt_sink_new_owned(name, -1); }
+
+rt_sink *rt_sink_new_owned(const char *name, int owner)
 {
 	struct rt_sink *s = rt_xcalloc(1, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
+	s->owner = owner;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_lock(&sinks_mu);
 	if (nsinks == capsinks) {
@@ -41,6 +46,8 @@ void rt_sink_write(rt_sink *s, const char *buf, size_t len)
 {
 	pthread_mutex_lock(&s->mu);
 	rt_buf_add(&s->data, buf, len);
+	if (s->owner != -1)   /* session oracles check lines as they land */
+		rt_session_sink_observe(s->owner, buf, len);
 	pthread_mutex_unlock(&s->mu);
 }
 

@@ -13,6 +13,9 @@
 void rt_make_line(char *out, int len, char kind, int id, uint64_t seq);
 
 void rt_oracle_reset(void);      /* drop all sinks */
+/* A sink with an owner: every write is also shown, in order, to the
+ * session oracles (rt_session_sink_observe in session.h). */
+struct rt_sink *rt_sink_new_owned(const char *name, int owner);
 /* Check sinks against what the registry says each thread completed.
  * Reports a finding and returns 1 on a violation. */
 int rt_oracle_check(int line_len);

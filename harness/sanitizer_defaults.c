@@ -25,3 +25,22 @@ const char *__ubsan_default_options(void)
 {
 	return "halt_on_error=1:exitcode=66:print_stacktrace=1";
 }
+
+/* Sanitizer reports to fd instead of fd 2, which a target under test may
+ * have dup2-ed onto one of its pipes (a full one, even).  Also start the
+ * external symbolizer now: started lazily at the first report, its pipes
+ * would get descriptor numbers such a target used before, and its stale
+ * dup2/close of those numbers would cut the sanitizer off mid-report. */
+void rt_sanitizer_report_fd(int fd);
+#ifdef RT_HAVE_SAN
+#include <sanitizer/common_interface_defs.h>
+#include <stdint.h>
+void rt_sanitizer_report_fd(int fd)
+{
+	char buf[256];
+	__sanitizer_set_report_fd((void *)(intptr_t)fd);
+	__sanitizer_symbolize_pc(__builtin_return_address(0), "%p %F %L", buf, sizeof buf);
+}
+#else
+void rt_sanitizer_report_fd(int fd) { (void)fd; }
+#endif

@@ -30,6 +30,8 @@ int rt_sessions_done(void);              /* a session script ran to its end */
 void rt_sessions_stop_and_join(void);
 /* After t->stop: fd 1/2 back, console drained, the exactly-once oracle. */
 void rt_session_run_end(void);
+/* NOSTART if no session could ever start for lack of resources, else code. */
+int rt_sessions_exit_code(int code);
 
 /* ---- for oracle.c: every write into an owned sink ----------------------- */
 #define RT_SINK_CONSOLE (-2)
@@ -65,10 +67,13 @@ void so_session_started(int sid);
 /* A session start failed: a finding, or NOSTART if no session ever started
  * and the reason is a lack of resources (does not return then). */
 void so_start_failed(int sid, int rc, const char *why);
+int so_nostart(void);
+void so_settle(int actors_alive);   /* scripts: target threads wait in a syscall */   /* the environment cannot hold one session: end the run */
 void so_capture_check(int sid, const char *text, size_t len, uint64_t k_from, uint64_t k_to);
 void so_baseline(void);
 void so_after_sessions(void);
 void so_final(void);
+void so_hang_extra(struct rt_buf *b);   /* rt_hang_report_extra */
 
 /* ---- inside the oracle (session_events.c, session_oracle.c,
  * session_checks.c) ------------------------------------------------------- */
@@ -77,9 +82,10 @@ const struct rt_target_ops *so_tgt(void);
 const char *so_label(int sid);            /* "s3", a script actor, "server" */
 uint64_t so_step_now(void);
 void so_state_desc(int sid, char *out, size_t n);
-/* Session events lo..hi (clamped to what the ring still holds); events of
- * sessions a or b starred; "the line was written here" after event mark
- * (0: no mark). */
+/* Session events lo..hi (clamped to what the ring still holds), preceded by
+ * the last earlier events of sessions a and c (-1: none), which are starred;
+ * "the line was written here" after event mark (SO_NO_MARK: no line). */
+#define SO_NO_MARK UINT64_MAX
 void so_ring_dump(struct rt_buf *b, uint64_t lo, uint64_t hi, uint64_t mark, int a, int c);
 void so_make_line_at(char *out, int len, int kind, int id, uint64_t seq, uint64_t step);
 int so_parse(const char *p, size_t len, int *kind, int *id, uint64_t *seq, uint64_t *step);

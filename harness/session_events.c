@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,39 +129,72 @@ static void ev_text(const struct evrec *e, char *out, size_t n)
 	}
 }
 
+static void ev_line(struct rt_buf *b, const struct evrec *e, int a, int c)
+{
+	char txt[64];
+	ev_text(e, txt, sizeof txt);
+	int star = e->sid >= 0 && (e->sid == a || e->sid == c);
+	rt_buf_printf(b, "    %c #%-7" PRIu64 " %-8s %s\n", star ? '*' : ' ', e->step, so_label(e->sid),
+		      txt);
+}
+
 void so_ring_dump(struct rt_buf *b, uint64_t lo, uint64_t hi, uint64_t mark, int a, int c)
 {
 	pthread_mutex_lock(&ring_mu);
-	uint64_t n = atomic_load(&nsteps);
+	uint64_t n = atomic_load(&nsteps), oldest = n >= RING ? n - RING + 1 : 1;
 	if (hi > n)
 		hi = n;
-	if (n >= RING && lo <= n - RING)
-		lo = n - RING + 1;
-	if (lo < 1)
-		lo = 1;
+	if (lo < oldest)
+		lo = oldest;
 	if (lo > hi) {
 		rt_buf_printf(b, "  (no session events recorded)\n");
 		pthread_mutex_unlock(&ring_mu);
 		return;
 	}
-	rt_buf_printf(b, "  session events #%" PRIu64 "..#%" PRIu64, lo, hi);
+	rt_buf_printf(b, "  session events");
 	if (a >= 0 || c >= 0)
 		rt_buf_printf(b, " (* = %s%s%s)", a >= 0 ? st[a].label : "",
 			      a >= 0 && c >= 0 && c != a ? " or " : "",
 			      c >= 0 && c != a ? st[c].label : "");
 	rt_buf_printf(b, ":\n");
-	if (mark && mark < lo)
-		rt_buf_printf(b, "      (the line was written after #%" PRIu64 ", no longer in the ring)\n",
-			      mark);
-	if (mark == 0 && lo == 1)
-		rt_buf_printf(b, "      -> the line was written here, before any event\n");
-	for (uint64_t s = lo; s <= hi; s++) {
+	/* what put the starred sessions in their state, if before the window */
+	uint64_t early[4];
+	int ne = 0, na = 0, nc = 0;
+	for (uint64_t s = lo - 1; s >= oldest && s > 0 && ne < 4 && (na < 2 || nc < 2); s--) {
 		const struct evrec *e = &ring[s % RING];
-		char txt[64];
-		ev_text(e, txt, sizeof txt);
-		int star = e->sid >= 0 && (e->sid == a || e->sid == c);
-		rt_buf_printf(b, "    %c #%-7" PRIu64 " %-8s %s\n", star ? '*' : ' ', s, so_label(e->sid),
-			      txt);
+		if (e->sid == a && a >= 0 && na < 2) {
+			early[ne++] = s;
+			na++;
+		} else if (e->sid == c && c >= 0 && nc < 2) {
+			early[ne++] = s;
+			nc++;
+		}
+	}
+	for (int i = ne - 1; i >= 0; i--) {
+		ev_line(b, &ring[early[i] % RING], a, c);
+		if (early[i] == mark)
+			rt_buf_printf(b, "      -> the line was written here\n");
+	}
+	if (ne)
+		rt_buf_printf(b, "      ...\n");
+	if (mark != SO_NO_MARK && mark < lo && mark + 1 < lo)
+		rt_buf_printf(b, "      (the line was written after #%" PRIu64 ")\n", mark);
+	if (mark == 0 || (mark != SO_NO_MARK && mark + 1 == lo))
+		rt_buf_printf(b, "      -> the line was written here\n");
+	int repeats = 0;
+	for (uint64_t s = lo; s <= hi; s++) {
+		const struct evrec *e = &ring[s % RING], *p = &ring[(s - 1) % RING];
+		/* a session that keeps failing to start: one line for the run */
+		if (s > lo && s != mark + 1 && e->ev == SO_EV_START_FAILED &&
+		    p->ev == SO_EV_START_FAILED && p->sid == e->sid && s < hi) {
+			repeats++;
+			continue;
+		}
+		if (repeats)
+			rt_buf_printf(b, "      ... %d more failed starts of %s\n", repeats,
+				      so_label(p->sid));
+		repeats = 0;
+		ev_line(b, e, a, c);
 		if (s == mark)
 			rt_buf_printf(b, "      -> the line was written here\n");
 	}

@@ -107,6 +107,11 @@ void rt_out_init(void)
 	/* F_DUPFD_CLOEXEC above 100 keeps the copies clear of the low numbers
 	 * a target may dup2 over. */
 	int o = fcntl(1, F_DUPFD_CLOEXEC, 100), e = fcntl(2, F_DUPFD_CLOEXEC, 100);
+	/* a low open-files limit has no fd 100: any copy beats none */
+	if (o < 0)
+		o = fcntl(1, F_DUPFD_CLOEXEC, 3);
+	if (e < 0)
+		e = fcntl(2, F_DUPFD_CLOEXEC, 3);
 	if (o >= 0)
 		out_fd = o;
 	if (e >= 0)
@@ -115,6 +120,14 @@ void rt_out_init(void)
 
 int rt_out_fd(void) { return out_fd; }
 int rt_err_fd(void) { return err_fd; }
+
+void rt_std_fds_restore(void)
+{
+	if (out_fd > 2)
+		dup2(out_fd, 1);
+	if (err_fd > 2)
+		dup2(err_fd, 2);
+}
 
 void rt_write_all(int fd, const char *buf, size_t len)
 {

@@ -37,6 +37,7 @@ struct snap {
 };
 
 static const struct rt_config *cfg;
+void (*rt_hang_report_extra)(struct rt_buf *b);
 static int hb_fd = -1;
 static pthread_t wd_thread;
 static pthread_mutex_t wd_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -184,8 +185,8 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 		rt_buf_printf(&b, "  %s [%s] %s", x->name, x->role, rt_tstate_name(x->state));
 		if (x->state == RT_TS_BLOCKED_LOCK && x->wait)
 			rt_buf_printf(&b, " %s", rt_lock_class_name(x->wait));
-		if (x->state == RT_TS_BLOCKED_SYSCALL && x->syscall)
-			rt_buf_printf(&b, " %s", x->syscall);
+		if ((x->state == RT_TS_BLOCKED_SYSCALL || x->state == RT_TS_SLEEPING) && x->syscall)
+			rt_buf_printf(&b, " %s%s", x->state == RT_TS_SLEEPING ? "in " : "", x->syscall);
 		rt_buf_printf(&b, " for %.2f s; op %s; progress %" PRIu64 "\n",
 			      (double)(now - x->since) / 1e9, x->op ? x->op : "-", x->progress);
 		for (int h = 0; h < x->nheld; h++) {
@@ -224,6 +225,8 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 			keys[nkeys++] = k.p;
 		}
 	}
+	if (rt_hang_report_extra)
+		rt_hang_report_extra(&b);
 	/* signature: the sorted, de-duplicated set of wait sites: no times,
 	 * no thread names, no counts */
 	qsort(keys, (size_t)nkeys, sizeof *keys, cmp_str);
@@ -235,11 +238,12 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 	}
 	if (!nkeys)
 		rt_buf_printf(&canon, "no blocked thread (%s)", why);
-	char sig[1024];
+	char sig[16384];
 	rt_signature(sig, sizeof sig, clen ? "DEADLOCK" : "HANG", canon.p);
 	rt_buf_printf(&b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
 	char title[600];
 	snprintf(title, sizeof title, "%s: %s", clen ? "deadlock" : "hang", canon.p);
+	rt_std_fds_restore();   /* a target may have left fd 1/2 on a pipe */
 	rt_report_finding(code, clen ? "deadlock" : "hang", title, sig, b.p);
 	for (int i = 0; i < nkeys; i++)
 		free(keys[i]);

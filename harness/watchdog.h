@@ -15,5 +15,9 @@ void rt_watchdog_phase(const char *phase);
  * HANG); returns the exit code.  Used by the controlled scheduler, which
  * knows of a deadlock the moment no thread can run. */
 int rt_hang_report_now(const char *why);
+/* Optional section appended to a hang report after the threads (the
+ * session oracles set it: fd 1/2, sys.stdout, recent session events). */
+struct rt_buf;
+extern void (*rt_hang_report_extra)(struct rt_buf *b);
 
 #endif

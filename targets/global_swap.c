@@ -1,0 +1,103 @@
+/* global_swap.c - the naive run-mode design: each cell swaps only the
+ * process-global sys.stdout/sys.stderr objects (save, install the session's
+ * own, restore on exit), with no file descriptors involved.  Sessions run
+ * on different threads, so the save/restore pairs interleave out of LIFO
+ * order: A.enter, B.enter, A.print sends A's line to B's browser, and
+ * A.enter, B.enter, A.exit, B.exit leaves A's stream installed for good.
+ * fd-level writes are not forwarded at all (declared).  Captures are
+ * contextlib.redirect_stdout, another global swap. */
+#include "pystreams.h"
+#include "rt.h"
+
+static _Atomic int cell_counter;
+
+static int gs_start(const struct rt_target_env *env, const char **why)
+{
+	(void)env;
+	(void)why;
+	pys_reset();
+	atomic_store(&cell_counter, 0);
+	return 0;
+}
+
+static int gs_session_start(int sid, const char **why)
+{
+	(void)why;
+	pys_set_current(sid, pys_session_new(sid));
+	return 0;
+}
+
+static void gs_session_stop(int sid)
+{
+	struct pys_session *s = pys_current(sid);
+	if (s)
+		atomic_store(&s->stopped, 1);
+	pys_set_current(sid, NULL);
+}
+
+static void gs_cell_enter(int sid)
+{
+	struct pys_session *s = pys_current(sid);
+	if (!s)
+		return;
+	atomic_store(&s->cell_id, atomic_fetch_add(&cell_counter, 1) + 1);
+	rt_point("cell enter: save sys.stdout");
+	s->saved_out = atomic_load(&pys_stdout);
+	s->saved_err = atomic_load(&pys_stderr);
+	rt_point("cell enter: install the session's streams");
+	atomic_store(&pys_stdout, &s->out);
+	atomic_store(&pys_stderr, &s->err);
+}
+
+static void gs_cell_exit(int sid)
+{
+	struct pys_session *s = pys_current(sid);
+	if (!s)
+		return;
+	rt_point("cell exit: restore sys.stdout");
+	atomic_store(&pys_stdout, s->saved_out);
+	atomic_store(&pys_stderr, s->saved_err);
+	atomic_store(&s->cell_id, 0);
+}
+
+static void gs_capture_begin(int sid)
+{
+	struct pys_session *s = pys_current(sid);
+	if (s)
+		pys_redirect_begin(s);
+}
+
+static char *gs_capture_end(int sid, size_t *len)
+{
+	struct pys_session *s = pys_current(sid);
+	*len = 0;
+	return s ? pys_redirect_end(s, len) : NULL;
+}
+
+static void gs_c_write(enum rt_stream s, const char *buf, size_t len)
+{
+	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
+}
+
+static int gs_idle_check(char *why, size_t n)
+{
+	return pys_idle_check(&pys_orig_out, &pys_orig_err, why, n);
+}
+
+const struct rt_target_ops global_swap_ops = {
+	.name = "global_swap",
+	.summary = "naive run mode: each cell swaps the global sys.stdout object, no fds",
+	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY | RT_TARGET_FD_NOT_FORWARDED,
+	.start = gs_start,
+	.stop = pys_teardown,
+	.write = pys_print,
+	.session_start = gs_session_start,
+	.session_stop = gs_session_stop,
+	.cell_enter = gs_cell_enter,
+	.cell_exit = gs_cell_exit,
+	.c_write = gs_c_write,
+	.capture_begin = gs_capture_begin,
+	.capture_end = gs_capture_end,
+	.server_log = pys_server_log,
+	.idle_check = gs_idle_check,
+};
