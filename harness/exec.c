@@ -60,6 +60,13 @@ int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
 {
 	memset(out, 0, sizeof *out);
 	const struct rt_target_ops *t = rt_target_find(c->target);
+	if (t->flags & RT_TARGET_FREE_ONLY) {
+		rt_fdprintf(rt_err_fd(), "redirtorture: target %s runs only free (its own threads or "
+			    "real blocking syscalls are outside the controlled scheduler); use `run`\n",
+			    t->name);
+		out->code = RT_EXIT_NOSTART;
+		return out->code;
+	}
 	rt_report_reset();
 	rt_oracle_reset();
 	rt_drivers_reset();

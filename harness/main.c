@@ -263,6 +263,13 @@ static int cmd_run(int argc, char **argv, int explore)
 		free(sets);
 		return target ? RT_EXIT_USAGE : RT_EXIT_BADINPUT;
 	}
+	if (explore && (rt_target_find(c.target)->flags & RT_TARGET_FREE_ONLY)) {
+		rt_fdprintf(2, "redirtorture: target %s runs only free (its own threads or real blocking "
+			    "syscalls are outside the controlled scheduler); use `redirtorture run`\n",
+			    c.target);
+		free(sets);
+		return RT_EXIT_USAGE;
+	}
 	if (!c.seed) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
