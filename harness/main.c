@@ -361,7 +361,31 @@ static int cmd_minimize(int argc, char **argv)
 	return rt_minimize(file, out, runs);
 }
 
+static int dispatch(int argc, char **argv);
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RT_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define RT_TSAN 1
+#endif
+
 int main(int argc, char **argv)
+{
+	int code = dispatch(argc, argv);
+#ifdef RT_TSAN
+	/* TSan replaces the exit status with 66 when it reported anything, and
+	 * a target's real lock-order inversion (the bug under test) is such a
+	 * report.  The harness's verdict stays the exit status; TSan's reports
+	 * stay on stderr, where the tests check that the harness has none. */
+	_exit(code);
+#endif
+	return code;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	rt_out_init();
 	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||

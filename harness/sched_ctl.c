@@ -20,6 +20,7 @@
 #include "watchdog.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ static struct rt_rng rng;
 static struct rt_ctl_result R;
 static size_t capchoices, captrace;
 static int last_ran = -1;
+static sem_t arrive_sem;                /* one post per arrived driver thread */
+static pthread_once_t arrive_once = PTHREAD_ONCE_INIT;
 
 static const char *const strat_names[] = { "random", "pct", "pos", "replay", "confirm", "bytes" };
 
@@ -450,7 +453,7 @@ static void ctl_start(struct rt_thread *t)
 		c->status = CT_READY;
 		c->ev = RT_EV_OP;
 		arrived++;
-		pthread_cond_signal(&ctl_cv);
+		sem_post(&arrive_sem);   /* rt_ctl_run counts arrivals */
 		while (cur != t->id)
 			pthread_cond_wait(&c->cv, &M);
 		c->status = CT_RUNNING;
@@ -489,8 +492,11 @@ static const struct rt_sched_ops ctl_ops = {
 	.thread_exit = ctl_exit,
 };
 
+static void arrive_sem_init(void) { sem_init(&arrive_sem, 0, 0); }
+
 void rt_ctl_begin(const struct rt_ctl_params *p)
 {
+	pthread_once(&arrive_once, arrive_sem_init);
 	pthread_mutex_lock(&M);
 	P = *p;
 	if (!P.vstep_ns)
@@ -512,9 +518,18 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 
 void rt_ctl_run(void)
 {
+	/* Wait until every driver thread arrived (ctl_start posts once each).
+	 * Counting in a semaphore keeps thread timing out of instrumented code:
+	 * a loop around a condvar would wait a timing-dependent number of times,
+	 * and an input would not cover the same edges on every run (fuzzing:
+	 * AFL++ stability, harness/fuzz/). */
 	pthread_mutex_lock(&M);
-	while (arrived < nct)
-		pthread_cond_wait(&ctl_cv, &M);
+	int n = nct;
+	pthread_mutex_unlock(&M);
+	for (int i = 0; i < n; i++)
+		while (sem_wait(&arrive_sem) != 0)
+			;   /* EINTR */
+	pthread_mutex_lock(&M);
 	/* PCT: distinct random priorities, all above the change-point values */
 	for (int i = 0; i < nct; i++)
 		ct[i].pct_prio = i + 1;

@@ -28,6 +28,10 @@ struct snap {
 	int state;
 	uint64_t since, serial, progress;
 	rt_lock *wait;
+	/* read under t->mu, while the waiter cannot finish acquiring wait (and
+	 * so cannot free it): wait itself may be freed once t->mu is dropped */
+	const char *wait_cls;
+	struct rt_thread *owner;
 	struct rt_site wsite;
 	const char *syscall, *op;
 	char *note;
@@ -70,6 +74,8 @@ static int take_snapshot(struct snap **out)
 		x->since = t->state_since_ns;
 		x->serial = t->wait_serial;
 		x->wait = t->waiting_for;
+		x->wait_cls = x->wait ? rt_lock_class_name(x->wait) : NULL;
+		x->owner = x->wait ? rt_lock_owner(x->wait) : NULL;
 		x->wsite = t->wait_site;
 		x->syscall = t->syscall;
 		x->op = t->op;
@@ -86,7 +92,7 @@ static int take_snapshot(struct snap **out)
 	for (int i = 0; i < n; i++) {
 		if (s[i].state != RT_TS_BLOCKED_LOCK || !s[i].wait)
 			continue;
-		struct rt_thread *o = rt_lock_owner(s[i].wait);
+		struct rt_thread *o = s[i].owner;
 		for (int j = 0; j < n && o; j++)
 			if (s[j].t == o)
 				s[i].next = j;
@@ -166,9 +172,9 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 			const struct snap *x = &s[cyc[i]];
 			site_str(s1, sizeof s1, x->wsite);
 			rt_buf_printf(&b, "  %s [%s] waits for %s (at %s), held by %s\n", x->name, x->role,
-				      rt_lock_class_name(x->wait), s1, s[x->next].name);
+				      x->wait_cls, s1, s[x->next].name);
 			struct rt_buf k = { 0 };
-			rt_buf_printf(&k, "%s@%s:%d %s", rt_lock_class_name(x->wait),
+			rt_buf_printf(&k, "%s@%s:%d %s", x->wait_cls,
 				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
 			keys[nkeys++] = k.p;
 		}
@@ -184,7 +190,7 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 			continue;
 		rt_buf_printf(&b, "  %s [%s] %s", x->name, x->role, rt_tstate_name(x->state));
 		if (x->state == RT_TS_BLOCKED_LOCK && x->wait)
-			rt_buf_printf(&b, " %s", rt_lock_class_name(x->wait));
+			rt_buf_printf(&b, " %s", x->wait_cls);
 		if ((x->state == RT_TS_BLOCKED_SYSCALL || x->state == RT_TS_SLEEPING) && x->syscall)
 			rt_buf_printf(&b, " %s%s", x->state == RT_TS_SLEEPING ? "in " : "", x->syscall);
 		rt_buf_printf(&b, " for %.2f s; op %s; progress %" PRIu64 "\n",
@@ -198,9 +204,9 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 		}
 		if (x->state == RT_TS_BLOCKED_LOCK && x->wait) {
 			site_str(s1, sizeof s1, x->wsite);
-			struct rt_thread *o = rt_lock_owner(x->wait);
+			struct rt_thread *o = x->owner;
 			snprintf(s2, sizeof s2, "%s", o ? o->name : "nobody (being released)");
-			rt_buf_printf(&b, "      waits %-28s at %s; owner %s\n", rt_lock_class_name(x->wait),
+			rt_buf_printf(&b, "      waits %-28s at %s; owner %s\n", x->wait_cls,
 				      s1, s2);
 		}
 		if (x->state == RT_TS_BLOCKED_SYSCALL) {
@@ -219,7 +225,7 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {
 			struct rt_buf k = { 0 };
 			rt_buf_printf(&k, "%s@%s:%d %s",
-				      x->state == RT_TS_BLOCKED_LOCK ? rt_lock_class_name(x->wait)
+				      x->state == RT_TS_BLOCKED_LOCK ? x->wait_cls
 								     : (x->syscall ? x->syscall : "?"),
 				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
 			keys[nkeys++] = k.p;

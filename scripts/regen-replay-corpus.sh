@@ -18,3 +18,4 @@ mkdir -p "$out"
 for f in "$out"/*.repro; do
   printf '%-50s %s\n' "$(basename "$f")" "$(sed -n 's/^signature: //p' "$f")"
 done
+bash scripts/regen-fuzz-corpus.sh "$(dirname "$B")"   # fuzz regressions encode the #4158 repro

@@ -1,0 +1,43 @@
+/* fuzz_repro_parser.c - fuzz target: repro files through the strict parser
+ * rt_repro_parse, then the checks `redirtorture replay` makes before it runs
+ * anything.  It must never crash (run it under ASan+UBSan); rejections are
+ * fine, but one must be a single line naming the origin and line. */
+#include "fuzz.h"
+
+#include "config.h"
+#include "repro.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ORIGIN "fuzz-input.repro"
+
+static void check_error(const char *err)
+{
+	if (strncmp(err, ORIGIN, strlen(ORIGIN)) || strchr(err, '\n') || !err[strlen(ORIGIN)]) {
+		fprintf(stderr, "fuzz_repro_parser: malformed error message: '%s'\n", err);
+		abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rt_repro r;
+	char err[RT_CONFIG_ERRLEN] = "";
+	if (rt_repro_parse((const char *)data, size, ORIGIN, &r, err)) {
+		check_error(err);
+		rt_repro_free(&r);
+		return 0;
+	}
+	if (rt_config_validate(&r.cfg, err))
+		check_error(err);
+	struct rt_buf b = { 0 };
+	rt_config_dump(&r.cfg, &b, "");
+	for (size_t i = 0; i < r.nchoices; i++)
+		rt_buf_printf(&b, " %u.%02x", r.choices[i].tid, r.choices[i].check);
+	rt_buf_free(&b);
+	rt_repro_free(&r);
+	return 0;
+}

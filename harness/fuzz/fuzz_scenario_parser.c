@@ -1,0 +1,42 @@
+/* fuzz_scenario_parser.c - fuzz target: scenario files (key = value lines)
+ * through rt_config_parse, then validate and dump what was accepted.  It
+ * must never crash (run it under ASan+UBSan); parse errors are fine, but an
+ * error must be one line that starts with the origin ("FILE:LINE: ..."), as
+ * config.h promises. */
+#include "fuzz.h"
+
+#include "config.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ORIGIN "fuzz-input.scn"
+
+static void check_error(const char *err)
+{
+	if (strncmp(err, ORIGIN, strlen(ORIGIN)) || strchr(err, '\n') || !err[strlen(ORIGIN)]) {
+		fprintf(stderr, "fuzz_scenario_parser: malformed error message: '%s'\n", err);
+		abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rt_config c;
+	char err[RT_CONFIG_ERRLEN] = "";
+	rt_config_defaults(&c);
+	snprintf(c.scenario_path, sizeof c.scenario_path, ORIGIN);
+	if (rt_config_parse(&c, (const char *)data, size, ORIGIN, err)) {
+		check_error(err);
+		return 0;
+	}
+	if (rt_config_validate(&c, err))
+		check_error(err);
+	struct rt_buf b = { 0 };
+	rt_config_dump(&c, &b, "  ");
+	rt_config_dump_json(&c, &b);
+	rt_buf_free(&b);
+	return 0;
+}
