@@ -41,7 +41,7 @@ stress: build
 	  rc=$$?; echo "redirtorture exit code: $$rc"; exit $$rc
 
 stress-all: build
-	@bash scripts/stress-all.sh $(BIN)
+	@bash scripts/stress-all.sh $(BIN) $(ARGS)
 
 test: build
 	@ctest --preset $(PRESET) $(ARGS)

@@ -312,6 +312,9 @@ static void *wd_main(void *arg)
 	uint64_t stall = (uint64_t)cfg->stall_timeout_ms * 1000000ULL;
 	uint64_t tick = stall / 5 < 100000000ULL ? stall / 5 : 100000000ULL;
 	uint64_t last_sum = UINT64_MAX, last_change = rt_now_ns();
+	/* per thread id: last progress value and when it changed */
+	uint64_t *pval = NULL, *ptime = NULL;
+	int npt = 0;
 	int tty = isatty(rt_err_fd());
 	uint64_t period = tty ? 250000000ULL : (uint64_t)cfg->progress_ms * 1000000ULL;
 	uint64_t last_ops[RT_NROLES] = { 0 }, last_prog = rt_now_ns();
@@ -357,12 +360,33 @@ static void *wd_main(void *arg)
 		if (in_run && live && no_progress)
 			snprintf(why, sizeof why, "no progress for %.2f s (stall timeout %" PRId64 " ms)",
 				 (double)(now - last_change) / 1e9, cfg->stall_timeout_ms);
-		for (int i = 0; i < n && !why[0]; i++)
-			if ((s[i].state == RT_TS_BLOCKED_LOCK || s[i].state == RT_TS_BLOCKED_SYSCALL) &&
-			    now - s[i].since >= stall)
-				snprintf(why, sizeof why,
-					 "%s blocked for %.2f s (stall timeout %" PRId64 " ms)", s[i].name,
-					 (double)(now - s[i].since) / 1e9, cfg->stall_timeout_ms);
+		if (n > npt) {
+			pval = rt_xrealloc(pval, (size_t)n * sizeof *pval);
+			ptime = rt_xrealloc(ptime, (size_t)n * sizeof *ptime);
+			for (int i = npt; i < n; i++) {
+				pval[i] = UINT64_MAX;
+				ptime[i] = now;
+			}
+			npt = n;
+		}
+		for (int i = 0; i < n; i++)
+			if (s[i].progress != pval[i]) {
+				pval[i] = s[i].progress;
+				ptime[i] = now;
+			}
+		for (int i = 0; i < n && !why[0]; i++) {
+			if ((s[i].state != RT_TS_BLOCKED_LOCK && s[i].state != RT_TS_BLOCKED_SYSCALL) ||
+			    now - s[i].since < stall)
+				continue;
+			/* A lock whose owner is making progress is starvation, not a
+			 * hang: the owner (and so the lock) keeps moving. */
+			int o = s[i].next;
+			if (s[i].state == RT_TS_BLOCKED_LOCK && o >= 0 && o != i &&
+			    now - ptime[o] < stall)
+				continue;
+			snprintf(why, sizeof why, "%s blocked for %.2f s (stall timeout %" PRId64 " ms)",
+				 s[i].name, (double)(now - s[i].since) / 1e9, cfg->stall_timeout_ms);
+		}
 		if (!why[0] && !in_run && no_progress && now - ph_since >= stall)
 			snprintf(why, sizeof why, "%s for %.2f s (stall timeout %" PRId64 " ms)", ph,
 				 (double)(now - ph_since) / 1e9, cfg->stall_timeout_ms);
@@ -380,6 +404,8 @@ static void *wd_main(void *arg)
 		pthread_mutex_lock(&wd_mu);
 	}
 	pthread_mutex_unlock(&wd_mu);
+	free(pval);
+	free(ptime);
 	if (tty && period)
 		rt_write_all(rt_err_fd(), "\n", 1);
 	return NULL;

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A target that really deadlocks (test_deadlock: the first two writers take
+# Deadlock.A and Deadlock.B, meet, then each waits for the other's lock) is
+# reported as DEADLOCK (exit 2) with its wait-for cycle, and the process
+# exits within stall timeout + 1 s after the deadlock occurs.
+#
+# The deadlock occurs within milliseconds of the drivers starting, so the
+# whole run's wall time bounds "deadlock -> exit" from above.  With
+# stall_timeout_ms=500 each run must take less than
+#   500 ms (stall) + 1000 ms + 500 ms x RT_TIME_SCALE
+# where the last term covers process start, fork and exit (under TSan the
+# exit alone takes 1 s: TSan's atexit_sleep_ms while deadlocked threads live).
+# The report itself must say it was made <= stall + 1 s into the run.
+source "$(dirname "$0")/lib.sh"
+
+RUNS=${RUNS:-3}
+STALL=500
+BOUND=$((STALL + 1000 + $(scaled 500)))
+for i in $(seq 1 "$RUNS"); do
+  run "run$i" $((BOUND + 10000)) run --scenario live_refresh --target test_deadlock \
+    --set stall_timeout_ms=$STALL --report none
+  expect_rc 2
+  expect_verdict DEADLOCK
+  expect_ms_below "$BOUND" "run $i: deadlock to exit"
+  e="run$i.err"
+  expect_in "$e" '^DEADLOCK: 2 threads wait for each other in a cycle; target test_deadlock' "run $i: DEADLOCK header"
+  expect_in "$e" '^wait-for cycle:$' "run $i: wait-for cycle"
+  expect_in "$e" '^  print-[0-9]+ \[print\] waits for Deadlock\.A \(at test_deadlock\.c:[0-9]+ deadlock_write\(\)\), held by print-[0-9]+$' "run $i: cycle edge to Deadlock.A"
+  expect_in "$e" '^  print-[0-9]+ \[print\] waits for Deadlock\.B \(at test_deadlock\.c:[0-9]+ deadlock_write\(\)\), held by print-[0-9]+$' "run $i: cycle edge to Deadlock.B"
+  expect_in "$e" '^      holds Deadlock\.A ' "run $i: holder of Deadlock.A listed"
+  expect_in "$e" '^      holds Deadlock\.B ' "run $i: holder of Deadlock.B listed"
+  expect_in "$e" '^signature: DEADLOCK:[0-9a-f]{16} Deadlock\.A@test_deadlock\.c:[0-9]+ deadlock_write \| Deadlock\.B@test_deadlock\.c:[0-9]+ deadlock_write$' "run $i: signature"
+  # "... blocked for 0.50 s (stall timeout 500 ms); 0.51 s into the run"
+  into=$(grep -E -m1 -o '[0-9]+\.[0-9]+ s into the run' "$e" | cut -d' ' -f1)
+  [ -n "$into" ] || fail "run $i: no 's into the run' in the report"
+  awk -v t="$into" -v b="$(( STALL + 1000 ))" 'BEGIN { exit !(t * 1000 <= b) }' \
+    || fail "run $i: reported ${into} s into the run, bound $(( STALL + 1000 )) ms"
+done
+pass "test_deadlock reported as DEADLOCK with its cycle in $RUNS of $RUNS runs, each exiting under ${BOUND} ms"
