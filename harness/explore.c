@@ -192,16 +192,9 @@ int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, ui
 int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
 {
 	struct rt_repro rp;
-	char err[RT_CONFIG_ERRLEN];
-	if (rt_repro_read(path, &rp, err)) {
-		rt_fdprintf(2, "redirtorture: %s\n", err);
-		return RT_EXIT_BADINPUT;
-	}
-	if (rt_config_validate(&rp.cfg, err)) {
-		rt_fdprintf(2, "redirtorture: %s\n", err);
-		rt_repro_free(&rp);
-		return RT_EXIT_BADINPUT;
-	}
+	int bad = rt_repro_load(path, &rp);
+	if (bad)
+		return bad;
 	struct rt_ctl_params p;
 	rt_ctl_params_from_config(&rp.cfg, &p);
 	p.strategy = RT_STRAT_REPLAY;

@@ -145,17 +145,6 @@ static void claim(struct rt_thread *t, rt_lock *l, struct rt_site site)
 		pthread_mutex_unlock(&l->mu);
 }
 
-static void wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site)
-{
-	pthread_mutex_lock(&t->mu);
-	t->waiting_for = l;
-	t->wait_site = site;
-	t->wait_serial++;
-	t->state_since_ns = rt_now_ns();
-	atomic_store(&t->state, RT_TS_BLOCKED_LOCK);
-	pthread_mutex_unlock(&t->mu);
-}
-
 static void reenter(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
 	/* re-entry by the owner never blocks and adds no edge */
@@ -193,7 +182,7 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 		return;
 	}
 	rt_lockgraph_on_acquire(t, l, site);
-	wait_begin(t, l, site);
+	rt_thread_wait_begin(t, l, site);
 	real_lock(l, 0);
 	claim(t, l, site);
 }
@@ -228,7 +217,7 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 		return 1;
 	}
 	rt_lockgraph_on_acquire(t, l, site);
-	wait_begin(t, l, site);
+	rt_thread_wait_begin(t, l, site);
 	if (real_lock(l, deadline)) {   /* deadline > RT_TRY: it is a clock value */
 		claim(t, l, site);
 		return 1;

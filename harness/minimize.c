@@ -87,16 +87,9 @@ static int try_config(struct best *b, const struct rt_config *c, uint64_t runs)
 int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 {
 	struct rt_repro rp;
-	char err[RT_CONFIG_ERRLEN];
-	if (rt_repro_read(path, &rp, err)) {
-		rt_fdprintf(2, "redirtorture: %s\n", err);
-		return RT_EXIT_BADINPUT;
-	}
-	if (rt_config_validate(&rp.cfg, err)) {
-		rt_fdprintf(2, "redirtorture: %s\n", err);
-		rt_repro_free(&rp);
-		return RT_EXIT_BADINPUT;
-	}
+	int bad = rt_repro_load(path, &rp);
+	if (bad)
+		return bad;
 	want_sig = rp.signature;
 	rt_report_init(&rp.cfg, "redirtorture minimize", NULL);
 	rt_report_set_quiet(1);

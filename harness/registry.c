@@ -168,3 +168,14 @@ void rt_thread_set_note(const char *text)
 	pthread_mutex_unlock(&t->mu);
 	free(old);
 }
+
+void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	pthread_mutex_lock(&t->mu);
+	t->waiting_for = l;
+	t->wait_site = site;
+	t->wait_serial++;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_BLOCKED_LOCK);
+	pthread_mutex_unlock(&t->mu);
+}

@@ -78,6 +78,9 @@ int rt_registry_count(void);
 struct rt_thread *rt_registry_get(int i);
 
 void rt_thread_set_state(struct rt_thread *t, int state);
+/* "t waits for l at site", recorded before t blocks (or is parked by the
+ * controlled scheduler), so reports and the wait-for graph see it. */
+void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site);
 void rt_thread_set_op(struct rt_thread *t, const char *op);
 static inline void rt_thread_progress(struct rt_thread *t)
 {

@@ -261,3 +261,18 @@ void rt_repro_from(struct rt_repro *rp, const struct rt_config *c, const struct 
 	rp->nchoices = r->ctl.nchoices;
 	rp->preemptions = r->ctl.preemptions;
 }
+
+int rt_repro_load(const char *path, struct rt_repro *r)
+{
+	char err[RT_CONFIG_ERRLEN];
+	if (rt_repro_read(path, r, err)) {
+		rt_fdprintf(2, "redirtorture: %s\n", err);
+		return RT_EXIT_BADINPUT;
+	}
+	if (rt_config_validate(&r->cfg, err)) {
+		rt_fdprintf(2, "redirtorture: %s\n", err);
+		rt_repro_free(r);
+		return RT_EXIT_BADINPUT;
+	}
+	return 0;
+}

@@ -28,6 +28,9 @@ int rt_repro_read(const char *path, struct rt_repro *r, char err[RT_CONFIG_ERRLE
 int rt_repro_parse(const char *text, size_t len, const char *origin, struct rt_repro *r,
 		   char err[RT_CONFIG_ERRLEN]);
 void rt_repro_free(struct rt_repro *r);
+/* Read and validate for replay/minimize: prints the one-line error and
+ * returns RT_EXIT_BADINPUT, or 0. */
+int rt_repro_load(const char *path, struct rt_repro *r);
 
 /* A repro of one execution: configuration c, its params p and result r.
  * The schedule is borrowed from r (do not rt_repro_free it). */

@@ -261,15 +261,8 @@ static int pick_locked(int me)
 				struct cthread *c = &ct[i];
 				if (c->status != CT_READY || !c->want || lock_free_for(c))
 					continue;
-				pthread_mutex_lock(&c->t->mu);
-				if (c->t->waiting_for != c->want) {
-					c->t->waiting_for = c->want;
-					c->t->wait_site = c->site;
-					c->t->wait_serial++;
-					c->t->state_since_ns = rt_now_ns();
-					atomic_store(&c->t->state, RT_TS_BLOCKED_LOCK);
-				}
-				pthread_mutex_unlock(&c->t->mu);
+				if (c->t->waiting_for != c->want)
+					rt_thread_wait_begin(c->t, c->want, c->site);
 			}
 			trace_ev(me, RT_TEV_DEADLOCK, NULL);
 			rt_drivers_request_stop();
@@ -369,13 +362,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	int busy = !lock_free_for(c);
 	if (busy) {
 		/* what the deadlock report shows for this thread */
-		pthread_mutex_lock(&t->mu);
-		t->waiting_for = l;
-		t->wait_site = site;
-		t->wait_serial++;
-		t->state_since_ns = rt_now_ns();
-		atomic_store(&t->state, RT_TS_BLOCKED_LOCK);
-		pthread_mutex_unlock(&t->mu);
+		rt_thread_wait_begin(t, l, site);
 		trace_ev(t->id, RT_TEV_WAIT, cls);
 	}
 	advance_locked();

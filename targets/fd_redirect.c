@@ -37,8 +37,6 @@
 #include "pystreams.h"
 #include "rt.h"
 
-static _Atomic int cell_counter;
-
 static int stream_fileno(struct pys *g, const char **why)
 {
 	switch (g->kind) {
@@ -230,7 +228,7 @@ static void fd_cell_enter(int sid)
 	struct pys_session *s = pys_current(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, atomic_fetch_add(&cell_counter, 1) + 1);
+	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("redirect_streams: save sys.stdout");
 	s->saved_out = atomic_load(&pys_stdout);
 	s->saved_err = atomic_load(&pys_stderr);
@@ -331,7 +329,6 @@ static int fd_start(const struct rt_target_env *env, const char **why)
 	pys_reset();
 	pys_pipe_reader = describe_pipe;
 	pys_fd_quiet = 1;
-	atomic_store(&cell_counter, 0);
 	return 0;
 }
 

@@ -9,30 +9,12 @@
 #include "pystreams.h"
 #include "rt.h"
 
-static _Atomic int cell_counter;
-
 static int gs_start(const struct rt_target_env *env, const char **why)
 {
 	(void)env;
 	(void)why;
 	pys_reset();
-	atomic_store(&cell_counter, 0);
 	return 0;
-}
-
-static int gs_session_start(int sid, const char **why)
-{
-	(void)why;
-	pys_set_current(sid, pys_session_new(sid));
-	return 0;
-}
-
-static void gs_session_stop(int sid)
-{
-	struct pys_session *s = pys_current(sid);
-	if (s)
-		atomic_store(&s->stopped, 1);
-	pys_set_current(sid, NULL);
 }
 
 static void gs_cell_enter(int sid)
@@ -40,7 +22,7 @@ static void gs_cell_enter(int sid)
 	struct pys_session *s = pys_current(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, atomic_fetch_add(&cell_counter, 1) + 1);
+	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("cell enter: save sys.stdout");
 	s->saved_out = atomic_load(&pys_stdout);
 	s->saved_err = atomic_load(&pys_stderr);
@@ -91,8 +73,8 @@ const struct rt_target_ops global_swap_ops = {
 	.start = gs_start,
 	.stop = pys_teardown,
 	.write = pys_print,
-	.session_start = gs_session_start,
-	.session_stop = gs_session_stop,
+	.session_start = pys_session_open,
+	.session_stop = pys_session_close,
 	.cell_enter = gs_cell_enter,
 	.cell_exit = gs_cell_exit,
 	.c_write = gs_c_write,

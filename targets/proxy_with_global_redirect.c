@@ -14,8 +14,6 @@
 #include "pystreams.h"
 #include "rt.h"
 
-static _Atomic int cell_counter;
-
 static int is_proxy(void) { return atomic_load(&pys_stdout) == &pys_proxy_out; }
 
 static int pg_start(const struct rt_target_env *env, const char **why)
@@ -23,25 +21,8 @@ static int pg_start(const struct rt_target_env *env, const char **why)
 	(void)env;
 	(void)why;
 	pys_reset();
-	atomic_store(&cell_counter, 0);
-	atomic_store(&pys_stdout, &pys_proxy_out);
-	atomic_store(&pys_stderr, &pys_proxy_err);
+	pys_install_proxies();
 	return 0;
-}
-
-static int pg_session_start(int sid, const char **why)
-{
-	(void)why;
-	pys_set_current(sid, pys_session_new(sid));
-	return 0;
-}
-
-static void pg_session_stop(int sid)
-{
-	struct pys_session *s = pys_current(sid);
-	if (s)
-		atomic_store(&s->stopped, 1);
-	pys_set_current(sid, NULL);
 }
 
 static void pg_cell_enter(int sid)
@@ -49,7 +30,7 @@ static void pg_cell_enter(int sid)
 	struct pys_session *s = pys_current(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, atomic_fetch_add(&cell_counter, 1) + 1);
+	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("redirect_streams: isinstance(sys.stdout, proxy)?");
 	s->legacy = !is_proxy();
 	if (!s->legacy) {
@@ -125,8 +106,8 @@ const struct rt_target_ops proxy_with_global_redirect_ops = {
 	.start = pg_start,
 	.stop = pys_teardown,
 	.write = pys_print,
-	.session_start = pg_session_start,
-	.session_stop = pg_session_stop,
+	.session_start = pys_session_open,
+	.session_stop = pys_session_close,
 	.cell_enter = pg_cell_enter,
 	.cell_exit = pg_cell_exit,
 	.c_write = pg_c_write,

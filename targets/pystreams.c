@@ -99,8 +99,34 @@ static void init_original(struct pys *o, enum rt_stream s)
 			      RT_LOCK_PLAIN);
 }
 
+static _Atomic int cell_counter;
+
+int pys_next_cell_id(void) { return atomic_fetch_add(&cell_counter, 1) + 1; }
+
+void pys_install_proxies(void)
+{
+	atomic_store(&pys_stdout, &pys_proxy_out);
+	atomic_store(&pys_stderr, &pys_proxy_err);
+}
+
+int pys_session_open(int sid, const char **why)
+{
+	(void)why;
+	pys_set_current(sid, pys_session_new(sid));
+	return 0;
+}
+
+void pys_session_close(int sid)
+{
+	struct pys_session *s = pys_current(sid);
+	if (s)
+		atomic_store(&s->stopped, 1);
+	pys_set_current(sid, NULL);
+}
+
 void pys_reset(void)
 {
+	atomic_store(&cell_counter, 0);
 	signal(SIGPIPE, SIG_IGN);   /* as CPython does: EPIPE instead of death */
 	retire_sessions();
 	init_original(&pys_orig_out, RT_STDOUT);

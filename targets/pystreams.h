@@ -67,6 +67,13 @@ extern _Atomic int pys_live_threads;
  * (CPython does that at startup).  stop(): frees what no thread uses. */
 void pys_reset(void);
 void pys_teardown(void);
+/* The fixed design's install: sys.stdout/sys.stderr become the proxies, once. */
+void pys_install_proxies(void);
+/* Session start/stop without fd-level work (all designs but fd_redirect). */
+int pys_session_open(int sid, const char **why);
+void pys_session_close(int sid);
+/* A new cell id (cell_id is never 0 while a cell runs). */
+int pys_next_cell_id(void);
 
 _Atomic(struct pys *) *pys_global(enum rt_stream s);
 struct pys_session *pys_session_new(int sid);

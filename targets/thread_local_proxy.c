@@ -14,33 +14,14 @@
 #include "pystreams.h"
 #include "rt.h"
 
-static _Atomic int cell_counter;
-
 static int tl_start(const struct rt_target_env *env, const char **why)
 {
 	(void)env;
 	(void)why;
 	pys_reset();
-	atomic_store(&cell_counter, 0);
 	/* install_thread_local_proxies(): once, from the server thread */
-	atomic_store(&pys_stdout, &pys_proxy_out);
-	atomic_store(&pys_stderr, &pys_proxy_err);
+	pys_install_proxies();
 	return 0;
-}
-
-static int tl_session_start(int sid, const char **why)
-{
-	(void)why;
-	pys_set_current(sid, pys_session_new(sid));
-	return 0;
-}
-
-static void tl_session_stop(int sid)
-{
-	struct pys_session *s = pys_current(sid);
-	if (s)
-		atomic_store(&s->stopped, 1);
-	pys_set_current(sid, NULL);
 }
 
 static void tl_cell_enter(int sid)
@@ -48,7 +29,7 @@ static void tl_cell_enter(int sid)
 	struct pys_session *s = pys_current(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, atomic_fetch_add(&cell_counter, 1) + 1);
+	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("set_thread_local_streams");
 	pys_tl_set(RT_STDOUT, &s->out);
 	pys_tl_set(RT_STDERR, &s->err);
@@ -104,8 +85,8 @@ const struct rt_target_ops thread_local_proxy_ops = {
 	.start = tl_start,
 	.stop = pys_teardown,
 	.write = pys_print,
-	.session_start = tl_session_start,
-	.session_stop = tl_session_stop,
+	.session_start = pys_session_open,
+	.session_stop = pys_session_close,
 	.cell_enter = tl_cell_enter,
 	.cell_exit = tl_cell_exit,
 	.c_write = tl_c_write,

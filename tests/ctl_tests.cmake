@@ -1,28 +1,13 @@
 # Controlled execution (issue: explore, replay, minimize, repro files).
 # Included from tests/CMakeLists.txt.
-if(REDIRTORTURE_SANITIZER STREQUAL "thread")
-  set(_rt_ctl_scale 4)
-elseif(REDIRTORTURE_SANITIZER)
-  set(_rt_ctl_scale 2)
-else()
-  set(_rt_ctl_scale 1)
-endif()
-
-function(rt_ctl_test name timeout)
-  add_test(NAME ${name} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/${name}.sh)
-  set_tests_properties(${name} PROPERTIES
-    LABELS "controlled;${ARGN}"
-    TIMEOUT ${timeout}
-    ENVIRONMENT "RT_BIN=$<TARGET_FILE:redirtorture>;RT_TIME_SCALE=${_rt_ctl_scale};RT_SANITIZER=${REDIRTORTURE_SANITIZER};RT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
-endfunction()
-
-rt_ctl_test(ctl_corpus_replay 300 corpus)
-rt_ctl_test(ctl_exact_deadlock 200)
-rt_ctl_test(ctl_minimize 300)
-rt_ctl_test(ctl_divergence 120)
-rt_ctl_test(ctl_bad_repro 60 parser)
-rt_ctl_test(ctl_strategies 400)
-rt_ctl_test(ctl_trace 60)
+# rt_sh_test (tests/CMakeLists.txt) scales each TIMEOUT by RT_TIME_SCALE.
+rt_sh_test(ctl_corpus_replay   ctl_corpus_replay.sh   300 "controlled;corpus")
+rt_sh_test(ctl_exact_deadlock  ctl_exact_deadlock.sh  200 "controlled")
+rt_sh_test(ctl_minimize        ctl_minimize.sh        300 "controlled")
+rt_sh_test(ctl_divergence      ctl_divergence.sh      120 "controlled")
+rt_sh_test(ctl_bad_repro       ctl_bad_repro.sh        60 "controlled;parser")
+rt_sh_test(ctl_strategies      ctl_strategies.sh      400 "controlled")
+rt_sh_test(ctl_trace           ctl_trace.sh            60 "controlled")
 
 add_executable(trace_test trace_test.c)
 target_link_libraries(trace_test PRIVATE redirtorture_core)
