@@ -11,6 +11,7 @@
 #include "drivers.h"
 
 #include "oracle.h"
+#include "pool.h"
 #include "registry.h"
 #include "schedpoint.h"
 #include "util.h"
@@ -27,7 +28,7 @@ struct rt_stats rt_stats;
 static const struct rt_config *cfg;
 static const struct rt_target_ops *target;
 static rt_lock *handler_lock;          /* logging.Handler.lock (an RLock) */
-static pthread_t *pts;
+static int *pts;                   /* pool handles of the driver threads */
 static int npts;
 static _Atomic int stop_flag;
 static _Atomic int running;
@@ -247,7 +248,7 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 		snprintf(name, sizeof name, "%s-%d", rt_role_names[a->role], idx);
 		a->t = rt_registry_new(name, rt_role_names[a->role]);
 		rt_sched->thread_created(a->t);
-		if (pthread_create(&pts[npts], NULL, driver_main, a) != 0) {
+		if ((pts[npts] = rt_pool_run(driver_main, a)) < 0) {
 			free(a);
 			rt_fdprintf(rt_err_fd(), "redirtorture: cannot start driver thread %d\n", i);
 			atomic_store(&stop_flag, 1);
@@ -267,7 +268,7 @@ void rt_drivers_stop_and_join(void)
 {
 	atomic_store(&stop_flag, 1);
 	for (int i = 0; i < npts; i++)
-		pthread_join(pts[i], NULL);
+		rt_pool_join(pts[i]);
 	free(pts);
 	pts = NULL;
 	npts = 0;
