@@ -4,7 +4,7 @@
 #include "schedpoint.h"
 #include "util.h"
 
-void rt_syscall_begin_at(const char *what, struct rt_site site)
+static void syscall_begin(const char *what, struct rt_site site, int state)
 {
 	struct rt_thread *t = rt_self();
 	rt_sched_point(t, RT_EV_POINT, what);
@@ -13,23 +13,20 @@ void rt_syscall_begin_at(const char *what, struct rt_site site)
 	t->wait_site = site;
 	t->wait_serial++;
 	t->state_since_ns = rt_now_ns();
-	atomic_store(&t->state, RT_TS_BLOCKED_SYSCALL);
+	atomic_store(&t->state, state);
 	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_syscall_begin_at(const char *what, struct rt_site site)
+{
+	syscall_begin(what, site, RT_TS_BLOCKED_SYSCALL);
 }
 
 /* A wait for input (a reader on an idle pipe): the record says where it
  * waits, but as "sleeping", which the watchdog never counts as a stall. */
 void rt_syscall_begin_idle_at(const char *what, struct rt_site site)
 {
-	struct rt_thread *t = rt_self();
-	rt_sched_point(t, RT_EV_POINT, what);
-	pthread_mutex_lock(&t->mu);
-	t->syscall = what;
-	t->wait_site = site;
-	t->wait_serial++;
-	t->state_since_ns = rt_now_ns();
-	atomic_store(&t->state, RT_TS_SLEEPING);
-	pthread_mutex_unlock(&t->mu);
+	syscall_begin(what, site, RT_TS_SLEEPING);
 }
 
 void rt_syscall_end(void)
