@@ -15,6 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void rt_ctl_config_defaults(struct rt_config *c)
+{
+	if (!c->max_ops)
+		c->max_ops = RT_CTL_DEFAULT_MAX_OPS;
+}
+
 void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *p)
 {
 	memset(p, 0, sizeof *p);

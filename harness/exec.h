@@ -31,6 +31,11 @@ int rt_cycle_classes(const char *sig, char ***out);
 int rt_confirm_cycle(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
 		     const char *repro_path, char *sig, size_t sig_len);
 
+/* Controlled runs are short: operations per driver thread when the scenario
+ * sets max_ops = 0 (run until the duration). */
+#define RT_CTL_DEFAULT_MAX_OPS 6
+void rt_ctl_config_defaults(struct rt_config *c);
+
 /* Defaults for controlled runs, derived from the scenario. */
 void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *p);
 

@@ -37,6 +37,31 @@ static int write_repro(const char *path, const struct rt_config *c, const struct
 	return rc;
 }
 
+/* DeadlockFuzzer-style confirmation: up to `runs` controlled executions
+ * steered toward the lock classes of a potential cycle.  On a real deadlock
+ * returns 1 with that execution in *out and its parameters in *pout; else 0.
+ * *tries counts the executions made. */
+static int steer(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
+		 struct rt_exec_result *out, struct rt_ctl_params *pout, uint64_t *tries)
+{
+	for (uint64_t j = 0; j < runs; j++) {
+		struct rt_ctl_params p;
+		rt_ctl_params_from_config(c, &p);
+		p.strategy = RT_STRAT_CONFIRM;
+		p.seed = rt_mix64(c->seed ^ (0xc0f1ULL << 32) ^ j);
+		p.confirm = (const char *const *)classes;
+		p.nconfirm = n;
+		rt_exec_controlled(c, &p, out);
+		*tries = j + 1;
+		if (out->code == RT_EXIT_DEADLOCK) {
+			*pout = p;
+			return 1;
+		}
+		rt_exec_result_free(out);
+	}
+	return 0;
+}
+
 int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 {
 	uint64_t t0 = rt_now_ns(), last_prog = t0, k_sum = 0, done = 0;
@@ -103,32 +128,21 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " executions (%.2f s): %s\n"
 			    "confirming: steering the scheduler toward the cycle (up to %" PRIu64
 			    " executions)\n", done, el, potential.signature, o->confirm_runs);
-		for (uint64_t j = 0; j < o->confirm_runs; j++) {
-			struct rt_ctl_params p;
-			rt_ctl_params_from_config(c, &p);
-			p.strategy = RT_STRAT_CONFIRM;
-			p.seed = rt_mix64(o->seed ^ (0xc0f1ULL << 32) ^ j);
-			p.confirm = (const char *const *)potential.cycle;
-			p.nconfirm = potential.ncycle;
-			plan_path(path, sizeof path, c, o, done);
-			char replay[2300];
-			snprintf(replay, sizeof replay, "redirtorture replay %s", path);
-			rt_report_set_replay(replay);
-			rt_exec_controlled(c, &p, &r);
-			done++;
-			if (r.code == RT_EXIT_DEADLOCK) {
-				pp = p;
-				found = 2;
-				rt_fdprintf(rt_out_fd(), "confirmed deadlock: the cycle happened in steered "
-					    "execution %" PRIu64 " of the confirmation\n", j + 1);
-				break;
-			}
-			rt_exec_result_free(&r);
+		/* the replay line of the reports names the file the repro will get */
+		plan_path(path, sizeof path, c, o, done);
+		char replay[2300];
+		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+		rt_report_set_replay(replay);
+		uint64_t tries = 0;
+		if (steer(c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
+			found = 2;
+			rt_fdprintf(rt_out_fd(), "confirmed deadlock: the cycle happened in steered "
+				    "execution %" PRIu64 " of the confirmation\n", tries);
 		}
+		done += tries;
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
 				    "reporting the potential deadlock\n", o->confirm_runs);
-			plan_path(path, sizeof path, c, o, done);
 			write_repro(path, c, &pp, &potential);
 			code = potential.code;
 		}
@@ -165,25 +179,17 @@ int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, ui
 		     const char *repro_path, char *sig, size_t sig_len)
 {
 	struct rt_config c = *c0;
-	if (!c.max_ops)
-		c.max_ops = 6;
+	rt_ctl_config_defaults(&c);
 	rt_report_set_quiet(1);
+	struct rt_exec_result r;
+	struct rt_ctl_params p;
+	uint64_t tries;
 	int code = 0;
-	for (uint64_t j = 0; j < runs && !code; j++) {
-		struct rt_ctl_params p;
-		rt_ctl_params_from_config(&c, &p);
-		p.strategy = RT_STRAT_CONFIRM;
-		p.seed = rt_mix64(c.seed ^ (0xc0f1ULL << 32) ^ j);
-		p.confirm = (const char *const *)classes;
-		p.nconfirm = n;
-		struct rt_exec_result r;
-		rt_exec_controlled(&c, &p, &r);
-		if (r.code == RT_EXIT_DEADLOCK) {
-			write_repro(repro_path, &c, &p, &r);
-			snprintf(sig, sig_len, "%s", r.signature);
-			code = RT_EXIT_DEADLOCK;
-		}
+	if (steer(&c, classes, n, runs, &r, &p, &tries)) {
+		write_repro(repro_path, &c, &p, &r);
+		snprintf(sig, sig_len, "%s", r.signature);
 		rt_exec_result_free(&r);
+		code = RT_EXIT_DEADLOCK;
 	}
 	rt_report_set_quiet(0);
 	return code;

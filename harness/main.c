@@ -1,5 +1,6 @@
 /* main.c - the redirtorture command line. */
 #include "config.h"
+#include "exec.h"
 #include "explore.h"
 #include "sched_ctl.h"
 #include "watchdog.h"
@@ -240,8 +241,8 @@ static int cmd_run(int argc, char **argv, int explore)
 		free(sets);
 		return RT_EXIT_USAGE;
 	}
-	if (explore && c.max_ops == 0)
-		c.max_ops = 6;   /* controlled runs are short; --set max_ops=N to change */
+	if (explore)
+		rt_ctl_config_defaults(&c);   /* --set max_ops=N below overrides it */
 	for (int i = 0; i < nsets; i++) {
 		char kv[2048];
 		snprintf(kv, sizeof kv, "%s", sets[i]);

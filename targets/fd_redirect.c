@@ -225,10 +225,9 @@ static void restore_fd(struct pys *st)
 
 static void fd_cell_enter(int sid)
 {
-	struct pys_session *s = pys_current(sid);
+	struct pys_session *s = pys_cell_begin(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("redirect_streams: save sys.stdout");
 	s->saved_out = atomic_load(&pys_stdout);
 	s->saved_err = atomic_load(&pys_stderr);

@@ -19,10 +19,9 @@ static int gs_start(const struct rt_target_env *env, const char **why)
 
 static void gs_cell_enter(int sid)
 {
-	struct pys_session *s = pys_current(sid);
+	struct pys_session *s = pys_cell_begin(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("cell enter: save sys.stdout");
 	s->saved_out = atomic_load(&pys_stdout);
 	s->saved_err = atomic_load(&pys_stderr);

@@ -27,10 +27,9 @@ static int pg_start(const struct rt_target_env *env, const char **why)
 
 static void pg_cell_enter(int sid)
 {
-	struct pys_session *s = pys_current(sid);
+	struct pys_session *s = pys_cell_begin(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("redirect_streams: isinstance(sys.stdout, proxy)?");
 	s->legacy = !is_proxy();
 	if (!s->legacy) {

@@ -39,7 +39,6 @@
 #include "pylocks.h"
 #include "registry.h"
 #include "rt.h"
-#include "schedpoint.h"
 #include "util.h"
 
 #include <errno.h>
@@ -350,16 +349,16 @@ static void main_thread_idle(void)
 
 static int py_start_common(const struct rt_target_env *env, const char **why, int with_capture)
 {
+	/* Free-running only (RT_TARGET_FREE_ONLY: one GIL, so the controlled
+	 * scheduler could not pick the thread that runs); exec.c refuses them. */
 	*why = why_buf;
-	if (strcmp(rt_sched->name, "free-running")) {
-		snprintf(why_buf, sizeof why_buf,
-			 "Python targets run only free-running (one GIL: the controlled "
-			 "scheduler cannot pick the thread that runs)");
-		return -ENOTSUP;
-	}
 	if (py_init(env) || !glue)   /* !glue: an earlier start() failed (why_buf kept) */
 		return -ENOENT;
 	sinks_open(with_capture);
+	PyGILState_STATE g = gil_enter();
+	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
+	Py_XDECREF(r);
+	PyGILState_Release(g);
 	return 0;
 }
 
@@ -465,8 +464,6 @@ static int rich_start(const struct rt_target_env *env, const char **why, int red
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();
-	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
-	Py_XDECREF(r);
 	PyObject *rich = PyImport_ImportModule("rich");
 	if (!rich) {
 		take_error("import rich");
@@ -476,7 +473,7 @@ static int rich_start(const struct rt_target_env *env, const char **why, int red
 		return -ENOENT;
 	}
 	Py_DECREF(rich);
-	r = PyObject_CallMethod(glue, "start_rich", "iii", redirect,
+	PyObject *r = PyObject_CallMethod(glue, "start_rich", "iii", redirect,
 				env->refresh_hz > 0 ? env->refresh_hz : 50,
 				env->live_rows > 0 ? env->live_rows : 20);
 	if (!r) {
@@ -551,9 +548,7 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();
-	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
-	Py_XDECREF(r);
-	r = PyObject_CallMethod(glue, "start_module", "siiiK", module_name, env->refresh_hz,
+	PyObject *r = PyObject_CallMethod(glue, "start_module", "siiiK", module_name, env->refresh_hz,
 				env->live_rows, env->line_len, (unsigned long long)env->seed);
 	PyObject *w = NULL, *f = NULL, *rf = NULL;
 	if (!r || !PyArg_ParseTuple(r, "OOO", &w, &f, &rf)) {

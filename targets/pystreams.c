@@ -101,7 +101,13 @@ static void init_original(struct pys *o, enum rt_stream s)
 
 static _Atomic int cell_counter;
 
-int pys_next_cell_id(void) { return atomic_fetch_add(&cell_counter, 1) + 1; }
+struct pys_session *pys_cell_begin(int sid)
+{
+	struct pys_session *s = pys_current(sid);
+	if (s)
+		atomic_store(&s->cell_id, atomic_fetch_add(&cell_counter, 1) + 1);
+	return s;
+}
 
 void pys_install_proxies(void)
 {

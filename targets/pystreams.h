@@ -72,8 +72,9 @@ void pys_install_proxies(void);
 /* Session start/stop without fd-level work (all designs but fd_redirect). */
 int pys_session_open(int sid, const char **why);
 void pys_session_close(int sid);
-/* A new cell id (cell_id is never 0 while a cell runs). */
-int pys_next_cell_id(void);
+/* Cell enter, common part: the session of sid with a fresh cell id (never 0
+ * while a cell runs), or NULL when sid has no session. */
+struct pys_session *pys_cell_begin(int sid);
 
 _Atomic(struct pys *) *pys_global(enum rt_stream s);
 struct pys_session *pys_session_new(int sid);

@@ -26,10 +26,9 @@ static int tl_start(const struct rt_target_env *env, const char **why)
 
 static void tl_cell_enter(int sid)
 {
-	struct pys_session *s = pys_current(sid);
+	struct pys_session *s = pys_cell_begin(sid);
 	if (!s)
 		return;
-	atomic_store(&s->cell_id, pys_next_cell_id());
 	rt_point("set_thread_local_streams");
 	pys_tl_set(RT_STDOUT, &s->out);
 	pys_tl_set(RT_STDERR, &s->err);
