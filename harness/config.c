@@ -58,6 +58,9 @@ static const struct knob knobs[] = {
 	  "length of each tagged line, newline excluded" },
 	{ "live_rows", K_INT, F(live_rows), 1, 1000, "20", NULL,
 	  "rows of the live display; rendering allocates once per row" },
+	{ "py_gc_pct", K_INT, F(py_gc_pct), 0, 100, "5", NULL,
+	  "embedded-Python targets: percent of lock acquisitions and operations after which the "
+	  "next allocation collects; 0 = CPython's own timing" },
 	{ "max_ops", K_I64, F(max_ops), 0, INT64_MAX, "0", NULL,
 	  "operations per driver thread before it stops; 0 = until duration_ms" },
 	{ "noise", K_BOOL, F(noise), 0, 1, "1", NULL,

@@ -28,6 +28,7 @@ struct rt_config {
 	int stderr_pct;
 	int line_len;
 	int live_rows;
+	int py_gc_pct;
 	int64_t max_ops;
 	/* noise */
 	int noise;

@@ -32,6 +32,7 @@ static int *pts;                   /* pool handles of the driver threads */
 static int npts;
 static _Atomic int stop_flag;
 static _Atomic int running;
+static _Atomic int workers_left;   /* print/log drivers still in their op loop */
 
 static pthread_mutex_t gc_mu = PTHREAD_MUTEX_INITIALIZER;
 static int gc_pending;
@@ -211,6 +212,7 @@ static void *driver_main(void *p)
 				make_garbage();
 			rt_thread_progress(t);
 		}
+		atomic_fetch_sub(&workers_left, 1);
 	}
 	rt_thread_set_op(t, "done");
 	rt_thread_set_state(t, RT_TS_FINISHED);
@@ -229,6 +231,7 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 	gc_pending = 0;
 	gc_collecting = 0;
 	atomic_store(&gc_enabled, c->finalizer_every > 0);
+	atomic_store(&workers_left, c->print_workers + c->log_workers);
 	int want = c->print_workers + c->log_workers + (c->refresh_hz > 0 && t->refresh ? 1 : 0);
 	pts = rt_xcalloc((size_t)want, sizeof *pts);
 	npts = 0;
@@ -263,6 +266,7 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 void rt_drivers_request_stop(void) { atomic_store(&stop_flag, 1); }
 int rt_drivers_stop_requested(void) { return atomic_load(&stop_flag); }
 int rt_drivers_running(void) { return atomic_load(&running); }
+int rt_drivers_workers_done(void) { return atomic_load(&workers_left) <= 0; }
 
 void rt_drivers_stop_and_join(void)
 {

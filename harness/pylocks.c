@@ -24,6 +24,7 @@
 #include <Python.h>
 
 #include "pylocks.h"
+#include "pygc.h"
 
 #include "drivers.h"
 #include "lockgraph.h"
@@ -179,20 +180,23 @@ typedef struct {
 	PyObject_HEAD
 	rt_lock *lock;
 	int kind;                 /* RT_LOCK_BINARY or RT_LOCK_RECURSIVE */
+	int gc_point;             /* acquisitions are collection points (pygc.c) */
 	char *name;
 	PyObject *weakreflist;
 } RtLock;
 
 static PyObject *rtlock_new(PyTypeObject *type, PyObject *args, PyObject *kw, int kind)
 {
-	static char *kwlist[] = { "name", NULL };
+	static char *kwlist[] = { "name", "gc_point", NULL };
 	const char *name = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|z", kwlist, &name))
+	int gc_point = 1;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|zp", kwlist, &name, &gc_point))
 		return NULL;
 	RtLock *self = (RtLock *)type->tp_alloc(type, 0);
 	if (!self)
 		return NULL;
 	self->kind = kind;
+	self->gc_point = gc_point;
 	self->name = rt_xstrdup(name ? name : kind == RT_LOCK_BINARY ? "python Lock" : "python RLock");
 	self->lock = rt_lock_new(self->name, kind);
 	return (PyObject *)self;
@@ -274,13 +278,19 @@ static PyObject *rtlock_acquire(RtLock *self, PyObject *args, PyObject *kw)
 		PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
 		return NULL;
 	}
-	return PyBool_FromLong(do_acquire(self, blocking, timeout));
+	int ok = do_acquire(self, blocking, timeout);
+	if (ok && self->gc_point)
+		rt_py_gc_point();
+	return PyBool_FromLong(ok);
 }
 
 static PyObject *rtlock_enter(RtLock *self, PyObject *unused)
 {
 	(void)unused;
-	return PyBool_FromLong(do_acquire(self, 1, -1));
+	do_acquire(self, 1, -1);
+	if (self->gc_point)
+		rt_py_gc_point();
+	Py_RETURN_TRUE;
 }
 
 static PyObject *rtlock_release(RtLock *self, PyObject *unused)
@@ -482,6 +492,15 @@ static PyObject *m_gc_started(PyObject *mod, PyObject *unused)
 	(void)mod;
 	(void)unused;
 	atomic_fetch_add(&rt_stats.collections, 1);
+	rt_py_gc_started();
+	Py_RETURN_NONE;
+}
+
+static PyObject *m_gc_stopped(PyObject *mod, PyObject *unused)
+{
+	(void)mod;
+	(void)unused;
+	rt_py_gc_stopped();
 	Py_RETURN_NONE;
 }
 
@@ -526,7 +545,8 @@ static PyMethodDef module_methods[] = {
 	{ "fin_begin", m_fin_begin, METH_O, "fin_begin(line_len) -> tagged finalizer line" },
 	{ "fin_end", m_fin_end, METH_NOARGS, "fin_end(): the finalizer's line is written" },
 	{ "refresh_tick", m_refresh_tick, METH_NOARGS, "count one refresh of a live display" },
-	{ "gc_started", m_gc_started, METH_NOARGS, "count one collection" },
+	{ "gc_started", m_gc_started, METH_NOARGS, "a collection starts (counted)" },
+	{ "gc_stopped", m_gc_stopped, METH_NOARGS, "a collection ended" },
 	{ "thread_exit", m_thread_exit, METH_NOARGS, "mark the calling thread finished" },
 	{ "relpath", m_relpath, METH_O, "relpath(path) -> path below dist-packages or stdlib" },
 	{ NULL, NULL, 0, NULL },

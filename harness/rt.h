@@ -106,6 +106,7 @@ struct rt_target_env {
 	uint64_t seed;
 	int refresh_hz;    /* the scenario's refresh rate, 0 = none */
 	int line_len;      /* tagged line length (targets that make their own lines) */
+	int py_gc_pct;     /* embedded Python: collection points (harness/pygc.c) */
 };
 
 #define RT_TARGET_TEST 0x1u     /* helper target for the test suite */

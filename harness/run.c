@@ -178,7 +178,8 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	atomic_store(&start_ns, rt_now_ns());
 
 	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
-				      .refresh_hz = c->refresh_hz, .line_len = c->line_len };
+				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
+				      .py_gc_pct = c->py_gc_pct };
 	const int sessions = rt_is_session_target(t);   /* marimo run mode (session.h) */
 	if (sessions) {
 		int sc = rt_session_run_begin(c, t);
@@ -210,13 +211,10 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 			break;
 		if (sessions && rt_sessions_done())
 			break;
-		if (c->max_ops && !rt_drivers_stop_requested()) {
-			int live = 0;
-			for (int i = 0; i < rt_registry_count(); i++)
-				live += atomic_load(&rt_registry_get(i)->state) != RT_TS_FINISHED;
-			if (!live)
-				break;
-		}
+		/* max_ops: done when the workers are (a refresh loop or a target's
+		 * idle threads would otherwise keep the run going, or stall it) */
+		if (c->max_ops && rt_drivers_workers_done())
+			break;
 	}
 	rt_watchdog_phase("joining drivers");
 	rt_drivers_stop_and_join();

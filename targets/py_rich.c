@@ -15,9 +15,9 @@
  *  - log: the logging module, through a StreamHandler made after the
  *    redirection is installed (so it writes to the redirected stderr);
  *  - make_garbage: a self-referencing object whose __del__ logs or prints a
- *    tagged finalizer line of the thread that runs it; gc threshold 50, so
- *    collections happen at ordinary allocations, e.g. while Rich renders
- *    under Console._lock;
+ *    tagged finalizer line of the thread that runs it; the cyclic GC runs
+ *    at allocations the harness arms (harness/pygc.c, knob py_gc_pct),
+ *    e.g. right after a worker took Console._lock to render;
  *  - refresh: Live's own refresh thread (py_rich); the module's refresh()
  *    from the harness's refresh driver (py:MODULE).
  * threading.Lock/RLock are harness locks (harness/pylocks.c), installed
@@ -36,6 +36,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "pygc.h"
 #include "pylocks.h"
 #include "registry.h"
 #include "rt.h"
@@ -357,9 +358,12 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 	sinks_open(with_capture);
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
+	int rc = r && !rt_py_gc_configure(env->py_gc_pct, env->seed) ? 0 : -EIO;
+	if (rc)
+		take_error("configuring the embedded Python");
 	Py_XDECREF(r);
 	PyGILState_Release(g);
-	return 0;
+	return rc;
 }
 
 /* ---- driver operations ------------------------------------------------------ */
@@ -367,6 +371,7 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 static void py_write(enum rt_stream s, const char *buf, size_t len)
 {
 	PyGILState_STATE g = gil_enter();
+	rt_py_gc_point();
 	const char *name = s == RT_STDERR ? "stderr" : "stdout";
 	PyObject *text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "replace");
 	PyObject *r = NULL;
@@ -411,6 +416,7 @@ static void py_log(const char *buf, size_t len)
 	if (len && buf[len - 1] == '\n')   /* the handler adds the terminator */
 		len--;
 	PyGILState_STATE g = gil_enter();
+	rt_py_gc_point();
 	PyObject *r = PyObject_CallMethod(glue, "log", "s#", buf, (Py_ssize_t)len);
 	if (!r)
 		op_error("log");
@@ -421,6 +427,7 @@ static void py_log(const char *buf, size_t len)
 static void py_make_garbage(int action)
 {
 	PyGILState_STATE g = gil_enter();
+	rt_py_gc_point();
 	PyObject *r = PyObject_CallMethod(glue, "make_garbage", "i", action);
 	if (!r)
 		op_error("make_garbage");

@@ -3,13 +3,21 @@
 # (REDIRTORTURE_PYTHON=OFF; AUTO turns it off in the sanitizer presets,
 # CPython is not sanitizer-clean) or python3-rich is missing, the targets
 # exit 69 with a known message and these tests report SKIPPED
-# (SKIP_RETURN_CODE 69), never passed.  Total ~2.5 minutes, most of it
-# py_rich_hang (20 x ~2.5 s) and py_rich_noredirect_clean (20 x ~3 s).
+# (SKIP_RETURN_CODE 69), never passed.  Total ~4 minutes, most of it the
+# py_rich_hang pair (20 x ~1.5-2.5 s each) and the noredirect pair (20 x ~3 s
+# each).  The *_live_refresh pair is the issue's command, `make stress
+# SCENARIO=live_refresh TARGET=py_rich` (8 workers).
 #   ctest --preset default -L python
 rt_sh_test(py_rich_hang              py/py_rich_hang.sh              150 "python;stress;watchdog;lockorder")
+rt_sh_test(py_rich_hang_live_refresh py/py_rich_hang.sh              150 "python;stress;watchdog;lockorder"
+           live_refresh)
 rt_sh_test(py_rich_noredirect_clean  py/py_rich_noredirect_clean.sh  200 "python;stress;clean")
+rt_sh_test(py_rich_noredirect_clean_live_refresh py/py_rich_noredirect_clean.sh 200 "python;stress;clean"
+           live_refresh)
+rt_sh_test(py_gc_points              py/py_gc_points.sh               60 "python;unit")
 rt_sh_test(py_example_clean          py/py_example_clean.sh          100 "python;clean")
 rt_sh_test(py_lockcheck              py/py_lockcheck.sh               60 "python;unit")
 rt_sh_test(py_module_errors          py/py_module_errors.sh           90 "python;parser")
-set_tests_properties(py_rich_hang py_rich_noredirect_clean py_example_clean py_lockcheck
-                     py_module_errors PROPERTIES SKIP_RETURN_CODE 69)
+set_tests_properties(py_rich_hang py_rich_hang_live_refresh py_rich_noredirect_clean
+                     py_rich_noredirect_clean_live_refresh py_gc_points py_example_clean
+                     py_lockcheck py_module_errors PROPERTIES SKIP_RETURN_CODE 69)

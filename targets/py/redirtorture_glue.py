@@ -33,11 +33,8 @@ _base = None                         # (stdout, stderr) before any target
 _live = None
 _mod = None
 _mixed = 0
-# CPython's own generation-0 threshold.  Measured on real Rich 13.3.1 (4
-# workers, live_refresh knobs): 700 hangs 20/20, median 0.25 s; a lower one
-# (50) makes the GC collect each garbage object within a few allocations of
-# the worker that made it, before it takes any lock, and hangs less often.
-GC_THRESHOLD = 700
+# When collections start is the harness's choice (knob py_gc_pct,
+# harness/pygc.c): it arms the GC right after lock acquisitions.
 
 # ---- locks --------------------------------------------------------------
 
@@ -46,13 +43,15 @@ _naming = set()                      # thread idents inside _creation_name
 
 
 def _creation_name():
-    """'rich/live.py:76 Live._lock': the creation site of a lock, the class
-    of `self` (from the function's qualified name) and the attribute it is
-    assigned to (from the source line).  Locks made inside threading.py
-    (Event, Condition, Semaphore) also name the first caller outside it."""
+    """('rich/live.py:76 Live._lock', True): the creation site of a lock,
+    the class of `self` (from the function's qualified name) and the
+    attribute it is assigned to (from the source line); and whether its
+    acquisitions are collection points: not for locks made inside
+    threading.py (Event, Condition, Semaphore), whose names also give the
+    first caller outside it."""
     me = threading.get_ident()
     if me in _naming:                # re-entered through a finalizer
-        return "python lock"
+        return "python lock", True
     _naming.add(me)
     try:
         f = sys._getframe(2)
@@ -65,22 +64,25 @@ def _creation_name():
         else:
             label = co.co_qualname
         name = where + " " + label
-        if co.co_filename == threading.__file__:
+        inside = co.co_filename == threading.__file__
+        if inside:
             while f is not None and f.f_code.co_filename == threading.__file__:
                 f = f.f_back
             if f is not None:
                 name += " via %s:%d" % (_rt.relpath(f.f_code.co_filename), f.f_lineno)
-        return name
+        return name, not inside
     finally:
         _naming.discard(me)
 
 
 def Lock():
-    return _rt.Lock(_creation_name())
+    name, point = _creation_name()
+    return _rt.Lock(name, point)
 
 
 def RLock(*args, **kwargs):
-    return _rt.RLock(_creation_name())
+    name, point = _creation_name()
+    return _rt.RLock(name, point)
 
 
 def install_locks():
@@ -101,7 +103,8 @@ def install_locks():
             _rt.thread_exit()
     threading.Thread._bootstrap_inner = _bootstrap_inner
 
-    gc.callbacks.append(lambda phase, info: phase == "start" and _rt.gc_started())
+    gc.callbacks.append(lambda phase, info: _rt.gc_started() if phase == "start"
+                        else _rt.gc_stopped())
     sys.unraisablehook = _unraisable
     threading.excepthook = _thread_exception
 
@@ -273,7 +276,6 @@ def start_rich(redirect, refresh_hz, rows):
                   refresh_per_second=refresh_hz)
     _live.start()
     _start_logging()
-    gc.set_threshold(GC_THRESHOLD)
 
 
 def stop_rich():
@@ -315,7 +317,6 @@ def start_module(name, refresh_hz, live_rows, line_len, seed):
     mod.install(Harness(refresh_hz, live_rows, line_len, seed))
     _mod = mod
     _start_logging()
-    gc.set_threshold(GC_THRESHOLD)
     return tuple(getattr(mod, f, None) for f in ("write", "flush", "refresh"))
 
 

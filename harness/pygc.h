@@ -1,0 +1,22 @@
+/* pygc.h - when the embedded CPython's cyclic GC runs (pygc.c).  Include
+ * Python.h first; every function needs the GIL. */
+#ifndef RT_PYGC_H
+#define RT_PYGC_H
+
+#include <stdint.h>
+
+/* Before a run: pct = 0 leaves CPython's own generation-0 threshold (700);
+ * pct > 0 makes the harness choose where collections start (see pygc.c). */
+int rt_py_gc_configure(int pct, uint64_t seed);
+
+/* A collection point: the caller just acquired a lock of the code under
+ * test, or a driver operation is about to start.  With probability pct %,
+ * the next allocation of a container object (on any thread; normally the
+ * caller's own next one) starts a collection. */
+void rt_py_gc_point(void);
+
+/* gc.callbacks "start" (disarm) and "stop". */
+void rt_py_gc_started(void);
+void rt_py_gc_stopped(void);
+
+#endif
