@@ -5,24 +5,26 @@
  * Why not CPython's own timing: a collection runs every pending finalizer
  * on the thread that triggered it, with gc "collecting" set, so no other
  * thread can collect meanwhile.  When those finalizers print through a
- * contended lock (Rich's Console._lock with 8 printers), garbage made while
- * they wait exceeds the threshold again by the time they finish, and the
- * same thread, still outside every lock, starts the next collection at its
- * next allocation.  Measured on Rich 13.3.1 (live_refresh, 8 workers): the
- * process settled into that loop in about 1 run of 20-40, ran 8 collections
- * in 10 s, none inside a render, and never deadlocked.
+ * contended lock (Rich's Console._lock with 8 printers), more garbage is made
+ * while they wait than they finalize, and the next collection, started by
+ * the same thread outside every lock, is longer still.  Measured on Rich
+ * 13.3.1 (live_refresh, 8 workers): the process settled into that train in
+ * about 1 run of 20-40, ran 8 collections in 10 s, none inside a render,
+ * and never deadlocked.
  *
- * How: the generation-0 threshold stays out of reach (RT_GC_PARKED); at a
- * collection point the harness, with seeded probability, sets it to 1, so
- * the next allocation of a container object starts a real collection at a
- * real allocation site: normally inside the critical section just entered.
- * The "start" callback parks the threshold again.  Generation 1 and 2
- * collections follow from CPython's own thresholds (10, 10).
+ * How: generation 0's threshold stays out of reach (RT_GC_PARKED).  Right
+ * after a thread acquires a lock of the code under test, the harness, with
+ * seeded probability pct %, sets it to 1: the next allocation of a new GC
+ * object (normally the same thread's, inside the critical section it just
+ * entered) starts a real collection at a real allocation site.  The "start"
+ * callback parks the threshold again.  Points are not armed while a
+ * collection runs (its finalizers take locks too), and generations 1 and 2
+ * follow from CPython's own thresholds (every 10th, 100th collection).
  *
- * Points are lock acquisitions of locks created outside threading.py (those
- * guard code under test, which allocates; threading's own Condition and
- * Event sections need not) and the start of each driver operation (so code
- * that takes no locks still collects).
+ * Only locks created outside threading.py are points: threading's own
+ * Condition/Event sections need not allocate.  Code that takes no lock at
+ * all still collects: at the start of each driver write/log, a backstop arms
+ * once generation 0 holds as many objects as CPython's own threshold.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -40,6 +42,7 @@ static uint64_t seed;
 static int armed;
 static int collecting;            /* between the "start" and "stop" callbacks */
 static PyObject *set_threshold;   /* gc.set_threshold */
+static PyObject *get_count;       /* gc.get_count */
 static _Thread_local struct rt_rng rng;
 static _Thread_local uint64_t rng_seed;   /* the seed rng was made from */
 
@@ -55,8 +58,9 @@ int rt_py_gc_configure(int p, uint64_t s)
 	if (!set_threshold) {
 		PyObject *gc = PyImport_ImportModule("gc");
 		set_threshold = gc ? PyObject_GetAttrString(gc, "set_threshold") : NULL;
+		get_count = gc ? PyObject_GetAttrString(gc, "get_count") : NULL;
 		Py_XDECREF(gc);
-		if (!set_threshold)
+		if (!set_threshold || !get_count)
 			return -1;
 	}
 	pct = p;
@@ -65,11 +69,20 @@ int rt_py_gc_configure(int p, uint64_t s)
 	return threshold(p ? RT_GC_PARKED : RT_GC_DEFAULT);
 }
 
+/* Arm: the next allocation of a GC object collects.  Keeps any pending
+ * exception of the caller. */
+static void arm(void)
+{
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
+	if (!threshold(1))
+		armed = 1;
+	PyErr_Clear();
+	PyErr_Restore(et, ev, tb);
+}
+
 void rt_py_gc_point(void)
 {
-	/* Not from a running collection's finalizers: the next collection
-	 * would start right after the last of them, on the same thread, outside
-	 * the locks they took (the loop described above). */
 	if (!pct || armed || collecting)
 		return;
 	if (rng_seed != seed + 1) {      /* first point of this thread in this run */
@@ -77,14 +90,24 @@ void rt_py_gc_point(void)
 		rng.s = rt_mix64(seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(t ? t->id + 1 : 0)));
 		rng_seed = seed + 1;
 	}
-	if ((int)rt_rng_below(&rng, 100) >= pct)
+	if ((int)rt_rng_below(&rng, 100) < pct)
+		arm();
+}
+
+void rt_py_gc_backstop(void)
+{
+	if (!pct || armed || collecting)
 		return;
 	PyObject *et, *ev, *tb;
 	PyErr_Fetch(&et, &ev, &tb);
-	if (!threshold(1))
-		armed = 1;
+	PyObject *c = PyObject_CallNoArgs(get_count);
+	long gen0 = c && PyTuple_Check(c) && PyTuple_GET_SIZE(c) > 0
+			    ? PyLong_AsLong(PyTuple_GET_ITEM(c, 0)) : 0;
+	Py_XDECREF(c);
 	PyErr_Clear();
 	PyErr_Restore(et, ev, tb);
+	if (gen0 >= RT_GC_DEFAULT)
+		arm();
 }
 
 void rt_py_gc_started(void)

@@ -10,10 +10,13 @@
 int rt_py_gc_configure(int pct, uint64_t seed);
 
 /* A collection point: the caller just acquired a lock of the code under
- * test, or a driver operation is about to start.  With probability pct %,
- * the next allocation of a container object (on any thread; normally the
- * caller's own next one) starts a collection. */
+ * test.  With probability pct %, the next allocation of a new GC object (on
+ * any thread; normally the caller's own next one) starts a collection. */
 void rt_py_gc_point(void);
+
+/* A driver write/log starts: collect soon if generation 0 holds as many
+ * objects as CPython's own threshold (code that takes no locks). */
+void rt_py_gc_backstop(void);
 
 /* gc.callbacks "start" (disarm) and "stop". */
 void rt_py_gc_started(void);

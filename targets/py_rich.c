@@ -371,7 +371,7 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 static void py_write(enum rt_stream s, const char *buf, size_t len)
 {
 	PyGILState_STATE g = gil_enter();
-	rt_py_gc_point();
+	rt_py_gc_backstop();
 	const char *name = s == RT_STDERR ? "stderr" : "stdout";
 	PyObject *text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "replace");
 	PyObject *r = NULL;
@@ -416,7 +416,7 @@ static void py_log(const char *buf, size_t len)
 	if (len && buf[len - 1] == '\n')   /* the handler adds the terminator */
 		len--;
 	PyGILState_STATE g = gil_enter();
-	rt_py_gc_point();
+	rt_py_gc_backstop();
 	PyObject *r = PyObject_CallMethod(glue, "log", "s#", buf, (Py_ssize_t)len);
 	if (!r)
 		op_error("log");
@@ -427,7 +427,6 @@ static void py_log(const char *buf, size_t len)
 static void py_make_garbage(int action)
 {
 	PyGILState_STATE g = gil_enter();
-	rt_py_gc_point();
 	PyObject *r = PyObject_CallMethod(glue, "make_garbage", "i", action);
 	if (!r)
 		op_error("make_garbage");

@@ -46,8 +46,8 @@ def install(harness):
 
 def write(stream, text):
     global _writes, _threshold
-    # The harness may have armed the GC as this operation started (a driver
-    # point): let that collection happen here, before the object exists.
+    # Should the harness have armed the GC as this write started (its
+    # backstop), that collection happens here, before the object exists.
     pad = [_Obj() for _ in range(3)]
     del pad
     _threshold = gc.get_threshold()[0]
