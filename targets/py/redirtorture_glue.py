@@ -274,7 +274,7 @@ def start_rich(redirect, refresh_hz, rows):
     _live = _Live(_Board(rows), console=console, redirect_stdout=redirect,
                   redirect_stderr=redirect, auto_refresh=True,
                   refresh_per_second=refresh_hz)
-    _live.start()
+    _live.start(refresh=True)        # as `with Live(board):` does
     _start_logging()
 
 
