@@ -31,12 +31,14 @@
  * line-atomic terminal, so only the code under test can split lines.
  *
  * The interpreter is initialized once per process and never finalized;
- * later start() calls reuse it.
+ * later start() calls reuse it.  This file, pylocks.c and pygc.c make the
+ * plugin redirtorture_py.so, loaded by targets/py_plugin.c.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "pygc.h"
+#include "py_plugin.h"
 #include "pylocks.h"
 #include "registry.h"
 #include "rt.h"
@@ -516,7 +518,7 @@ static void py_stop(const char *fn)
 
 static void py_rich_stop(void) { py_stop("stop_rich"); }
 
-const struct rt_target_ops py_rich_ops = {
+static const struct rt_target_ops py_rich_ops = {
 	.name = "py_rich",
 	.summary = "real Rich (python3-rich) Live with stdout/stderr redirection in embedded "
 		   "CPython (#4158)",
@@ -530,7 +532,7 @@ const struct rt_target_ops py_rich_ops = {
 	.make_garbage = py_make_garbage,
 };
 
-const struct rt_target_ops py_rich_noredirect_ops = {
+static const struct rt_target_ops py_rich_noredirect_ops = {
 	.name = "py_rich_noredirect",
 	.summary = "real Rich Live, redirection off (the #4158 workaround), embedded CPython",
 	.flags = RT_TARGET_FREE_ONLY,
@@ -545,7 +547,7 @@ const struct rt_target_ops py_rich_noredirect_ops = {
 
 /* ---- py:MODULE ------------------------------------------------------------------- */
 
-static char module_name[64], module_target[72];
+static char module_name[64];
 static struct rt_target_ops py_module_ops;
 
 static int py_module_start(const struct rt_target_env *env, const char **why)
@@ -588,19 +590,14 @@ static void py_module_stop(void)
 	PyGILState_Release(g);
 }
 
-/* rt_target_find("py:NAME"): NAME must look like a dotted module name. */
-const struct rt_target_ops *rt_py_module_target(const char *name)
+/* NAME was checked by the binary (targets/py_plugin.c). */
+static const struct rt_target_ops *module_target(const char *name)
 {
-	size_t n = strlen(name);
-	if (!n || n >= sizeof module_name || name[0] == '.' || name[n - 1] == '.' ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != n ||
-	    (name[0] >= '0' && name[0] <= '9') || strstr(name, ".."))
+	if (strlen(name) >= sizeof module_name)
 		return NULL;
-	memcpy(module_name, name, n + 1);
-	snprintf(module_target, sizeof module_target, "py:%s", name);
+	strcpy(module_name, name);
 	py_module_ops = (struct rt_target_ops){
-		.name = module_target,
-		.summary = "a Python module implementing docs/py-targets.md, in embedded CPython",
+		.name = "py:MODULE",
 		.flags = RT_TARGET_FREE_ONLY,
 		.start = py_module_start,
 		.stop = py_module_stop,
@@ -611,4 +608,17 @@ const struct rt_target_ops *rt_py_module_target(const char *name)
 		.make_garbage = py_make_garbage,
 	};
 	return &py_module_ops;
+}
+
+/* ---- the plugin's entry point ------------------------------------------------------ */
+
+__attribute__((visibility("default"))) const struct rt_py_plugin *rt_py_plugin(void)
+{
+	static const struct rt_py_plugin p = {
+		.version = RT_PY_PLUGIN_VERSION,
+		.rich = &py_rich_ops,
+		.rich_noredirect = &py_rich_noredirect_ops,
+		.module = module_target,
+	};
+	return &p;
 }

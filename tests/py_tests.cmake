@@ -16,6 +16,7 @@ rt_sh_test(py_rich_noredirect_clean_live_refresh py/py_rich_noredirect_clean.sh 
            live_refresh)
 rt_sh_test(py_rich_prints_clean      py/py_rich_prints_clean.sh      100 "python;stress;clean")
 rt_sh_test(py_gc_points              py/py_gc_points.sh               60 "python;unit")
+rt_sh_test(py_plugin_load            py/py_plugin_load.sh             60 "python;parser")
 rt_sh_test(py_example_clean          py/py_example_clean.sh          100 "python;clean")
 rt_sh_test(py_lockcheck              py/py_lockcheck.sh               60 "python;unit")
 rt_sh_test(py_module_errors          py/py_module_errors.sh           90 "python;parser")

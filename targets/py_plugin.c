@@ -1,0 +1,160 @@
+/* py_plugin.c - the Python targets' entries in the registration list.
+ *
+ * The real targets (py_rich.c, harness/pylocks.c, harness/pygc.c) are a
+ * plugin, redirtorture_py.so, linked against libpython3.11 and loaded on the
+ * first start() of a py target.  So the binary itself never needs libpython:
+ * its C targets run where libpython is missing, and a py target then fails
+ * to start (exit 69, which tests count as skipped) with the loader's reason.
+ * In a build without embedded Python (REDIRTORTURE_PYTHON=OFF, sanitizer
+ * presets, no /usr/bin/python3.11-config) there is no plugin: same exit 69.
+ *
+ * Each entry forwards to the plugin's ops of the run in progress.  The
+ * plugin resolves the harness functions it calls in this executable (built
+ * with ENABLE_EXPORTS and the whole core library).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "py_plugin.h"
+#include "rt.h"
+
+static const struct rt_py_plugin *plugin;
+static const struct rt_target_ops *real;   /* the started target's plugin ops */
+static char why_buf[768];
+
+static int load(const char **why)
+{
+#ifndef REDIRTORTURE_PY_PLUGIN
+	*why = "this redirtorture was built without embedded Python (REDIRTORTURE_PYTHON=OFF "
+	       "or no /usr/bin/python3.11-config at configure time); py_rich needs python3-rich "
+	       "(apt-get install python3-rich) and libpython3.11-dev, then a default build";
+	return -ENOSYS;
+#else
+	if (plugin)
+		return 0;
+	const char *path = getenv("REDIRTORTURE_PY_PLUGIN");   /* a moved build tree */
+	if (!path || !*path)
+		path = REDIRTORTURE_PY_PLUGIN;
+	/* RTLD_GLOBAL: libpython's symbols must be visible to the extension
+	 * modules Python loads later (Debian builds them without -lpython). */
+	void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+	const char *err = h ? NULL : dlerror();
+	const struct rt_py_plugin *(*get)(void) = NULL;
+	if (h) {
+		*(void **)&get = dlsym(h, "rt_py_plugin");
+		if (!get)
+			err = dlerror();
+	}
+	const struct rt_py_plugin *p = get ? get() : NULL;
+	if (p && p->version != RT_PY_PLUGIN_VERSION)
+		err = "plugin version mismatch (rebuild)";
+	if (err || !p) {
+		snprintf(why_buf, sizeof why_buf,
+			 "cannot load the embedded-Python plugin %s: %s (py targets need "
+			 "libpython3.11: apt-get install libpython3.11-dev python3-rich)",
+			 path, err ? err : "no entry point");
+		*why = why_buf;
+		if (h)
+			dlclose(h);
+		return -ENOENT;
+	}
+	plugin = p;
+	return 0;
+#endif
+}
+
+static void fwd_stop(void) { real->stop(); }
+static void fwd_write(enum rt_stream s, const char *buf, size_t len) { real->write(s, buf, len); }
+static void fwd_flush(enum rt_stream s) { if (real->flush) real->flush(s); }
+static void fwd_refresh(void) { real->refresh(); }
+static void fwd_log(const char *buf, size_t len) { real->log(buf, len); }
+static void fwd_make_garbage(int action) { real->make_garbage(action); }
+
+static int rich_start(const struct rt_target_env *env, const char **why);
+static int rich_noredirect_start(const struct rt_target_env *env, const char **why);
+static int module_start(const struct rt_target_env *env, const char **why);
+
+#define FORWARDERS .stop = fwd_stop, .write = fwd_write, .flush = fwd_flush, \
+		   .log = fwd_log, .make_garbage = fwd_make_garbage
+
+const struct rt_target_ops py_rich_ops = {
+	.name = "py_rich",
+	.summary = "real Rich (python3-rich) Live with stdout/stderr redirection in embedded "
+		   "CPython (#4158)",
+	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY,
+	.start = rich_start,
+	FORWARDERS,
+	.refresh = NULL,   /* Live's own refresh thread */
+};
+
+const struct rt_target_ops py_rich_noredirect_ops = {
+	.name = "py_rich_noredirect",
+	.summary = "real Rich Live, redirection off (the #4158 workaround), embedded CPython",
+	.flags = RT_TARGET_FREE_ONLY,
+	.start = rich_noredirect_start,
+	FORWARDERS,
+	.refresh = NULL,
+};
+
+static char module_name[64], module_target[72];
+static struct rt_target_ops py_module_ops;
+
+static int start_real(const struct rt_target_ops *ops, const struct rt_target_env *env,
+		      const char **why)
+{
+	real = ops;
+	return real->start(env, why);
+}
+
+static int rich_start(const struct rt_target_env *env, const char **why)
+{
+	int rc = load(why);
+	return rc ? rc : start_real(plugin->rich, env, why);
+}
+
+static int rich_noredirect_start(const struct rt_target_env *env, const char **why)
+{
+	int rc = load(why);
+	return rc ? rc : start_real(plugin->rich_noredirect, env, why);
+}
+
+static int module_start(const struct rt_target_env *env, const char **why)
+{
+	int rc = load(why);
+	if (rc)
+		return rc;
+	const struct rt_target_ops *ops = plugin->module(module_name);
+	if (!ops) {
+		*why = "not a module name";
+		return -EINVAL;
+	}
+	rc = start_real(ops, env, why);
+	/* read by the drivers after start(): a refresh thread only if it has one */
+	py_module_ops.refresh = !rc && real->refresh ? fwd_refresh : NULL;
+	return rc;
+}
+
+/* rt_target_find("py:NAME"): NAME must look like a dotted module name. */
+const struct rt_target_ops *rt_py_module_target(const char *name)
+{
+	size_t n = strlen(name);
+	if (!n || n >= sizeof module_name || name[0] == '.' || name[n - 1] == '.' ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != n ||
+	    (name[0] >= '0' && name[0] <= '9') || strstr(name, ".."))
+		return NULL;
+	memcpy(module_name, name, n + 1);
+	snprintf(module_target, sizeof module_target, "py:%s", name);
+	py_module_ops = (struct rt_target_ops){
+		.name = module_target,
+		.summary = "a Python module implementing docs/py-targets.md, in embedded CPython",
+		.flags = RT_TARGET_FREE_ONLY,
+		.start = module_start,
+		FORWARDERS,
+		.refresh = NULL,   /* set by start() if the module has refresh() */
+	};
+	return &py_module_ops;
+}
