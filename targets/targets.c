@@ -16,7 +16,7 @@ extern const struct rt_target_ops fd_redirect_ops;
 extern const struct rt_target_ops thread_local_proxy_ops;
 extern const struct rt_target_ops global_swap_ops;
 extern const struct rt_target_ops proxy_with_global_redirect_ops;
-/* py_rich.c, or py_none.c in a build without embedded Python */
+/* py_plugin.c: forwarders to the embedded-Python plugin (py_rich.c) */
 extern const struct rt_target_ops py_rich_ops;
 extern const struct rt_target_ops py_rich_noredirect_ops;
 const struct rt_target_ops *rt_py_module_target(const char *module);
