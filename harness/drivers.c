@@ -130,8 +130,8 @@ void rt_alloc_point_at(struct rt_site site)
 static void make_garbage(void)
 {
 	if (target->make_garbage) {
-		target->make_garbage(cfg->finalizer_action);
-		atomic_fetch_add(&rt_stats.garbage_made, 1);
+		if (target->make_garbage(cfg->finalizer_action))
+			atomic_fetch_add(&rt_stats.garbage_made, 1);
 		return;
 	}
 	pthread_mutex_lock(&gc_mu);

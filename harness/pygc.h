@@ -18,6 +18,10 @@ void rt_py_gc_point(void);
  * objects as CPython's own threshold (code that takes no locks). */
 void rt_py_gc_backstop(void);
 
+/* May a driver make garbage now?  Not while a collection runs, when the
+ * harness chooses collection points (see pygc.c). */
+int rt_py_gc_may_make_garbage(void);
+
 /* gc.callbacks "start" (disarm) and "stop". */
 void rt_py_gc_started(void);
 void rt_py_gc_stopped(void);

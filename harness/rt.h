@@ -134,8 +134,9 @@ struct rt_target_ops {
 	 * (a real runtime's logging module).  NULL: the harness's logging model. */
 	void (*log)(const char *buf, size_t len);
 	/* Optional: make garbage with a finalizer in the target's own runtime;
-	 * action is enum rt_fin_action.  NULL: the harness's GC model. */
-	void (*make_garbage)(int action);
+	 * action is enum rt_fin_action.  Returns 1 if made, 0 if the runtime
+	 * declined (see harness/pygc.c).  NULL: the harness's GC model. */
+	int (*make_garbage)(int action);
 
 	/* ---- optional: session targets (marimo run mode) --------------------
 	 * A target with session_start has sessions 0..RT_MAX_SESSIONS-1, each

@@ -72,7 +72,7 @@ static void fwd_write(enum rt_stream s, const char *buf, size_t len) { real->wri
 static void fwd_flush(enum rt_stream s) { if (real->flush) real->flush(s); }
 static void fwd_refresh(void) { real->refresh(); }
 static void fwd_log(const char *buf, size_t len) { real->log(buf, len); }
-static void fwd_make_garbage(int action) { real->make_garbage(action); }
+static int fwd_make_garbage(int action) { return real->make_garbage(action); }
 
 static int rich_start(const struct rt_target_env *env, const char **why);
 static int rich_noredirect_start(const struct rt_target_env *env, const char **why);

@@ -426,14 +426,17 @@ static void py_log(const char *buf, size_t len)
 	PyGILState_Release(g);
 }
 
-static void py_make_garbage(int action)
+static int py_make_garbage(int action)
 {
 	PyGILState_STATE g = gil_enter();
-	PyObject *r = PyObject_CallMethod(glue, "make_garbage", "i", action);
+	int made = rt_py_gc_may_make_garbage();
+	PyObject *r = made ? PyObject_CallMethod(glue, "make_garbage", "i", action)
+			   : (Py_INCREF(Py_None), Py_None);
 	if (!r)
 		op_error("make_garbage");
 	Py_XDECREF(r);
 	PyGILState_Release(g);
+	return made;
 }
 
 static void py_refresh(void)
