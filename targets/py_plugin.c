@@ -24,7 +24,6 @@
 
 static const struct rt_py_plugin *plugin;
 static const struct rt_target_ops *real;   /* the started target's plugin ops */
-static char why_buf[768];
 
 static int load(const char **why)
 {
@@ -34,6 +33,7 @@ static int load(const char **why)
 	       "(apt-get install python3-rich) and libpython3.11-dev, then a default build";
 	return -ENOSYS;
 #else
+	static char why_buf[768];
 	if (plugin)
 		return 0;
 	const char *path = getenv("REDIRTORTURE_PY_PLUGIN");   /* a moved build tree */
