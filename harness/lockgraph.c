@@ -29,6 +29,7 @@ static uint64_t *ekeys;                     /* open addressing: key+1, 0 = empty
 static int *eidx;
 static size_t ecap;
 static uint64_t *reported;                  /* cycle signatures already reported */
+static char *(*stack_provider)(void);       /* e.g. the Python stack (pylocks.c) */
 static int nreported, capreported;
 
 struct rt_class *rt_class_intern(const char *name)
@@ -255,6 +256,12 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 			      s1, t->held[i].reentry ? " (re-entry)" : "");
 	}
 	pthread_mutex_unlock(&t->mu);
+	char *stack = stack_provider ? stack_provider() : NULL;
+	if (stack) {
+		rt_buf_printf(b, "\n%s [%s], where it is:\n", t->name, t->role);
+		rt_buf_indent(b, "  | ", stack);
+		free(stack);
+	}
 	rt_buf_printf(b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
 }
 
@@ -376,4 +383,9 @@ void rt_lockgraph_reset(void)
 	reported = NULL;
 	nreported = capreported = 0;
 	pthread_mutex_unlock(&graph_mu);
+}
+
+void rt_lockgraph_set_stack_provider(char *(*fn)(void))
+{
+	stack_provider = fn;
 }

@@ -127,6 +127,24 @@ static char *stack_text(void)
 	return b.p;
 }
 
+/* The lock-order graph's stack provider: only with the GIL (a report made
+ * from a blocking acquire, GIL released, goes without), and with the GC off
+ * meanwhile: frame objects are allocations, and a collection here would run
+ * finalizers, which take locks, inside the graph's own bookkeeping. */
+static char *graph_stack(void)
+{
+	if (!Py_IsInitialized() || !PyGILState_Check())
+		return NULL;
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
+	int was = PyGC_Disable();
+	char *s = stack_text();
+	if (was)
+		PyGC_Enable();
+	PyErr_Restore(et, ev, tb);
+	return s;
+}
+
 /* ---- threads ------------------------------------------------------------ */
 
 struct rt_thread *rt_py_self(void)
@@ -570,5 +588,6 @@ PyObject *rt_pylocks_init(void)
 		Py_DECREF(m);
 		return NULL;
 	}
+	rt_lockgraph_set_stack_provider(graph_stack);
 	return m;
 }

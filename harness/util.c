@@ -197,6 +197,16 @@ void rt_buf_printf(struct rt_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void rt_buf_indent(struct rt_buf *b, const char *prefix, const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		rt_buf_printf(b, "%s%.*s\n", prefix, (int)len, p);
+		p += len + (e != NULL);
+	}
+}
+
 void rt_buf_json_str(struct rt_buf *b, const char *s)
 {
 	rt_buf_add(b, "\"", 1);

@@ -44,6 +44,8 @@ void rt_write_all(int fd, const char *buf, size_t len);
 struct rt_buf { char *p; size_t len, cap; };
 void rt_buf_add(struct rt_buf *b, const char *s, size_t n);
 void rt_buf_printf(struct rt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Every line of text, each after prefix and ending in a newline. */
+void rt_buf_indent(struct rt_buf *b, const char *prefix, const char *text);
 void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
 void rt_buf_json_str(struct rt_buf *b, const char *s);   /* quoted, escaped */
 void rt_buf_free(struct rt_buf *b);

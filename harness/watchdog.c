@@ -213,15 +213,8 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 			site_str(s1, sizeof s1, x->wsite);
 			rt_buf_printf(&b, "      in    %-28s at %s\n", x->syscall ? x->syscall : "?", s1);
 		}
-		if (x->note) {
-			/* e.g. the Python stack: indent every line under the thread */
-			for (const char *p = x->note; *p;) {
-				const char *e = strchr(p, '\n');
-				size_t len = e ? (size_t)(e - p) : strlen(p);
-				rt_buf_printf(&b, "      | %.*s\n", (int)len, p);
-				p += len + (e != NULL);
-			}
-		}
+		if (x->note)   /* e.g. the Python stack: indented under the thread */
+			rt_buf_indent(&b, "      | ", x->note);
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {
 			struct rt_buf k = { 0 };
 			rt_buf_printf(&k, "%s@%s:%d %s",

@@ -5,7 +5,9 @@
 # TARGET=py_rich`, 8 workers): in each of RUNS runs (20) the harness must
 #  - report the lock-order inversion Live._lock / Console._lock with the
 #    names of real Rich's files ("rich/live.py:76 Live._lock",
-#    "rich/console.py:731 Console._lock"), before the hang report;
+#    "rich/console.py:731 Console._lock"), before the hang report, with the
+#    Python stack of the thread that closed the cycle (a finalizer,
+#    _Garbage.__del__, inside Rich's console code);
 #  - report the real hang as DEADLOCK (exit 2) with the wait-for cycle
 #    between the two locks and both Python stacks: the refresh thread in
 #    rich/live.py _RefreshThread.run, the printing thread in a finalizer
@@ -37,6 +39,9 @@ for i in $(seq 1 "$RUNS"); do
   lo=$(grep -n -m1 'possible circular locking dependency' "$e" | cut -d: -f1)
   dl=$(grep -n -m1 '^DEADLOCK: ' "$e" | cut -d: -f1)
   [ -n "$lo" ] && [ -n "$dl" ] && [ "$lo" -lt "$dl" ] || fail "run $i: lock-order report not before the DEADLOCK report"
+  sed -n "${lo},${dl}p" "$e" > "run$i.lockorder"
+  expect_in "run$i.lockorder" '^  \|   redirtorture_glue\.py:[0-9]+ _Garbage\.__del__$' "run $i: the finalizer in the lock-order report's Python stack"
+  expect_in "run$i.lockorder" '^  \|   rich/console\.py:[0-9]+ Console\.' "run $i: Rich's console code under the finalizer"
   expect_in "$e" 'waits for rich/console\.py:731 Console\._lock \(at console\.py:[0-9]+ Console\.(render_lines|_check_buffer)\(\)\)' "run $i: cycle, refresh side"
   expect_in "$e" 'waits for rich/live\.py:76 Live\._lock \(at live\.py:254 Live\.process_renderables\(\)\)' "run $i: cycle, writer side"
   expect_in "$e" '^      \|   rich/live\.py:[0-9]+ _RefreshThread\.run$' "run $i: the refresh thread's Python stack"
