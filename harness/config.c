@@ -61,6 +61,10 @@ static const struct knob knobs[] = {
 	{ "py_gc_pct", K_INT, F(py_gc_pct), 0, 100, "5", NULL,
 	  "embedded-Python targets: percent of lock acquisitions and operations after which the "
 	  "next allocation collects; 0 = CPython's own timing" },
+	{ "py_log_handler", K_ENUM, F(py_log_handler), 0, 2, "after", "after|last_resort|before",
+	  "embedded-Python targets: log through a handler made after the redirection (it binds "
+	  "the redirected stderr), logging.lastResort (the current sys.stderr), or a handler "
+	  "made before it (the real stderr)" },
 	{ "max_ops", K_I64, F(max_ops), 0, INT64_MAX, "0", NULL,
 	  "operations per driver thread before it stops; 0 = until duration_ms" },
 	{ "noise", K_BOOL, F(noise), 0, 1, "1", NULL,

@@ -29,6 +29,7 @@ struct rt_config {
 	int line_len;
 	int live_rows;
 	int py_gc_pct;
+	int py_log_handler;         /* enum rt_py_log_handler */
 	int64_t max_ops;
 	/* noise */
 	int noise;

@@ -82,7 +82,7 @@ int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
 
 	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
 				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
-				      .py_gc_pct = c->py_gc_pct };
+				      .py_gc_pct = c->py_gc_pct, .py_log_handler = c->py_log_handler };
 	const char *why = NULL;
 	int rc = t->start(&env, &why);
 	if (rc) {

@@ -101,12 +101,20 @@ int rt_pipe_state(int fd, size_t len, char *out, size_t n);
 rt_sink *rt_session_sink(int sid);
 
 /* ---- targets ----------------------------------------------------------- */
+/* Which logging handler Python targets log through (knob py_log_handler). */
+enum rt_py_log_handler {
+	RT_PY_LOG_AFTER,        /* a StreamHandler made after the redirection */
+	RT_PY_LOG_LAST_RESORT,  /* no handler: logging.lastResort, the current sys.stderr */
+	RT_PY_LOG_BEFORE,       /* a StreamHandler made before it: the real stderr */
+};
+
 struct rt_target_env {
 	int live_rows;     /* rows of the live display, one alloc point each */
 	uint64_t seed;
 	int refresh_hz;    /* the scenario's refresh rate, 0 = none */
 	int line_len;      /* tagged line length (targets that make their own lines) */
 	int py_gc_pct;     /* embedded Python: collection points (harness/pygc.c) */
+	int py_log_handler;   /* embedded Python: enum rt_py_log_handler */
 };
 
 #define RT_TARGET_TEST 0x1u     /* helper target for the test suite */

@@ -179,7 +179,7 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 
 	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
 				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
-				      .py_gc_pct = c->py_gc_pct };
+				      .py_gc_pct = c->py_gc_pct, .py_log_handler = c->py_log_handler };
 	const int sessions = rt_is_session_target(t);   /* marimo run mode (session.h) */
 	if (sessions) {
 		int sc = rt_session_run_begin(c, t);

@@ -360,7 +360,9 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 	sinks_open(with_capture);
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
-	int rc = r && !rt_py_gc_configure(env->py_gc_pct, env->seed) ? 0 : -EIO;
+	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", env->py_log_handler) : NULL;
+	int rc = r2 && !rt_py_gc_configure(env->py_gc_pct, env->seed) ? 0 : -EIO;
+	Py_XDECREF(r2);
 	if (rc)
 		take_error("configuring the embedded Python");
 	Py_XDECREF(r);

@@ -24,11 +24,13 @@ import _redirtorture as _rt
 
 LOG, PRINT, MIXED = 0, 1, 2          # enum rt_fin_action
 SINK_TERMINAL, SINK_STDOUT, SINK_STDERR, SINK_CAPTURE = 0, 1, 2, 3
+LOG_AFTER, LOG_LAST_RESORT, LOG_BEFORE = 0, 1, 2   # enum rt_py_log_handler
 
 _sink_write = None                   # C: (sink, text), set by setup()
 _line_len = 48
 _logger = None
 _handler = None
+_log_mode = LOG_AFTER
 _base = None                         # (stdout, stderr) before any target
 _live = None
 _mod = None
@@ -181,13 +183,23 @@ def _reset_streams():
 
 # ---- logging and garbage (driver operations) ------------------------------
 
-def _start_logging():
-    """A handler made now binds the *current* sys.stderr (the redirection)."""
+def set_log_handler(mode):
+    global _log_mode
+    _log_mode = mode
+
+
+def _start_logging(before):
+    """Called before and after the redirection is installed.  A StreamHandler
+    binds the sys.stderr of the moment it is made: made after, it writes to
+    the redirection; made before, to the real stderr.  With no handler at
+    all, logging.lastResort writes to whatever sys.stderr is at each record."""
     global _logger, _handler
     import logging
     _logger = logging.getLogger("redirtorture.target")
     _logger.propagate = False
     _logger.setLevel(logging.INFO)
+    if _log_mode == LOG_LAST_RESORT or before != (_log_mode == LOG_BEFORE):
+        return
     _handler = logging.StreamHandler()
     _handler.setFormatter(logging.Formatter("%(message)s"))
     _logger.addHandler(_handler)
@@ -271,11 +283,12 @@ def start_rich(redirect, refresh_hz, rows):
     console = _Console(file=SinkFile(SINK_TERMINAL, "terminal"), force_terminal=True,
                        force_interactive=True, force_jupyter=False, width=100, height=50,
                        color_system="256", legacy_windows=False)
+    _start_logging(True)
     _live = _Live(_Board(rows), console=console, redirect_stdout=redirect,
                   redirect_stderr=redirect, auto_refresh=True,
                   refresh_per_second=refresh_hz)
     _live.start(refresh=True)        # as `with Live(board):` does
-    _start_logging()
+    _start_logging(False)
 
 
 def stop_rich():
@@ -314,9 +327,10 @@ def start_module(name, refresh_hz, live_rows, line_len, seed):
     if missing:
         raise TypeError("module %s (%s) has no %s(): see docs/py-targets.md"
                         % (name, getattr(mod, "__file__", "?"), " or ".join(missing)))
+    _start_logging(True)
     mod.install(Harness(refresh_hz, live_rows, line_len, seed))
     _mod = mod
-    _start_logging()
+    _start_logging(False)
     return tuple(getattr(mod, f, None) for f in ("write", "flush", "refresh"))
 
 
