@@ -1,7 +1,7 @@
 # Thin wrapper: the documented verbs.  Everything real is in CMake.
 #   make stress SCENARIO=live_refresh [TARGET=rich_live_fixed] [SEED=N] [SANITIZER=thread] [ARGS=...]
 #   make test [SANITIZER=thread|address,undefined]
-#   make list | make bench | make stress-all
+#   make list | make bench | make bench-py | make stress-all
 comma := ,
 SCENARIO ?= live_refresh
 TARGET ?=
@@ -21,7 +21,7 @@ endif
 BIN := build/$(PRESET)/redirtorture
 REPORT := build/reports/$(SCENARIO)$(if $(TARGET),-$(TARGET)).json
 
-.PHONY: deps configure build stress stress-all test list bench clean
+.PHONY: deps configure build stress stress-all test list bench bench-py clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,6 +51,9 @@ list: build
 
 bench: build
 	@bash bench/run.sh
+
+bench-py: build
+	@bash bench/py_gc.sh
 
 clean:
 	rm -rf build
