@@ -23,29 +23,26 @@
  * threading.Lock/RLock are harness locks (harness/pylocks.c), installed
  * before Rich or logging is imported.
  *
- * Output: the console's file (Rich) or harness.terminal (py: modules) is a
- * terminal: sink "terminal", where control sequences are dropped and '\r'
- * starts the line over, as on a screen.  The process's own sys.stdout and
- * sys.stderr (what the redirection replaces) are sinks "stdout"/"stderr"
- * that assemble lines per writing thread and finalizer nesting, i.e. a
- * line-atomic terminal, so only the code under test can split lines.
+ * Output goes to the sinks of py_sinks.c (a terminal, and line-atomic
+ * stdout/stderr).
  *
  * The interpreter is initialized once per process and never finalized;
- * later start() calls reuse it.  This file, pylocks.c and pygc.c make the
- * plugin redirtorture_py.so, loaded by targets/py_plugin.c.
+ * later start() calls reuse it.  This file, py_sinks.c, harness/pylocks.c
+ * and harness/pygc.c make the plugin redirtorture_py.so, loaded by
+ * targets/py_plugin.c.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "pygc.h"
 #include "py_plugin.h"
+#include "py_sinks.h"
 #include "pylocks.h"
 #include "registry.h"
 #include "rt.h"
 #include "util.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,147 +52,11 @@
 #define REDIRTORTURE_PY_DIR "targets/py"
 #endif
 
-enum { SINK_TERMINAL, SINK_STDOUT, SINK_STDERR, SINK_CAPTURE, NSINKS };
-static const char *const sink_names[NSINKS] = { "terminal", "stdout", "stderr", "capture" };
-
 static int py_ready;
 static PyObject *glue;                  /* redirtorture_glue */
 static PyObject *s_write, *s_flush;     /* interned method names */
 static PyObject *mod_write, *mod_flush, *mod_refresh;   /* py:MODULE's, or NULL */
 static char why_buf[512];
-
-/* ---- sinks (a plain pthread mutex: never a harness lock) ---------------- */
-
-struct linebuf {
-	int stream, tid, depth;
-	struct rt_buf b;
-};
-static pthread_mutex_t sink_mu = PTHREAD_MUTEX_INITIALIZER;
-static rt_sink *sinks[NSINKS];
-static struct rt_buf term_line;          /* the terminal's current line */
-static int term_esc;                     /* escape-sequence parser state */
-static struct linebuf *lbufs;
-static int nlbufs, caplbufs;
-
-static void term_feed(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (term_esc) {
-		case 0:
-			if (c == 0x1b)
-				term_esc = 1;
-			else if (c == '\r')
-				term_line.len = 0;     /* the line is drawn over */
-			else if (c == '\n') {
-				rt_buf_add(&term_line, "\n", 1);
-				rt_sink_write(sinks[SINK_TERMINAL], term_line.p, term_line.len);
-				term_line.len = 0;
-			} else
-				rt_buf_add(&term_line, (const char *)&c, 1);
-			break;
-		case 1: term_esc = c == '[' ? 2 : c == ']' ? 3 : 0; break;   /* CSI, OSC */
-		case 2: term_esc = c >= 0x40 && c <= 0x7e ? 0 : 2; break;
-		case 3: term_esc = c == 0x07 ? 0 : c == 0x1b ? 4 : 3; break;
-		default: term_esc = 0; break;
-		}
-	}
-}
-
-static struct linebuf *linebuf_of(int stream, int tid, int depth)
-{
-	for (int i = 0; i < nlbufs; i++)
-		if (lbufs[i].stream == stream && lbufs[i].tid == tid && lbufs[i].depth == depth)
-			return &lbufs[i];
-	if (nlbufs == caplbufs) {
-		caplbufs = caplbufs ? caplbufs * 2 : 16;
-		lbufs = rt_xrealloc(lbufs, (size_t)caplbufs * sizeof *lbufs);
-	}
-	lbufs[nlbufs] = (struct linebuf){ stream, tid, depth, { 0 } };
-	return &lbufs[nlbufs++];
-}
-
-static void stream_feed(int stream, int tid, int depth, const char *s, size_t n)
-{
-	struct linebuf *lb = linebuf_of(stream, tid, depth);
-	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t k = nl ? (size_t)(nl - s) + 1 : n;
-		rt_buf_add(&lb->b, s, k);
-		if (nl) {
-			rt_sink_write(sinks[stream], lb->b.p, lb->b.len);
-			lb->b.len = 0;
-		}
-		s += k;
-		n -= k;
-	}
-}
-
-/* _sink_write(sink, text): the glue's SinkFile.write (GIL held). */
-static PyObject *py_sink_write(PyObject *self, PyObject *args)
-{
-	(void)self;
-	int sink;
-	const char *s;
-	Py_ssize_t n;
-	if (!PyArg_ParseTuple(args, "is#:sink_write", &sink, &s, &n))
-		return NULL;
-	if (sink < 0 || sink >= NSINKS) {
-		PyErr_SetString(PyExc_ValueError, "no such sink");
-		return NULL;
-	}
-	int tid = sink == SINK_STDOUT || sink == SINK_STDERR ? rt_py_self()->id : 0;
-	int depth = rt_py_fin_depth();
-	pthread_mutex_lock(&sink_mu);
-	if (!sinks[sink] && sink == SINK_CAPTURE)
-		sinks[sink] = rt_sink_new(sink_names[sink]);
-	if (!sinks[sink])
-		; /* between runs: dropped */
-	else if (sink == SINK_TERMINAL)
-		term_feed(s, (size_t)n);
-	else if (sink == SINK_CAPTURE)
-		rt_sink_write(sinks[sink], s, (size_t)n);
-	else
-		stream_feed(sink, tid, depth, s, (size_t)n);
-	pthread_mutex_unlock(&sink_mu);
-	Py_RETURN_NONE;
-}
-
-static PyMethodDef sink_write_def = { "sink_write", py_sink_write, METH_VARARGS,
-				      "sink_write(sink, text)" };
-
-static void sinks_open(int with_capture)
-{
-	pthread_mutex_lock(&sink_mu);
-	for (int i = 0; i < NSINKS; i++)
-		sinks[i] = i == SINK_CAPTURE && !with_capture ? NULL : rt_sink_new(sink_names[i]);
-	term_line.len = 0;
-	term_esc = 0;
-	nlbufs = 0;
-	pthread_mutex_unlock(&sink_mu);
-}
-
-/* Partial lines come out at the end, newline added. */
-static void sinks_close(void)
-{
-	pthread_mutex_lock(&sink_mu);
-	if (term_line.len) {
-		rt_buf_add(&term_line, "\n", 1);
-		rt_sink_write(sinks[SINK_TERMINAL], term_line.p, term_line.len);
-	}
-	term_line.len = 0;
-	for (int i = 0; i < nlbufs; i++) {
-		if (lbufs[i].b.len) {
-			rt_buf_add(&lbufs[i].b, "\n", 1);
-			rt_sink_write(sinks[lbufs[i].stream], lbufs[i].b.p, lbufs[i].b.len);
-		}
-		rt_buf_free(&lbufs[i].b);
-	}
-	nlbufs = 0;
-	for (int i = 0; i < NSINKS; i++)
-		sinks[i] = NULL;
-	pthread_mutex_unlock(&sink_mu);
-}
 
 /* ---- the interpreter ------------------------------------------------------ */
 
@@ -318,7 +179,7 @@ static int py_init(const struct rt_target_env *env)
 	}
 	s_write = PyUnicode_InternFromString("write");
 	s_flush = PyUnicode_InternFromString("flush");
-	PyObject *fn = PyCFunction_New(&sink_write_def, NULL);
+	PyObject *fn = PyCFunction_New(&py_sink_write_def, NULL);
 	if (!rc && s_write && s_flush && fn && (glue = PyImport_ImportModule("redirtorture_glue"))) {
 		PyObject *r = PyObject_CallMethod(glue, "install_locks", NULL);
 		PyObject *r2 = r ? PyObject_CallMethod(glue, "setup", "Oi", fn, env->line_len) : NULL;
@@ -357,7 +218,7 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 	*why = why_buf;
 	if (py_init(env) || !glue)   /* !glue: an earlier start() failed (why_buf kept) */
 		return -ENOENT;
-	sinks_open(with_capture);
+	py_sinks_open(with_capture);
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
 	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", env->py_log_handler) : NULL;
@@ -518,7 +379,7 @@ static void py_stop(const char *fn)
 	Py_XDECREF(r);
 	check_threads(fn);
 	PyGILState_Release(g);
-	sinks_close();
+	py_sinks_close();
 }
 
 static void py_rich_stop(void) { py_stop("stop_rich"); }
