@@ -156,9 +156,12 @@ static int hang_report(struct snap *s, int n, const int *cyc, int clen, const ch
 	char s1[256], s2[256];
 	double el = (double)(now - rt_run_start_ns()) / 1e9;
 	rt_buf_printf(&b, "\n======================================================\n");
-	if (clen)
-		rt_buf_printf(&b, "DEADLOCK: %d thread%s wait for each other in a cycle; %s\n", clen,
-			      clen == 1 ? "" : "s", rt_report_context());
+	if (clen == 1)
+		rt_buf_printf(&b, "DEADLOCK: a thread waits for a lock it holds itself; %s\n",
+			      rt_report_context());
+	else if (clen)
+		rt_buf_printf(&b, "DEADLOCK: %d threads wait for each other in a cycle; %s\n", clen,
+			      rt_report_context());
 	else
 		rt_buf_printf(&b, "HANG: threads stopped making progress, no lock cycle; %s\n",
 			      rt_report_context());

@@ -10,17 +10,27 @@ A small thread-safe stdout/stderr redirector that passes the harness:
   buffer of its own (gc.callbacks tracks the pass), so a finalizer that
   prints in the middle of the interrupted code's half-written line does not
   glue onto it;
-- complete lines go to the terminal under one lock, and nothing else is
-  ever done while holding it: no callbacks, no second lock, no rendering.
+- complete lines go to one writer thread through a queue.SimpleQueue, and
+  no Python lock is held anywhere on the write path.
+
+Why no lock: a finalizer can run at any allocation, also inside a critical
+section, and it may print or log.  The harness caught both ways a lock
+around the terminal write fails: with a Lock, the finalizer's print waits
+for the lock its own thread holds; with an RLock, a finalizer that logs
+takes logging's Handler.lock inside the section while a logging thread
+holds Handler.lock and waits for the section's lock.  SimpleQueue.put is
+documented as safe to call from __del__ and never blocks.
 """
 import gc
+import queue
 import sys
 import threading
 
 _tls = threading.local()           # per thread: gc_depth
 _proxies = []
 _saved = None
-_term_lock = None
+_queue = None                      # complete lines for the writer thread
+_writer = None
 _terminal = None
 _refreshes = 0
 
@@ -40,7 +50,15 @@ def _on_gc(phase, info):
 
 
 def _emit(text):
-    with _term_lock:
+    _queue.put(text)
+
+
+def _write_out():
+    """The writer thread: the only one that writes to the terminal."""
+    while True:
+        text = _queue.get()
+        if text is None:
+            return
         _terminal.write(text)
 
 
@@ -97,9 +115,11 @@ class LineProxy:
 
 
 def install(harness):
-    global _saved, _term_lock, _terminal, _proxies
+    global _saved, _queue, _writer, _terminal, _proxies
     _terminal = harness.terminal
-    _term_lock = threading.Lock()
+    _queue = queue.SimpleQueue()
+    _writer = threading.Thread(target=_write_out, name="example-writer")
+    _writer.start()
     _proxies = [LineProxy("<stdout>"), LineProxy("<stderr>")]
     _saved = (sys.stdout, sys.stderr)
     sys.stdout, sys.stderr = _proxies
@@ -118,3 +138,5 @@ def uninstall():
     gc.callbacks.remove(_on_gc)
     for p in _proxies:
         p.drain()
+    _queue.put(None)
+    _writer.join()
