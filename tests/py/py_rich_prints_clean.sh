@@ -23,9 +23,11 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "SUCCESS" and d["findings"] == [], d["findings"]
 s = d["stats"]
-assert s["print_ops"] >= 100, s
+# work was done (bounds far below an idle machine's ~230 prints and ~1000
+# collections per run, so a loaded CI machine passes too)
+assert s["print_ops"] >= 20, s
 assert s["refresh_ops"] >= 1, s
-assert s["collections"] >= 50, s    # the harness's collection points ran
+assert s["collections"] >= 10, s    # the harness's collection points ran
 PYEOF
 done
 pass "py_rich without finalizers: clean in $RUNS runs (prints alone never deadlock)"
