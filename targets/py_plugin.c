@@ -69,7 +69,7 @@ static int load(const char **why)
 
 static void fwd_stop(void) { real->stop(); }
 static void fwd_write(enum rt_stream s, const char *buf, size_t len) { real->write(s, buf, len); }
-static void fwd_flush(enum rt_stream s) { if (real->flush) real->flush(s); }
+static void fwd_flush(enum rt_stream s) { real->flush(s); }
 static void fwd_refresh(void) { real->refresh(); }
 static void fwd_log(const char *buf, size_t len) { real->log(buf, len); }
 static int fwd_make_garbage(int action) { return real->make_garbage(action); }

@@ -384,11 +384,9 @@ static void py_stop(const char *fn)
 
 static void py_rich_stop(void) { py_stop("stop_rich"); }
 
+/* Only functions: the names, summaries and flags the registry shows are
+ * those of targets/py_plugin.c's entries, which forward to these. */
 static const struct rt_target_ops py_rich_ops = {
-	.name = "py_rich",
-	.summary = "real Rich (python3-rich) Live with stdout/stderr redirection in embedded "
-		   "CPython (#4158)",
-	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY,
 	.start = py_rich_start,
 	.stop = py_rich_stop,
 	.write = py_write,
@@ -399,9 +397,6 @@ static const struct rt_target_ops py_rich_ops = {
 };
 
 static const struct rt_target_ops py_rich_noredirect_ops = {
-	.name = "py_rich_noredirect",
-	.summary = "real Rich Live, redirection off (the #4158 workaround), embedded CPython",
-	.flags = RT_TARGET_FREE_ONLY,
 	.start = py_rich_noredirect_start,
 	.stop = py_rich_stop,
 	.write = py_write,
@@ -463,8 +458,6 @@ static const struct rt_target_ops *module_target(const char *name)
 		return NULL;
 	strcpy(module_name, name);
 	py_module_ops = (struct rt_target_ops){
-		.name = "py:MODULE",
-		.flags = RT_TARGET_FREE_ONLY,
 		.start = py_module_start,
 		.stop = py_module_stop,
 		.write = py_write,
