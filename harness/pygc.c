@@ -27,11 +27,11 @@
  * once generation 0 holds as many objects as CPython's own threshold.
  *
  * Drivers make no garbage while a collection runs (the operation goes on
- * without it).  Otherwise a collection that started outside the critical
- * sections, e.g. from the backstop, finds more garbage each time than the
- * last one finalized, and the same train forms again: seen in 1 of 20
- * 8-worker runs while CI ran other tests alongside (finalizers at ~12/s for
- * 10 s, ~160 still pending at the end, none inside a render).
+ * without it), so no collection can find more garbage than was pending when
+ * the one before it started.  Without this, 1 of 20 8-worker runs missed
+ * while CI ran other tests alongside: finalizers ran at ~12/s for the whole
+ * 10 s with no lock-order report, i.e. none under Console._lock; where that
+ * train started was not traced.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -53,10 +53,15 @@ static PyObject *get_count;       /* gc.get_count */
 static _Thread_local struct rt_rng rng;
 static _Thread_local uint64_t rng_seed;   /* the seed rng was made from */
 
+/* gc.set_threshold(t0), keeping any exception the caller has pending. */
 static int threshold(int t0)
 {
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
 	PyObject *r = PyObject_CallFunction(set_threshold, "i", t0);
 	Py_XDECREF(r);
+	PyErr_Clear();
+	PyErr_Restore(et, ev, tb);
 	return r ? 0 : -1;
 }
 
@@ -73,19 +78,16 @@ int rt_py_gc_configure(int p, uint64_t s)
 	pct = p;
 	seed = s;
 	armed = 0;
-	return threshold(p ? RT_GC_PARKED : RT_GC_DEFAULT);
+	/* not threshold(): a failure here stays pending for the caller's report */
+	PyObject *r = PyObject_CallFunction(set_threshold, "i", p ? RT_GC_PARKED : RT_GC_DEFAULT);
+	Py_XDECREF(r);
+	return r ? 0 : -1;
 }
 
-/* Arm: the next allocation of a GC object collects.  Keeps any pending
- * exception of the caller. */
+/* Arm: the next allocation of a GC object collects. */
 static void arm(void)
 {
-	PyObject *et, *ev, *tb;
-	PyErr_Fetch(&et, &ev, &tb);
-	if (!threshold(1))
-		armed = 1;
-	PyErr_Clear();
-	PyErr_Restore(et, ev, tb);
+	armed = !threshold(1);
 }
 
 void rt_py_gc_point(void)
@@ -129,7 +131,6 @@ void rt_py_gc_started(void)
 		return;
 	armed = 0;
 	threshold(RT_GC_PARKED);
-	PyErr_Clear();
 }
 
 void rt_py_gc_stopped(void)
