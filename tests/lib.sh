@@ -112,4 +112,26 @@ expect_verdict() {   # expect_verdict VERDICT
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 
+# The last run was clean: exit 0, verdict SUCCESS, "findings 0" in the
+# summary, nothing on stderr but progress lines, and its JSON report (which
+# must be LAST.json) agrees, with each STAT_BOUND holding over its stats,
+# e.g. 'print_ops + log_ops >= 100'.
+expect_clean_run() {   # expect_clean_run WHAT [STAT_BOUND...]
+  local what=$1
+  shift
+  expect_rc 0
+  expect_verdict SUCCESS
+  expect_in "$LAST.out" '^summary: .*; findings 0$' "$what: summary"
+  expect_not_in "$LAST.err" '^[^[]' "$what: stderr beyond progress lines"
+  "$PY" - "$LAST.json" "$@" <<'PYEOF' || fail "$what: JSON report $LAST.json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "SUCCESS" and d["exit_code"] == 0, d["verdict"]
+assert d["findings"] == [], d["findings"]
+s = d["stats"]
+for bound in sys.argv[2:]:
+    assert eval(bound, {"__builtins__": {}}, dict(s)), "%s does not hold: %s" % (bound, s)
+PYEOF
+}
+
 pass() { echo "PASS [$TEST_NAME]: $*"; }

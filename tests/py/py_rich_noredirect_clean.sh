@@ -20,19 +20,8 @@ for i in $(seq 1 "$RUNS"); do
   run "run$i" $((BOUND + 10000)) run --scenario "$SCENARIO" --target py_rich_noredirect \
     --set duration_ms="$DURATION_MS" --report "run$i.json"
   skip_if_no_python
-  expect_rc 0
-  expect_verdict SUCCESS
   expect_ms_below "$BOUND" "run $i"
-  expect_in "run$i.out" '^summary: .*; findings 0$' "run $i: summary"
-  expect_not_in "run$i.err" '^[^[]' "run $i: stderr beyond progress lines"
-  "$PY" - "run$i.json" <<'PYEOF' || fail "run $i: JSON report"
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["verdict"] == "SUCCESS" and d["findings"] == [], d["findings"]
-s = d["stats"]
-assert s["print_ops"] >= 100, s
-assert s["finalizer_ops"] >= 10, s
-assert s["refresh_ops"] >= 1, s   # Live's thread rendered (it gets few GIL turns)
-PYEOF
+  # refresh_ops: Live's thread rendered (it gets few GIL turns)
+  expect_clean_run "run $i" 'print_ops >= 100' 'finalizer_ops >= 10' 'refresh_ops >= 1'
 done
 pass "py_rich_noredirect ($SCENARIO): clean in $RUNS runs of ${DURATION_MS} ms"

@@ -16,18 +16,9 @@ for i in $(seq 1 "$RUNS"); do
   run "run$i" 20000 run --scenario live_refresh --target py_rich --set finalizer_every=0 \
     --set partial_pct=0 --set duration_ms=2500 --report "run$i.json"
   skip_if_no_python
-  expect_rc 0
-  expect_verdict SUCCESS
-  "$PY" - "run$i.json" <<'PYEOF' || fail "run $i: JSON report"
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["verdict"] == "SUCCESS" and d["findings"] == [], d["findings"]
-s = d["stats"]
-# work was done (bounds far below an idle machine's ~230 prints and ~1000
-# collections per run, so a loaded CI machine passes too)
-assert s["print_ops"] >= 20, s
-assert s["refresh_ops"] >= 1, s
-assert s["collections"] >= 10, s    # the harness's collection points ran
-PYEOF
+  # work was done, and the harness's collection points ran (bounds far below
+  # an idle machine's ~230 prints and ~1000 collections per run, so a loaded
+  # CI machine passes too)
+  expect_clean_run "run $i" 'print_ops >= 20' 'refresh_ops >= 1' 'collections >= 10'
 done
 pass "py_rich without finalizers: clean in $RUNS runs (prints alone never deadlock)"
