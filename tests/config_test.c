@@ -7,8 +7,8 @@
  *
  * usage: config_test SCENARIO_DIR [FUZZ_ITERATIONS]
  */
-#include "config.h"
-#include "util.h"
+#include "base/config.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <inttypes.h>

@@ -1,11 +1,11 @@
 /* lockgraph_caps_test.c - no caps a real program hits: one thread holding
  * 300 locks, a 70-lock cycle across 70 threads (TSan stops at 64 held locks
  * and drops cycles longer than 20; we must not). */
-#include "config.h"
-#include "lockgraph.h"
-#include "registry.h"
-#include "report.h"
-#include "rt.h"
+#include "base/config.h"
+#include "runtime/lockgraph.h"
+#include "runtime/registry.h"
+#include "base/report.h"
+#include "runtime/rt.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * threads end up waiting for the lock the other holds.  Checks that the
  * Chrome JSON parses and has the expected tracks and spans, and that the SVG
  * is well-formed XML with the deadlock marker and thread names. */
-#include "trace.h"
-#include "util.h"
+#include "sched/trace.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -16,10 +16,10 @@
  *
  * Directories are walked in name order; hidden files, *.expected and
  * README* are skipped. */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
-#include "report.h"
-#include "util.h"
+#include "base/report.h"
+#include "base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,11 +2,11 @@
  * rt_repro_parse, then the checks `redirtorture replay` makes before it runs
  * anything.  It must never crash (run it under ASan+UBSan); rejections are
  * fine, but one must be a single line naming the origin and line. */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
-#include "config.h"
-#include "repro.h"
-#include "util.h"
+#include "base/config.h"
+#include "sched/repro.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

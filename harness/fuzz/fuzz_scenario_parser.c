@@ -3,10 +3,10 @@
  * must never crash (run it under ASan+UBSan); parse errors are fine, but an
  * error must be one line that starts with the origin ("FILE:LINE: ..."), as
  * config.h promises. */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
-#include "config.h"
-#include "util.h"
+#include "base/config.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

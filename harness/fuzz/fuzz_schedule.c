@@ -26,19 +26,19 @@
  * all: deadlock, lock-order, integrity, hang), REDIRTORTURE_FUZZ_MATCH (only
  * findings whose signature contains this text abort: hunt one bug),
  * REDIRTORTURE_FUZZ_HANG_MS (wall-time guard per input, default 5000, 0 = off). */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
-#include "config.h"
-#include "drivers.h"
-#include "exec.h"
-#include "lockgraph.h"
-#include "oracle.h"
-#include "registry.h"
-#include "report.h"
-#include "repro.h"
-#include "sched_ctl.h"
-#include "util.h"
-#include "watchdog.h"
+#include "base/config.h"
+#include "engine/drivers.h"
+#include "sched/exec.h"
+#include "runtime/lockgraph.h"
+#include "engine/oracle.h"
+#include "runtime/registry.h"
+#include "base/report.h"
+#include "sched/repro.h"
+#include "sched/sched_ctl.h"
+#include "base/util.h"
+#include "engine/watchdog.h"
 
 #include <errno.h>
 #include <inttypes.h>

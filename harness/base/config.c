@@ -1,0 +1,465 @@
+/* config.c - the knob table (each knob declared exactly once) and the
+ * scenario-file parser.  Errors name file, line and what was expected. */
+#include "base/config.h"
+
+#include "runtime/rt.h"
+#include "base/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ktype { K_INT, K_I64, K_U64, K_BOOL, K_STR, K_ENUM };
+
+struct knob {
+	const char *name;
+	enum ktype type;
+	size_t off, size;       /* field in struct rt_config */
+	int64_t min, max;       /* integers */
+	const char *def;        /* default, as text */
+	const char *choices;    /* K_ENUM: "log|print|mixed" */
+	const char *help;
+};
+
+#define F(field) offsetof(struct rt_config, field), sizeof(((struct rt_config *)0)->field)
+
+static const struct knob knobs[] = {
+	{ "description", K_STR, F(description), 0, 0, "", NULL,
+	  "one-line summary shown by `redirtorture list`" },
+	{ "target", K_STR, F(target), 0, 0, "rich_live", NULL,
+	  "redirection implementation under test (see `redirtorture list`)" },
+	{ "seed", K_U64, F(seed), 0, INT64_MAX, "0", NULL,
+	  "seed for noise and choices; 0 picks one from the clock and prints it" },
+	{ "duration_ms", K_I64, F(duration_ms), 100, 3600000, "5000", NULL,
+	  "how long the drivers run when nothing wedges" },
+	{ "stall_timeout_ms", K_I64, F(stall_timeout_ms), 50, 600000, "1000", NULL,
+	  "no progress (or one wait) for this long is a HANG or DEADLOCK" },
+	{ "print_workers", K_INT, F(print_workers), 0, 256, "8", NULL,
+	  "threads that print tagged lines to the redirected stdout/stderr" },
+	{ "log_workers", K_INT, F(log_workers), 0, 256, "0", NULL,
+	  "threads that log through the logging model (handler lock held around emit)" },
+	{ "refresh_hz", K_INT, F(refresh_hz), 0, 1000, "50", NULL,
+	  "refresh-loop rate of the live display; 0 starts no refresh thread" },
+	{ "finalizer_every", K_INT, F(finalizer_every), 0, 1000000, "3", NULL,
+	  "a worker makes garbage with a finalizer every N operations; 0 never" },
+	{ "gc_threshold", K_INT, F(gc_threshold), 1, 1000000, "1", NULL,
+	  "pending finalizers that make the next allocation point collect" },
+	{ "finalizer_action", K_ENUM, F(finalizer_action), 0, 2, "log", "log|print|mixed",
+	  "what a finalizer does: log to stderr, print to stdout, or alternate" },
+	{ "partial_pct", K_INT, F(partial_pct), 0, 100, "30", NULL,
+	  "percent of prints written as several partial writes" },
+	{ "stderr_pct", K_INT, F(stderr_pct), 0, 100, "20", NULL,
+	  "percent of prints that go to stderr instead of stdout" },
+	{ "line_len", K_INT, F(line_len), 16, 4096, "48", NULL,
+	  "length of each tagged line, newline excluded" },
+	{ "live_rows", K_INT, F(live_rows), 1, 1000, "20", NULL,
+	  "rows of the live display; rendering allocates once per row" },
+	{ "py_gc_pct", K_INT, F(py_gc_pct), 0, 100, "5", NULL,
+	  "embedded-Python targets: percent of lock acquisitions and operations after which the "
+	  "next allocation collects; 0 = CPython's own timing" },
+	{ "py_log_handler", K_ENUM, F(py_log_handler), 0, 2, "after", "after|last_resort|before",
+	  "embedded-Python targets: log through a handler made after the redirection (it binds "
+	  "the redirected stderr), logging.lastResort (the current sys.stderr), or a handler "
+	  "made before it (the real stderr)" },
+	{ "max_ops", K_I64, F(max_ops), 0, INT64_MAX, "0", NULL,
+	  "operations per driver thread before it stops; 0 = until duration_ms" },
+	{ "noise", K_BOOL, F(noise), 0, 1, "1", NULL,
+	  "seeded random yields and short delays at instrumented points" },
+	{ "noise_yield_pct", K_INT, F(noise_yield_pct), 0, 100, "20", NULL,
+	  "percent of instrumented points that yield the CPU" },
+	{ "noise_delay_pct", K_INT, F(noise_delay_pct), 0, 100, "2", NULL,
+	  "percent of instrumented points that sleep briefly" },
+	{ "noise_max_delay_us", K_INT, F(noise_max_delay_us), 0, 100000, "200", NULL,
+	  "upper bound of one noise sleep, microseconds" },
+	{ "integrity", K_BOOL, F(integrity), 0, 1, "1", NULL,
+	  "check every tagged line reached a sink exactly once, unsplit, in order" },
+	{ "stop_on_potential", K_BOOL, F(stop_on_potential), 0, 1, "0", NULL,
+	  "end the run at the first potential deadlock instead of waiting for a real one" },
+	{ "confirm_runs", K_INT, F(confirm_runs), 0, 1000000, "500", NULL,
+	  "after a potential deadlock, steered controlled executions that try to make it happen" },
+	{ "progress_ms", K_I64, F(progress_ms), 0, 3600000, "1000", NULL,
+	  "period of progress lines when not on a terminal; 0 = none" },
+	{ "sessions", K_INT, F(sessions), 1, 64, "16", NULL,
+	  "session targets: concurrent sessions (page loads), one thread each, reloading in a loop" },
+	{ "cells_per_session", K_INT, F(cells_per_session), 1, 10000, "6", NULL,
+	  "session targets: cells each page load runs (enter, writes, exit)" },
+	{ "cell_prints", K_INT, F(cell_prints), 1, 10000, "4", NULL,
+	  "session targets: tagged writes per cell" },
+	{ "c_write_pct", K_INT, F(c_write_pct), 0, 100, "10", NULL,
+	  "session targets: percent of a cell's writes made with write(2) on fd 1/2, as C code would" },
+	{ "capture_pct", K_INT, F(capture_pct), 0, 100, "10", NULL,
+	  "session targets: percent of cells that capture stdout around a few prints" },
+	{ "session_idle_ms", K_INT, F(session_idle_ms), 0, 60000, "5", NULL,
+	  "session targets: a loaded page stays open this long on average before it reloads" },
+	{ "server_log_us", K_INT, F(server_log_us), 0, 10000000, "2000", NULL,
+	  "session targets: the server logs a line to its stderr this often; 0 = no server thread" },
+	{ "session_script", K_STR, F(session_script), 0, 0, "", NULL,
+	  "session targets: run this script of 'ACTOR op' lines in order instead of the reload loop" },
+};
+#define NKNOBS (sizeof knobs / sizeof knobs[0])
+
+static const struct knob *find_knob(const char *name)
+{
+	for (size_t i = 0; i < NKNOBS; i++)
+		if (!strcmp(knobs[i].name, name))
+			return &knobs[i];
+	return NULL;
+}
+
+static void knob_names(char *out, size_t n)
+{
+	size_t used = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < NKNOBS && used + 2 < n; i++)
+		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? ", " : "", knobs[i].name);
+}
+
+static void where(char *buf, size_t n, const char *origin, int line)
+{
+	if (line > 0)
+		snprintf(buf, n, "%s:%d", origin, line);
+	else
+		snprintf(buf, n, "%s", origin);
+}
+
+static int enum_index(const char *choices, const char *v)
+{
+	size_t vl = strlen(v);
+	int i = 0;
+	for (const char *p = choices; *p; i++) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == vl && !strncmp(p, v, len))
+			return i;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return -1;
+}
+
+static void enum_name(const char *choices, int idx, char *out, size_t n)
+{
+	const char *p = choices;
+	for (int i = 0; i < idx && p; i++) {
+		p = strchr(p, '|');
+		if (p)
+			p++;
+	}
+	if (!p) {
+		snprintf(out, n, "?");
+		return;
+	}
+	const char *bar = strchr(p, '|');
+	size_t len = bar ? (size_t)(bar - p) : strlen(p);
+	snprintf(out, n, "%.*s", (int)len, p);
+}
+
+const char *rt_fin_action_name(int a)
+{
+	return a == RT_FIN_LOG ? "log" : a == RT_FIN_PRINT ? "print" : "mixed";
+}
+
+int rt_config_set(struct rt_config *c, const char *key, const char *value, const char *origin,
+		  int line, char err[RT_CONFIG_ERRLEN])
+{
+	char at[1100];
+	where(at, sizeof at, origin, line);
+	const struct knob *k = find_knob(key);
+	if (!k) {
+		char names[1024];
+		knob_names(names, sizeof names);
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown key '%.60s' (expected one of: %s)", at, key,
+			 names);
+		return -1;
+	}
+	char *field = (char *)c + k->off;
+	switch (k->type) {
+	case K_STR:
+		if (strlen(value) >= k->size) {
+			snprintf(err, RT_CONFIG_ERRLEN,
+				 "%s: value for %s is too long (expected at most %zu characters)", at,
+				 key, k->size - 1);
+			return -1;
+		}
+		/* an unknown target is a bad value: reject it here, where the
+		 * error can still name file:line (validate only knows the file) */
+		if (k->off == offsetof(struct rt_config, target) && !rt_target_find(value)) {
+			struct rt_buf names = { 0 };
+			for (int i = 0; rt_targets[i]; i++)
+				rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
+				 at, value, names.p ? names.p : "");
+			rt_buf_free(&names);
+			return -1;
+		}
+		snprintf(field, k->size, "%s", value);
+		return 0;
+	case K_ENUM: {
+		int i = enum_index(k->choices, value);
+		if (i < 0) {
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: bad value '%.60s' for %s (expected one of: %s)",
+				 at, value, key, k->choices);
+			return -1;
+		}
+		*(int *)field = i;
+		return 0;
+	}
+	case K_BOOL:
+		if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "on") ||
+		    !strcmp(value, "yes")) {
+			*(int *)field = 1;
+			return 0;
+		}
+		if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "off") ||
+		    !strcmp(value, "no")) {
+			*(int *)field = 0;
+			return 0;
+		}
+		snprintf(err, RT_CONFIG_ERRLEN,
+			 "%s: bad value '%.60s' for %s (expected a boolean: 0, 1, true, false, on, off)",
+			 at, value, key);
+		return -1;
+	case K_INT:
+	case K_I64:
+	case K_U64: {
+		errno = 0;
+		char *end = NULL;
+		int neg = value[0] == '-';
+		uint64_t u = 0;
+		int64_t v = 0;
+		if (k->type == K_U64 && !neg)
+			u = strtoull(value, &end, 0);
+		else
+			v = strtoll(value, &end, 10);
+		if (!value[0] || !end || *end || errno || (k->type == K_U64 && neg) ||
+		    (k->type != K_U64 && (v < k->min || v > k->max))) {
+			if (k->type == K_U64)
+				snprintf(err, RT_CONFIG_ERRLEN,
+					 "%s: bad value '%.60s' for %s (expected an unsigned 64-bit integer)",
+					 at, value, key);
+			else
+				snprintf(err, RT_CONFIG_ERRLEN,
+					 "%s: bad value '%.60s' for %s (expected an integer %" PRId64
+					 "..%" PRId64 ")",
+					 at, value, key, k->min, k->max);
+			return -1;
+		}
+		if (k->type == K_INT)
+			*(int *)field = (int)v;
+		else if (k->type == K_I64)
+			*(int64_t *)field = v;
+		else
+			*(uint64_t *)field = u;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+void rt_config_defaults(struct rt_config *c)
+{
+	char err[RT_CONFIG_ERRLEN];
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < NKNOBS; i++)
+		if (rt_config_set(c, knobs[i].name, knobs[i].def, "defaults", 0, err))
+			rt_die("bad built-in default: %s", err);
+	snprintf(c->scenario, sizeof c->scenario, "default");
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = 0;
+	return s;
+}
+
+int rt_config_parse(struct rt_config *c, const char *text, size_t len, const char *origin,
+		    char err[RT_CONFIG_ERRLEN])
+{
+	int lineno = 0;
+	size_t pos = 0;
+	while (pos < len) {
+		size_t end = pos;
+		while (end < len && text[end] != '\n')
+			end++;
+		lineno++;
+		size_t n = end - pos;
+		if (memchr(text + pos, 0, n)) {
+			snprintf(err, RT_CONFIG_ERRLEN,
+				 "%s:%d: NUL byte in line (expected text: key = value)", origin, lineno);
+			return -1;
+		}
+		if (n > 2048) {
+			snprintf(err, RT_CONFIG_ERRLEN,
+				 "%s:%d: line too long (%zu bytes; expected at most 2048)", origin, lineno,
+				 n);
+			return -1;
+		}
+		char buf[2049];
+		memcpy(buf, text + pos, n);
+		buf[n] = 0;
+		pos = end + 1;
+		char *s = trim(buf);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, RT_CONFIG_ERRLEN, "%s:%d: '%.60s' is not a setting (expected key = value)",
+				 origin, lineno, s);
+			return -1;
+		}
+		*eq = 0;
+		char *key = trim(s), *val = trim(eq + 1);
+		if (!*key) {
+			snprintf(err, RT_CONFIG_ERRLEN, "%s:%d: missing key before '=' (expected key = value)",
+				 origin, lineno);
+			return -1;
+		}
+		for (char *k = key; *k; k++)
+			if (!isalnum((unsigned char)*k) && *k != '_') {
+				snprintf(err, RT_CONFIG_ERRLEN,
+					 "%s:%d: bad key '%.60s' (expected letters, digits and _)", origin,
+					 lineno, key);
+				return -1;
+			}
+		if (rt_config_set(c, key, val, origin, lineno, err))
+			return -1;
+	}
+	return 0;
+}
+
+int rt_config_load(struct rt_config *c, const char *name_or_path, const char *scenario_dir,
+		   char err[RT_CONFIG_ERRLEN])
+{
+	char path[1024];
+	if (strchr(name_or_path, '/') || strstr(name_or_path, ".scn"))
+		snprintf(path, sizeof path, "%s", name_or_path);
+	else
+		snprintf(path, sizeof path, "%s/%s.scn", scenario_dir, name_or_path);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: cannot open scenario: %s (expected a scenario name "
+			 "from `redirtorture list` or a .scn file)", path, strerror(errno));
+		return -1;
+	}
+	struct rt_buf b = { 0 };
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		rt_buf_add(&b, chunk, n);
+		if (b.len > (1u << 20)) {
+			fclose(f);
+			rt_buf_free(&b);
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: file too large (expected a small key=value file)",
+				 path);
+			return -1;
+		}
+	}
+	fclose(f);
+	snprintf(c->scenario_path, sizeof c->scenario_path, "%s", path);
+	const char *base = rt_basename(path);
+	const char *dot = strrchr(base, '.');
+	snprintf(c->scenario, sizeof c->scenario, "%.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)),
+		 base);
+	int rc = rt_config_parse(c, b.p ? b.p : "", b.len, path, err);
+	rt_buf_free(&b);
+	return rc;
+}
+
+int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
+{
+	if (!rt_target_find(c->target)) {
+		struct rt_buf names = { 0 };
+		for (int i = 0; rt_targets[i]; i++)
+			rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
+			 c->scenario_path[0] ? c->scenario_path : "target", c->target,
+			 names.p ? names.p : "");
+		rt_buf_free(&names);
+		return -1;
+	}
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	if (c->session_script[0] && !t->session_start) {
+		snprintf(err, RT_CONFIG_ERRLEN,
+			 "%s: session_script needs a session target (expected a target with sessions, "
+			 "e.g. fd_redirect or thread_local_proxy; got '%.60s')",
+			 c->scenario_path[0] ? c->scenario_path : "configuration", c->target);
+		return -1;
+	}
+	if (c->print_workers + c->log_workers == 0 && !t->session_start) {
+		snprintf(err, RT_CONFIG_ERRLEN,
+			 "%s: no driver threads (expected print_workers + log_workers >= 1)",
+			 c->scenario_path[0] ? c->scenario_path : "configuration");
+		return -1;
+	}
+	return 0;
+}
+
+static void knob_value(const struct rt_config *c, const struct knob *k, char *out, size_t n)
+{
+	const char *field = (const char *)c + k->off;
+	switch (k->type) {
+	case K_STR: snprintf(out, n, "%s", field); break;
+	case K_ENUM: enum_name(k->choices, *(const int *)field, out, n); break;
+	case K_BOOL:
+	case K_INT: snprintf(out, n, "%d", *(const int *)field); break;
+	case K_I64: snprintf(out, n, "%" PRId64, *(const int64_t *)field); break;
+	case K_U64: snprintf(out, n, "%" PRIu64, *(const uint64_t *)field); break;
+	}
+}
+
+void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *indent)
+{
+	char v[300];
+	rt_buf_printf(out, "%sscenario = %s (%s)\n", indent, c->scenario,
+		      c->scenario_path[0] ? c->scenario_path : "built-in defaults");
+	for (size_t i = 0; i < NKNOBS; i++) {
+		knob_value(c, &knobs[i], v, sizeof v);
+		rt_buf_printf(out, "%s%s = %s\n", indent, knobs[i].name, v);
+	}
+}
+
+void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out)
+{
+	char v[300];
+	rt_buf_add(out, "{\"scenario\": ", 13);
+	rt_buf_json_str(out, c->scenario);
+	rt_buf_add(out, ", \"scenario_path\": ", 19);
+	rt_buf_json_str(out, c->scenario_path);
+	for (size_t i = 0; i < NKNOBS; i++) {
+		const struct knob *k = &knobs[i];
+		knob_value(c, k, v, sizeof v);
+		rt_buf_printf(out, ", \"%s\": ", k->name);
+		if (k->type == K_STR || k->type == K_ENUM || k->type == K_U64)
+			rt_buf_json_str(out, v); /* u64 as a string: JSON numbers lose bits */
+		else
+			rt_buf_add(out, v, strlen(v));
+	}
+	rt_buf_add(out, "}", 1);
+}
+
+void rt_config_help(struct rt_buf *out)
+{
+	for (size_t i = 0; i < NKNOBS; i++) {
+		const struct knob *k = &knobs[i];
+		char range[96];
+		switch (k->type) {
+		case K_STR: snprintf(range, sizeof range, "string"); break;
+		case K_ENUM: snprintf(range, sizeof range, "one of %s", k->choices); break;
+		case K_BOOL: snprintf(range, sizeof range, "bool"); break;
+		case K_U64: snprintf(range, sizeof range, "u64"); break;
+		default:
+			snprintf(range, sizeof range, "int %" PRId64 "..%" PRId64, k->min, k->max);
+		}
+		rt_buf_printf(out, "  %-20s %-26s default %-10s %s\n", k->name, range,
+			      k->def[0] ? k->def : "\"\"", k->help);
+	}
+}

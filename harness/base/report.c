@@ -1,0 +1,221 @@
+/* report.c - findings: printed at once through the saved stderr (never the
+ * redirection under test), kept in memory, and written to the JSON report
+ * atomically after every finding, so nothing is lost if the process dies. */
+#include "base/report.h"
+
+#include "base/config.h"
+#include "base/util.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct finding {
+	int code;
+	char *kind, *title, *sig, *text;
+};
+
+static pthread_mutex_t rep_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct finding *findings;
+static int nfindings, capfindings;
+static int worst;
+static char context[512];
+static char *replay;
+static char *json_path;
+static const struct rt_config *cfg;
+static int quiet;      /* explore: keep findings, print nothing, no JSON */
+
+const char *rt_verdict_name(int code)
+{
+	switch (code) {
+	case RT_EXIT_SUCCESS: return "SUCCESS";
+	case RT_EXIT_FINDING: return "FINDING";
+	case RT_EXIT_DEADLOCK: return "DEADLOCK";
+	case RT_EXIT_HANG: return "HANG";
+	case RT_EXIT_CRASH: return "CRASH";
+	case RT_EXIT_DIVERGED: return "DIVERGED";
+	case RT_EXIT_SANITIZER: return "SANITIZER";
+	case RT_EXIT_NOSTART: return "NOSTART";
+	default: return "ERROR";
+	}
+}
+
+/* Severity order for the final verdict: a real deadlock outranks a hang,
+ * which outranks a potential deadlock. */
+static int severity(int code)
+{
+	switch (code) {
+	case RT_EXIT_DEADLOCK: return 5;
+	case RT_EXIT_CRASH: return 4;
+	case RT_EXIT_HANG: return 3;
+	case RT_EXIT_FINDING: return 2;
+	case RT_EXIT_SUCCESS: return 0;
+	default: return 1;
+	}
+}
+
+void rt_report_init(const struct rt_config *c, const char *replay_cmd, const char *path)
+{
+	pthread_mutex_lock(&rep_mu);
+	cfg = c;
+	snprintf(context, sizeof context, "target %s, scenario %s, seed %" PRIu64, c->target,
+		 c->scenario, c->seed);
+	free(replay);
+	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
+	free(json_path);
+	json_path = path && path[0] ? rt_xstrdup(path) : NULL;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+const char *rt_report_context(void) { return context; }
+const char *rt_report_replay(void) { return replay ? replay : ""; }
+
+void rt_signature(char *out, size_t n, const char *kind, const char *canon)
+{
+	uint64_t h = rt_fnv1a(kind, strlen(kind), RT_FNV_INIT);
+	h = rt_fnv1a(canon, strlen(canon), h);
+	snprintf(out, n, "%s:%016" PRIx64 " %s", kind, h, canon);
+}
+
+static void json_locked(struct rt_buf *b, int code, double elapsed, const char *stats)
+{
+	rt_buf_printf(b, "{\n  \"schema\": \"redirtorture-report/1\",\n  \"verdict\": \"%s\",\n"
+			 "  \"exit_code\": %d,\n  \"elapsed_s\": %.3f,\n  \"replay\": ",
+		      rt_verdict_name(code), code, elapsed);
+	rt_buf_json_str(b, replay ? replay : "");
+	rt_buf_add(b, ",\n  \"config\": ", 13);
+	if (cfg)
+		rt_config_dump_json(cfg, b);
+	else
+		rt_buf_add(b, "null", 4);
+	rt_buf_printf(b, ",\n  \"stats\": %s,\n  \"findings\": [", stats ? stats : "null");
+	for (int i = 0; i < nfindings; i++) {
+		const struct finding *f = &findings[i];
+		rt_buf_printf(b, "%s\n    {\"verdict\": \"%s\", \"kind\": ", i ? "," : "",
+			      rt_verdict_name(f->code));
+		rt_buf_json_str(b, f->kind);
+		rt_buf_add(b, ", \"title\": ", 11);
+		rt_buf_json_str(b, f->title);
+		rt_buf_add(b, ", \"signature\": ", 15);
+		rt_buf_json_str(b, f->sig);
+		rt_buf_add(b, ", \"text\": ", 10);
+		rt_buf_json_str(b, f->text);
+		rt_buf_add(b, "}", 1);
+	}
+	rt_buf_add(b, "\n  ]\n}\n", 7);
+}
+
+static void write_json_locked(int code, double elapsed, const char *stats)
+{
+	if (!json_path)
+		return;
+	struct rt_buf b = { 0 };
+	json_locked(&b, code, elapsed, stats);
+	int rc = rt_write_file_atomic(json_path, b.p, b.len);
+	if (rc)
+		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write report %s: %s\n", json_path,
+			    strerror(-rc));
+	rt_buf_free(&b);
+}
+
+int rt_report_finding(int code, const char *kind, const char *title, const char *sig,
+		      const char *text)
+{
+	pthread_mutex_lock(&rep_mu);
+	for (int i = 0; i < nfindings; i++)
+		if (!strcmp(findings[i].sig, sig)) {
+			pthread_mutex_unlock(&rep_mu);
+			return 0;
+		}
+	if (nfindings == capfindings) {
+		capfindings = capfindings ? capfindings * 2 : 8;
+		findings = rt_xrealloc(findings, (size_t)capfindings * sizeof *findings);
+	}
+	findings[nfindings++] = (struct finding){ code, rt_xstrdup(kind), rt_xstrdup(title),
+						  rt_xstrdup(sig), rt_xstrdup(text) };
+	if (severity(code) > severity(worst))
+		worst = code;
+	if (!quiet) {
+		rt_write_all(rt_err_fd(), text, strlen(text));
+		write_json_locked(worst, 0, NULL);
+	}
+	pthread_mutex_unlock(&rep_mu);
+	return 1;
+}
+
+int rt_report_nfindings(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	int n = nfindings;
+	pthread_mutex_unlock(&rep_mu);
+	return n;
+}
+
+int rt_report_worst(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	int w = worst;
+	pthread_mutex_unlock(&rep_mu);
+	return w;
+}
+
+void rt_report_write_json(int code, double elapsed, const char *stats)
+{
+	pthread_mutex_lock(&rep_mu);
+	write_json_locked(code, elapsed, stats);
+	pthread_mutex_unlock(&rep_mu);
+}
+
+void rt_report_reset(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	for (int i = 0; i < nfindings; i++) {
+		free(findings[i].kind);
+		free(findings[i].title);
+		free(findings[i].sig);
+		free(findings[i].text);
+	}
+	free(findings);
+	findings = NULL;
+	nfindings = capfindings = 0;
+	worst = 0;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+void rt_report_set_quiet(int q)
+{
+	pthread_mutex_lock(&rep_mu);
+	quiet = q;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text)
+{
+	pthread_mutex_lock(&rep_mu);
+	int ok = i >= 0 && i < nfindings;
+	if (ok) {
+		*code = findings[i].code;
+		*kind = findings[i].kind;
+		*sig = findings[i].sig;
+		*text = findings[i].text;
+	}
+	pthread_mutex_unlock(&rep_mu);
+	return ok ? 0 : -1;
+}
+
+void rt_report_set_replay(const char *replay_cmd)
+{
+	pthread_mutex_lock(&rep_mu);
+	free(replay);
+	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
+	pthread_mutex_unlock(&rep_mu);
+}
+
+void rt_report_print(const char *text)
+{
+	pthread_mutex_lock(&rep_mu);
+	rt_write_all(rt_err_fd(), text, strlen(text));
+	pthread_mutex_unlock(&rep_mu);
+}

@@ -1,0 +1,255 @@
+/* util.c - see util.h */
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t rt_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void rt_sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000ULL), (long)(ns % 1000000000ULL) };
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+void rt_die(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rt_fdprintf(rt_err_fd(), "redirtorture: internal error: %s\n", msg);
+	_exit(70);
+}
+
+void *rt_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		rt_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *rt_xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+	if (!p)
+		rt_die("out of memory (%zu x %zu bytes)", n, sz);
+	return p;
+}
+
+void *rt_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		rt_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *rt_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(rt_xmalloc(n), s, n);
+}
+
+uint64_t rt_fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t rt_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t rt_rng_next(struct rt_rng *r)
+{
+	r->s += 0x9e3779b97f4a7c15ULL;
+	return rt_mix64(r->s);
+}
+
+uint32_t rt_rng_below(struct rt_rng *r, uint32_t n)
+{
+	if (n <= 1)
+		return 0;
+	return (uint32_t)(((rt_rng_next(r) >> 32) * (uint64_t)n) >> 32);
+}
+
+const char *rt_basename(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+	return s ? s + 1 : (path ? path : "?");
+}
+
+static int out_fd = 1, err_fd = 2;
+
+void rt_out_init(void)
+{
+	/* F_DUPFD_CLOEXEC above 100 keeps the copies clear of the low numbers
+	 * a target may dup2 over. */
+	int o = fcntl(1, F_DUPFD_CLOEXEC, 100), e = fcntl(2, F_DUPFD_CLOEXEC, 100);
+	/* a low open-files limit has no fd 100: any copy beats none */
+	if (o < 0)
+		o = fcntl(1, F_DUPFD_CLOEXEC, 3);
+	if (e < 0)
+		e = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	if (o >= 0)
+		out_fd = o;
+	if (e >= 0)
+		err_fd = e;
+}
+
+int rt_out_fd(void) { return out_fd; }
+int rt_err_fd(void) { return err_fd; }
+
+void rt_std_fds_restore(void)
+{
+	if (out_fd > 2)
+		dup2(out_fd, 1);
+	if (err_fd > 2)
+		dup2(err_fd, 2);
+}
+
+void rt_write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void rt_fdprintf(int fd, const char *fmt, ...)
+{
+	struct rt_buf b = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rt_write_all(fd, b.p, b.len);
+	rt_buf_free(&b);
+}
+
+void rt_buf_add(struct rt_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = rt_xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap)
+{
+	char tmp[512];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	if (n < 0) {
+		va_end(ap2);
+		return;
+	}
+	if ((size_t)n < sizeof tmp) {
+		rt_buf_add(b, tmp, (size_t)n);
+	} else {
+		char *big = rt_xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, ap2);
+		rt_buf_add(b, big, (size_t)n);
+		free(big);
+	}
+	va_end(ap2);
+}
+
+void rt_buf_printf(struct rt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rt_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void rt_buf_indent(struct rt_buf *b, const char *prefix, const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		rt_buf_printf(b, "%s%.*s\n", prefix, (int)len, p);
+		p += len + (e != NULL);
+	}
+}
+
+void rt_buf_json_str(struct rt_buf *b, const char *s)
+{
+	rt_buf_add(b, "\"", 1);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			rt_buf_add(b, e, 2);
+		} else if (c == '\n') {
+			rt_buf_add(b, "\\n", 2);
+		} else if (c < 0x20) {
+			rt_buf_printf(b, "\\u%04x", c);
+		} else {
+			rt_buf_add(b, (const char *)&c, 1);
+		}
+	}
+	rt_buf_add(b, "\"", 1);
+}
+
+void rt_buf_free(struct rt_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int rt_write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	rt_write_all(fd, data, len);
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return -e;
+	}
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
+}

@@ -1,0 +1,263 @@
+/* explore.c - `redirtorture explore` and `replay`: controlled executions,
+ * potential -> confirmed deadlocks, repro files. */
+#include "commands/explore.h"
+
+#include "sched/exec.h"
+#include "base/report.h"
+#include "sched/repro.h"
+#include "sched/sched_ctl.h"
+#include "sched/trace.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void plan_path(char *out, size_t n, const struct rt_config *c, const struct rt_explore_opts *o,
+		      uint64_t exec)
+{
+	if (o->repro_path)
+		snprintf(out, n, "%s", o->repro_path);
+	else
+		snprintf(out, n, "%s/%s-%s-%" PRIu64 "-%" PRIu64 ".repro", o->repro_dir, c->target,
+			 c->scenario, o->seed, exec);
+}
+
+static int write_repro(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
+		       const struct rt_exec_result *r)
+{
+	struct rt_repro rp;
+	rt_repro_from(&rp, c, p, r);
+	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
+	if (rc)
+		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write repro %s: %s\n", path, strerror(-rc));
+	return rc;
+}
+
+/* DeadlockFuzzer-style confirmation: up to `runs` controlled executions
+ * steered toward the lock classes of a potential cycle.  On a real deadlock
+ * returns 1 with that execution in *out and its parameters in *pout; else 0.
+ * *tries counts the executions made. */
+static int steer(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
+		 struct rt_exec_result *out, struct rt_ctl_params *pout, uint64_t *tries)
+{
+	for (uint64_t j = 0; j < runs; j++) {
+		struct rt_ctl_params p;
+		rt_ctl_params_from_config(c, &p);
+		p.strategy = RT_STRAT_CONFIRM;
+		p.seed = rt_mix64(c->seed ^ (0xc0f1ULL << 32) ^ j);
+		p.confirm = (const char *const *)classes;
+		p.nconfirm = n;
+		rt_exec_controlled(c, &p, out);
+		*tries = j + 1;
+		if (out->code == RT_EXIT_DEADLOCK) {
+			*pout = p;
+			return 1;
+		}
+		rt_exec_result_free(out);
+	}
+	return 0;
+}
+
+int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
+{
+	uint64_t t0 = rt_now_ns(), last_prog = t0, k_sum = 0, done = 0;
+	struct rt_exec_result r = { 0 }, potential = { 0 };
+	struct rt_ctl_params pp = { 0 };   /* params of the potential run */
+	int found = 0;
+	char path[2048] = "";
+	if (!o->repro_path)
+		mkdir(o->repro_dir, 0755);
+	char *cmd = rt_xstrdup(rt_report_replay());   /* restored at the end */
+	rt_report_set_quiet(1);
+	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %" PRIu64 "\n",
+		    rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "", o->runs, o->seed);
+	for (uint64_t i = 0; i < o->runs && !found; i++) {
+		struct rt_ctl_params p;
+		rt_ctl_params_from_config(c, &p);
+		p.strategy = o->strategy;
+		p.depth = o->depth;
+		p.seed = rt_mix64(o->seed + i);
+		p.k_estimate = done ? k_sum / done : 0;
+		plan_path(path, sizeof path, c, o, i);
+		char replay[2300];
+		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+		rt_report_set_replay(replay);
+		rt_exec_controlled(c, &p, &r);
+		done++;
+		k_sum += r.ctl.nchoices;
+		if (r.code == 69) {
+			rt_report_set_quiet(0);
+			rt_report_set_replay(cmd);
+			free(cmd);
+			return 69;
+		}
+		if (o->until_deadlock && r.code != RT_EXIT_DEADLOCK) {
+			rt_exec_result_free(&r);   /* keep looking for a real deadlock */
+		} else if (r.code == RT_EXIT_FINDING && !strcmp(r.kind, "lock-order")) {
+			/* potential: keep it, then steer toward it */
+			potential = r;
+			pp = p;
+			memset(&r, 0, sizeof r);
+			found = 1;
+		} else if (r.code != RT_EXIT_SUCCESS) {
+			found = 2;
+			pp = p;
+		} else if (i + 1 < o->runs) {
+			rt_exec_result_free(&r);
+		} else if (o->save_clean) {
+			write_repro(path, c, &p, &r);
+			rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
+		}
+		uint64_t now = rt_now_ns();
+		if (!o->quiet_progress && now - last_prog > 1000000000ULL) {
+			rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " executions, %.0f/s, %" PRIu64
+				    " choice points per execution\n",
+				    (double)(now - t0) / 1e9, done, (double)done * 1e9 / (double)(now - t0),
+				    k_sum / done);
+			last_prog = now;
+		}
+	}
+	double el = (double)(rt_now_ns() - t0) / 1e9;
+	int code = RT_EXIT_SUCCESS;
+	if (found == 1) {
+		rt_report_print(potential.text);
+		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " executions (%.2f s): %s\n"
+			    "confirming: steering the scheduler toward the cycle (up to %" PRIu64
+			    " executions)\n", done, el, potential.signature, o->confirm_runs);
+		/* the replay line of the reports names the file the repro will get */
+		plan_path(path, sizeof path, c, o, done);
+		char replay[2300];
+		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+		rt_report_set_replay(replay);
+		uint64_t tries = 0;
+		if (steer(c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
+			found = 2;
+			rt_fdprintf(rt_out_fd(), "confirmed deadlock: the cycle happened in steered "
+				    "execution %" PRIu64 " of the confirmation\n", tries);
+		}
+		done += tries;
+		if (found == 1) {
+			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
+				    "reporting the potential deadlock\n", o->confirm_runs);
+			write_repro(path, c, &pp, &potential);
+			code = potential.code;
+		}
+	}
+	if (found == 2) {
+		rt_report_print(r.text);
+		write_repro(path, c, &pp, &r);
+		code = r.code;
+	}
+	el = (double)(rt_now_ns() - t0) / 1e9;
+	if (!found)
+		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " executions\n", done);
+	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s), %" PRIu64
+		    " choice points per execution\n", done, el, (double)done / (el > 0 ? el : 1),
+		    done ? k_sum / done : 0);
+	if (found)
+		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
+			    done, found == 2 ? r.signature : potential.signature, path);
+	rt_exec_result_free(&r);
+	rt_exec_result_free(&potential);
+	rt_report_set_quiet(0);
+	if (!found) {
+		rt_report_set_replay(cmd);
+	} else {
+		char rp[2200];
+		snprintf(rp, sizeof rp, "redirtorture replay %s", path);
+		rt_report_set_replay(rp);
+	}
+	free(cmd);
+	return code;
+}
+
+int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, uint64_t runs,
+		     const char *repro_path, char *sig, size_t sig_len)
+{
+	struct rt_config c = *c0;
+	rt_ctl_config_defaults(&c);
+	rt_report_set_quiet(1);
+	struct rt_exec_result r;
+	struct rt_ctl_params p;
+	uint64_t tries;
+	int code = 0;
+	if (steer(&c, classes, n, runs, &r, &p, &tries)) {
+		write_repro(repro_path, &c, &p, &r);
+		snprintf(sig, sig_len, "%s", r.signature);
+		rt_exec_result_free(&r);
+		code = RT_EXIT_DEADLOCK;
+	}
+	rt_report_set_quiet(0);
+	return code;
+}
+
+int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
+{
+	struct rt_repro rp;
+	int bad = rt_repro_load(path, &rp);
+	if (bad)
+		return bad;
+	struct rt_ctl_params p;
+	rt_ctl_params_from_config(&rp.cfg, &p);
+	p.strategy = RT_STRAT_REPLAY;
+	p.replay = rp.choices;
+	p.nreplay = rp.nchoices;
+	p.depth = rp.depth;
+	p.vstep_ns = rp.vstep_ns ? rp.vstep_ns : p.vstep_ns;
+	p.max_steps = rp.max_steps ? rp.max_steps : p.max_steps;
+	p.trace = trace_json || svg;
+	char replay[2300];
+	snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+	rt_report_init(&rp.cfg, replay, NULL);
+	rt_report_set_quiet(quiet);
+	struct rt_exec_result r;
+	rt_exec_controlled(&rp.cfg, &p, &r);
+	rt_report_set_quiet(0);
+	int code = r.code;
+	if (r.ctl.diverged) {
+		rt_fdprintf(rt_err_fd(), "DIVERGED: replay of %s left the recorded schedule at %s\n", path,
+			    r.ctl.diverge_msg);
+		code = RT_EXIT_DIVERGED;
+	} else if (strcmp(r.signature, rp.signature)) {
+		rt_fdprintf(rt_err_fd(), "DIVERGED: replay of %s followed the schedule but produced "
+			    "'%s', recorded '%s'\n", path, r.signature[0] ? r.signature : "no finding",
+			    rp.signature);
+		code = RT_EXIT_DIVERGED;
+	} else {
+		rt_fdprintf(rt_out_fd(), "replay: reproduced %s (%zu choice points, %d preemptions)\n",
+			    r.signature[0] ? r.signature : "no finding", r.ctl.nchoices,
+			    r.ctl.preemptions);
+	}
+	if (p.trace) {
+		const char *cyc[64];
+		int nc = 0;
+		/* the classes of the deadlock: "DEADLOCK:hash A@site | B@site" */
+		char sig[1024];
+		snprintf(sig, sizeof sig, "%s", r.signature);
+		for (char *s = strchr(sig, ' '); s && nc < 64; s = strstr(s, " | ")) {
+			s += (*s == ' ' && s[1] == '|') ? 3 : 1;
+			char *at = strchr(s, '@');
+			if (!at)
+				break;
+			*at = 0;
+			cyc[nc++] = s;
+			s = at + 1;
+		}
+		char title[1400];
+		snprintf(title, sizeof title, "%s: %s", rt_basename(path),
+			 r.signature[0] ? rt_verdict_name(r.code) : "no finding");
+		if (trace_json && rt_trace_write_chrome(trace_json, &r.ctl, title, cyc, nc) == 0)
+			rt_fdprintf(rt_out_fd(), "trace: %s (open in Perfetto or chrome://tracing)\n",
+				    trace_json);
+		if (svg && rt_trace_write_svg(svg, &r.ctl, title, cyc, nc) == 0)
+			rt_fdprintf(rt_out_fd(), "svg: %s\n", svg);
+	}
+	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
+	rt_exec_result_free(&r);
+	rt_repro_free(&rp);
+	return code;
+}

@@ -1,0 +1,24 @@
+/* explore.h - the controlled-mode commands: explore, replay, minimize. */
+#ifndef RT_EXPLORE_H
+#define RT_EXPLORE_H
+
+#include "base/config.h"
+
+struct rt_explore_opts {
+	int strategy;          /* enum rt_strategy */
+	int depth;             /* PCT depth */
+	uint64_t runs;         /* executions at most */
+	uint64_t seed;         /* strategy seed base */
+	uint64_t confirm_runs; /* steered executions to confirm a potential cycle */
+	const char *repro_dir;
+	const char *repro_path; /* exact output path, overrides repro_dir */
+	int quiet_progress;
+	int until_deadlock;    /* go on past other findings until a real deadlock */
+	int save_clean;        /* write a repro of the last execution even if clean */
+};
+
+int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o);
+int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet);
+int rt_minimize(const char *path, const char *out_path, uint64_t search_runs);
+
+#endif

@@ -1,0 +1,238 @@
+/* run.c - one scenario execution: start the target, the watchdog and the
+ * drivers; stop them; check the oracles; produce the verdict. */
+#include "commands/run.h"
+
+#include "engine/drivers.h"
+#include "runtime/lockgraph.h"
+#include "engine/oracle.h"
+#include "runtime/registry.h"
+#include "base/report.h"
+#include "runtime/rt.h"
+#include "runtime/schedpoint.h"
+#include "session/session.h"
+#include "base/util.h"
+#include "engine/watchdog.h"
+
+#include "sched/exec.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static _Atomic uint64_t start_ns;
+static const struct rt_config *run_cfg;
+static int run_supervised;
+
+uint64_t rt_run_start_ns(void) { return atomic_load(&start_ns); }
+
+static void stats_json(struct rt_buf *b, double elapsed)
+{
+	rt_buf_printf(b, "{\"elapsed_s\": %.3f", elapsed);
+	for (int r = 0; r < RT_NROLES; r++)
+		rt_buf_printf(b, ", \"%s_ops\": %" PRIu64, rt_role_names[r],
+			      (uint64_t)atomic_load(&rt_stats.ops[r]));
+	rt_buf_printf(b, ", \"garbage_made\": %" PRIu64 ", \"collections\": %" PRIu64
+			 ", \"lock_classes\": %d, \"lock_edges\": %d, \"threads\": %d, \"sink_bytes\": %zu}",
+		      (uint64_t)atomic_load(&rt_stats.garbage_made),
+		      (uint64_t)atomic_load(&rt_stats.collections), rt_lockgraph_nclasses(),
+		      rt_lockgraph_nedges(), rt_registry_count(), rt_sink_total_bytes());
+}
+
+static void summary(int code)
+{
+	double el = (double)(rt_now_ns() - rt_run_start_ns()) / 1e9;
+	struct rt_buf b = { 0 }, js = { 0 };
+	rt_buf_printf(&b, "summary: %.2f s;", el);
+	for (int r = 0; r < RT_NROLES; r++)
+		rt_buf_printf(&b, " %s %" PRIu64 ";", rt_role_names[r],
+			      (uint64_t)atomic_load(&rt_stats.ops[r]));
+	rt_buf_printf(&b, " lock classes %d, order edges %d; findings %d\n", rt_lockgraph_nclasses(),
+		      rt_lockgraph_nedges(), rt_report_nfindings());
+	rt_write_all(rt_out_fd(), b.p, b.len);
+	stats_json(&js, el);
+	rt_report_write_json(code, el, js.p);
+	rt_buf_free(&b);
+	rt_buf_free(&js);
+}
+
+void rt_run_emergency_exit(int code)
+{
+	rt_std_fds_restore();
+	summary(code);
+	if (!run_supervised && run_cfg)
+		rt_epilogue(run_cfg, code, NULL);
+	_exit(code);
+}
+
+void rt_epilogue(const struct rt_config *c, int code, const char *json_path)
+{
+	struct rt_buf b = { 0 };
+	rt_buf_printf(&b, "--- effective configuration (end) ---\n");
+	rt_config_dump(c, &b, "  ");
+	rt_buf_printf(&b, "replay: %s\n", rt_report_replay());
+	if (json_path)
+		rt_buf_printf(&b, "report: %s\n", json_path);
+	rt_buf_printf(&b, "End of test: %s\n", rt_verdict_name(code));
+	rt_write_all(rt_out_fd(), b.p, b.len);
+	rt_buf_free(&b);
+}
+
+/* A potential deadlock from free-running stress is only a lock-order cycle.
+ * Try to make it happen: steered controlled executions in a forked child
+ * (this process has the stress run's state), keeping the supervisor's
+ * heartbeats going meanwhile.  A success is a confirmed deadlock with a repro
+ * file anyone can replay. */
+static void confirm_potential(const struct rt_config *c, int hb)
+{
+	int code;
+	const char *kind, *sig = NULL, *text, *s;
+	for (int i = 0; rt_report_get(i, &code, &kind, &s, &text) == 0; i++)
+		if (!strcmp(kind, "lock-order") && !sig)
+			sig = s;
+	if (!sig || !c->confirm_runs)
+		return;
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	if (t && (t->flags & RT_TARGET_FREE_ONLY))
+		return;   /* controlled executions cannot drive it */
+	char **cls;
+	int n = rt_cycle_classes(sig, &cls);
+	char path[1200];
+	mkdir("repros", 0755);
+	snprintf(path, sizeof path, "repros/%s-%s-%" PRIu64 "-confirmed.repro", c->target, c->scenario,
+		 c->seed);
+	rt_fdprintf(rt_out_fd(), "confirming the potential deadlock: up to %d steered controlled "
+		    "executions\n", c->confirm_runs);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char got[1024];
+		_exit(rt_confirm_cycle(c, cls, n, (uint64_t)c->confirm_runs, path, got, sizeof got));
+	}
+	int status = 0;
+	uint64_t t0 = rt_now_ns();
+	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) {
+		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
+			hb = -1;
+		if (rt_now_ns() - t0 > 60ULL * 1000000000ULL) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		rt_sleep_ns(20000000ULL);
+	}
+	struct rt_buf b = { 0 };
+	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == RT_EXIT_DEADLOCK) {
+		char dsig[1024] = "", line[1200];
+		FILE *f = fopen(path, "r");
+		while (f && fgets(line, sizeof line, f))
+			if (!strncmp(line, "signature: ", 11)) {
+				snprintf(dsig, sizeof dsig, "%.*s", (int)strcspn(line + 11, "\n"), line + 11);
+				break;
+			}
+		if (f)
+			fclose(f);
+		/* same classes in the real deadlock as in the potential one? */
+		int same = 1;
+		for (int i = 0; i < n; i++) {
+			char pat[300];
+			snprintf(pat, sizeof pat, " %s@", cls[i]);
+			same &= strstr(dsig, pat) != NULL;
+		}
+		rt_buf_printf(&b, "\n======================================================\n"
+				  "DEADLOCK: confirmed deadlock; %s\n"
+				  "------------------------------------------------------\n"
+				  "%s\n  %s\n%s in a steered controlled execution (exact: no thread "
+				  "could run).\n"
+				  "signature: %s\nrepro: %s\nreplay: redirtorture replay %s\n",
+			      rt_report_context(),
+			      same ? "the potential deadlock" : "steering toward the potential deadlock",
+			      sig, same ? "was made to happen" : "produced a different real deadlock",
+			      dsig, path, path);
+		char title[1300];
+		snprintf(title, sizeof title, "confirmed deadlock: %s", dsig);
+		rt_report_finding(RT_EXIT_DEADLOCK, "deadlock", title, dsig[0] ? dsig : "CONFIRMED", b.p);
+	} else {
+		rt_fdprintf(rt_err_fd(), "not confirmed in %d steered executions: it stays a potential "
+			    "deadlock\n", c->confirm_runs);
+	}
+	rt_buf_free(&b);
+	for (int i = 0; i < n; i++)
+		free(cls[i]);
+	free(cls);
+}
+
+int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
+{
+	run_cfg = c;
+	run_supervised = supervised;
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	struct rt_noise_cfg nc = { c->noise, c->noise_yield_pct, c->noise_delay_pct,
+				   c->noise_max_delay_us, c->seed };
+	rt_sched_use_noise(&nc);
+	atomic_store(&start_ns, rt_now_ns());
+
+	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
+				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
+				      .py_gc_pct = c->py_gc_pct, .py_log_handler = c->py_log_handler };
+	const int sessions = rt_is_session_target(t);   /* marimo run mode (session.h) */
+	if (sessions) {
+		int sc = rt_session_run_begin(c, t);
+		if (sc)
+			return sc;
+	}
+	const char *why = NULL;
+	int rc = t->start(&env, &why);
+	if (rc) {
+		if (sessions)
+			rt_console_end();
+		rt_fdprintf(rt_err_fd(), "redirtorture: target %s cannot start: %s (%s)\n", t->name,
+			    why ? why : "no reason given", strerror(rc < 0 ? -rc : rc));
+		return RT_EXIT_NOSTART;
+	}
+	rt_watchdog_start(c, heartbeat_fd);
+	if ((sessions && rt_sessions_start()) || rt_drivers_start(c, t)) {
+		rt_drivers_stop_and_join();
+		if (sessions)
+			rt_sessions_stop_and_join();
+		rt_watchdog_stop();
+		return RT_EXIT_INTERNAL;
+	}
+	/* Run for the duration, or until a finding ends it early. */
+	uint64_t end = rt_run_start_ns() + (uint64_t)c->duration_ms * 1000000ULL;
+	while (rt_now_ns() < end) {
+		rt_sleep_ns(10 * 1000000ULL);
+		if (c->stop_on_potential && rt_report_nfindings())
+			break;
+		if (sessions && rt_sessions_done())
+			break;
+		/* max_ops: done when the workers are (a refresh loop or a target's
+		 * idle threads would otherwise keep the run going, or stall it) */
+		if (c->max_ops && rt_drivers_workers_done())
+			break;
+	}
+	rt_watchdog_phase("joining drivers");
+	rt_drivers_stop_and_join();
+	if (sessions)
+		rt_sessions_stop_and_join();   /* + restore and resource oracles */
+	rt_watchdog_phase("stopping target");
+	t->stop();
+	rt_watchdog_stop();
+	if (sessions)
+		rt_session_run_end();          /* fd 1/2 back; exactly-once oracle */
+
+	if (c->integrity && !(c->stop_on_potential && rt_report_nfindings()))
+		rt_oracle_check(c->line_len);
+	if (rt_report_worst() == RT_EXIT_FINDING)
+		confirm_potential(c, heartbeat_fd);
+	int code = rt_report_worst();
+	if (sessions)
+		code = rt_sessions_exit_code(code);
+	summary(code);
+	return code;
+}

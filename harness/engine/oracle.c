@@ -1,0 +1,246 @@
+/* oracle.c - sinks (in-memory terminals) and the integrity check. */
+#include "engine/oracle.h"
+
+#include "runtime/registry.h"
+#include "base/report.h"
+#include "runtime/rt.h"
+#include "session/session.h"
+#include "base/util.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rt_sink {
+	char name[32];
+	pthread_mutex_t mu;
+	struct rt_buf data;
+	int owner;              /* -1, or a session id / RT_SINK_CONSOLE (session.h) */
+};
+
+static pthread_mutex_t sinks_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct rt_sink **sinks;
+static int nsinks, capsinks;
+
+rt_sink *rt_sink_new(const char *name) { return rt_sink_new_owned(name, -1); }
+
+rt_sink *rt_sink_new_owned(const char *name, int owner)
+{
+	struct rt_sink *s = rt_xcalloc(1, sizeof *s);
+	snprintf(s->name, sizeof s->name, "%s", name);
+	s->owner = owner;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_lock(&sinks_mu);
+	if (nsinks == capsinks) {
+		capsinks = capsinks ? capsinks * 2 : 8;
+		sinks = rt_xrealloc(sinks, (size_t)capsinks * sizeof *sinks);
+	}
+	sinks[nsinks++] = s;
+	pthread_mutex_unlock(&sinks_mu);
+	return s;
+}
+
+void rt_sink_write(rt_sink *s, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&s->mu);
+	rt_buf_add(&s->data, buf, len);
+	if (s->owner != -1)   /* session oracles check lines as they land */
+		rt_session_sink_observe(s->owner, buf, len);
+	pthread_mutex_unlock(&s->mu);
+}
+
+size_t rt_sink_total_bytes(void)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&sinks_mu);
+	for (int i = 0; i < nsinks; i++) {
+		pthread_mutex_lock(&sinks[i]->mu);
+		n += sinks[i]->data.len;
+		pthread_mutex_unlock(&sinks[i]->mu);
+	}
+	pthread_mutex_unlock(&sinks_mu);
+	return n;
+}
+
+void rt_oracle_reset(void)
+{
+	pthread_mutex_lock(&sinks_mu);
+	for (int i = 0; i < nsinks; i++) {
+		rt_buf_free(&sinks[i]->data);
+		pthread_mutex_destroy(&sinks[i]->mu);
+		free(sinks[i]);
+	}
+	free(sinks);
+	sinks = NULL;
+	nsinks = capsinks = 0;
+	pthread_mutex_unlock(&sinks_mu);
+}
+
+void rt_make_line(char *out, int len, char kind, int id, uint64_t seq)
+{
+	int n = snprintf(out, (size_t)len + 1, "@%c%d:%" PRIu64 "@ ", kind, id, seq);
+	if (n > len)
+		n = len;
+	uint64_t h = rt_mix64(((uint64_t)id << 40) ^ seq ^ ((uint64_t)kind << 56));
+	for (int i = n; i < len; i++) {
+		out[i] = (char)('a' + (h % 26));
+		h = rt_mix64(h + (uint64_t)i);
+	}
+	out[len] = 0;
+}
+
+/* Per writer and tag kind: how often each sequence number was seen. */
+struct tally {
+	uint64_t expected;
+	uint32_t *count;
+	uint64_t last_seq_plus1;   /* order check, per sink pass */
+};
+
+struct verdict {
+	uint64_t lines, lost, dup, corrupt, order, unknown;
+	char ex_lost[160], ex_dup[160], ex_corrupt[300], ex_order[200], ex_unknown[300];
+};
+
+static void example(char *dst, size_t n, const char *sink, size_t lineno, const char *line,
+		    size_t len)
+{
+	if (dst[0])
+		return;
+	snprintf(dst, n, "sink %s line %zu: \"%.*s%s\"", sink, lineno, (int)(len > 120 ? 120 : len),
+		 line, len > 120 ? "..." : "");
+}
+
+static int parse_tag(const char *p, size_t len, char *kind, int *id, uint64_t *seq)
+{
+	if (len < 5 || p[0] != '@' || (p[1] != 'T' && p[1] != 'F'))
+		return -1;
+	char tmp[64];
+	size_t n = len < sizeof tmp - 1 ? len : sizeof tmp - 1;
+	memcpy(tmp, p, n);
+	tmp[n] = 0;
+	unsigned long long s;
+	int i, used = 0;
+	if (sscanf(tmp + 2, "%d:%llu@%n", &i, &s, &used) != 2 || used == 0 || i < 0)
+		return -1;
+	*kind = p[1];
+	*id = i;
+	*seq = s;
+	return 0;
+}
+
+int rt_oracle_check(int line_len)
+{
+	int nth = rt_registry_count();
+	struct tally *tl = rt_xcalloc((size_t)nth * 2, sizeof *tl);
+	struct verdict v = { 0 };
+	for (int i = 0; i < nth; i++) {
+		struct rt_thread *t = rt_registry_get(i);
+		tl[2 * i].expected = t->line_seq;
+		tl[2 * i + 1].expected = t->fin_seq;
+		tl[2 * i].count = rt_xcalloc(t->line_seq + 1, sizeof(uint32_t));
+		tl[2 * i + 1].count = rt_xcalloc(t->fin_seq + 1, sizeof(uint32_t));
+	}
+	char *want = rt_xmalloc((size_t)line_len + 1);
+	pthread_mutex_lock(&sinks_mu);
+	for (int si = 0; si < nsinks; si++) {
+		struct rt_sink *s = sinks[si];
+		for (int i = 0; i < 2 * nth; i++)
+			tl[i].last_seq_plus1 = 0;
+		const char *p = s->data.p ? s->data.p : "";
+		size_t len = s->data.len, lineno = 0;
+		while (len) {
+			const char *nl = memchr(p, '\n', len);
+			size_t ll = nl ? (size_t)(nl - p) : len;
+			lineno++;
+			const char *at = memmem(p, ll, "@T", 2);
+			const char *af = memmem(p, ll, "@F", 2);
+			if (at || af) {
+				char kind;
+				int id;
+				uint64_t seq;
+				if (parse_tag(p, ll, &kind, &id, &seq) || id >= nth) {
+					v.corrupt++;
+					example(v.ex_corrupt, sizeof v.ex_corrupt, s->name, lineno, p, ll);
+				} else {
+					struct tally *x = &tl[2 * id + (kind == 'F')];
+					rt_make_line(want, line_len, kind, id, seq);
+					if (seq >= x->expected) {
+						v.unknown++;
+						example(v.ex_unknown, sizeof v.ex_unknown, s->name, lineno, p, ll);
+					} else if (ll != (size_t)line_len || memcmp(p, want, ll)) {
+						v.corrupt++;
+						example(v.ex_corrupt, sizeof v.ex_corrupt, s->name, lineno, p, ll);
+					} else {
+						v.lines++;
+						x->count[seq]++;
+						if (seq + 1 >= x->last_seq_plus1) {
+							x->last_seq_plus1 = seq + 1;
+						} else if (!v.order++) {
+							snprintf(v.ex_order, sizeof v.ex_order,
+								 "sink %s line %zu: @%c%d:%" PRIu64
+								 "@ after @%c%d:%" PRIu64 "@",
+								 s->name, lineno, kind, id, seq, kind, id,
+								 x->last_seq_plus1 - 1);
+						}
+					}
+				}
+			}
+			if (!nl)
+				break;
+			p = nl + 1;
+			len -= ll + 1;
+		}
+	}
+	pthread_mutex_unlock(&sinks_mu);
+	uint64_t written = 0;
+	for (int i = 0; i < 2 * nth; i++) {
+		written += tl[i].expected;
+		for (uint64_t q = 0; q < tl[i].expected; q++) {
+			uint32_t c = tl[i].count[q];
+			char *dst = c == 0 ? v.ex_lost : c > 1 ? v.ex_dup : NULL;
+			if (c == 0)
+				v.lost++;
+			else if (c > 1)
+				v.dup++;
+			if (dst && !dst[0]) {
+				struct rt_thread *t = rt_registry_get(i / 2);
+				snprintf(dst, 160, "@%c%d:%" PRIu64 "@ from %s, seen %u times",
+					 i % 2 ? 'F' : 'T', i / 2, q, t->name, c);
+			}
+		}
+		free(tl[i].count);
+	}
+	free(tl);
+	free(want);
+	int bad = v.lost || v.dup || v.corrupt || v.order || v.unknown;
+	if (bad) {
+		struct rt_buf b = { 0 }, canon = { 0 };
+		rt_buf_printf(&b, "\n======================================================\n"
+				  "FINDING: output integrity violated; %s\n"
+				  "------------------------------------------------------\n"
+				  "  tagged lines completed by drivers: %" PRIu64 "; found intact: %" PRIu64 "\n",
+			      rt_report_context(), written, v.lines);
+#define KIND(field, label, ex)                                                             \
+	if (v.field) {                                                                     \
+		rt_buf_printf(&b, "  %-26s %" PRIu64 ", e.g. %s\n", label, v.field, ex);    \
+		rt_buf_printf(&canon, "%s%s", canon.len ? "+" : "", #field);               \
+	}
+		KIND(lost, "lost:", v.ex_lost)
+		KIND(dup, "duplicated:", v.ex_dup)
+		KIND(corrupt, "split or merged:", v.ex_corrupt)
+		KIND(order, "out of per-thread order:", v.ex_order)
+		KIND(unknown, "never written:", v.ex_unknown)
+#undef KIND
+		char sig[256];
+		rt_signature(sig, sizeof sig, "INTEGRITY", canon.p);
+		rt_buf_printf(&b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
+		char title[300];
+		snprintf(title, sizeof title, "output integrity violated: %s", canon.p);
+		rt_report_finding(RT_EXIT_FINDING, "integrity", title, sig, b.p);
+		rt_buf_free(&b);
+		rt_buf_free(&canon);
+	}
+	return bad;
+}

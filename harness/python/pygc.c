@@ -1,0 +1,139 @@
+/* pygc.c - the harness chooses where the embedded CPython's cyclic GC
+ * starts (knob py_gc_pct), so finalizers run inside the critical sections of
+ * the code under test, as they can in production.
+ *
+ * Why not CPython's own timing: a collection runs every pending finalizer
+ * on the thread that triggered it, with gc "collecting" set, so no other
+ * thread can collect meanwhile.  When those finalizers print through a
+ * contended lock (Rich's Console._lock with 8 printers), more garbage is made
+ * while they wait than they finalize, and the next collection, started by
+ * the same thread outside every lock, is longer still.  Measured on Rich
+ * 13.3.1 (live_refresh, 8 workers): the process settled into that train in
+ * about 1 run of 20-40, ran 8 collections in 10 s, none inside a render,
+ * and never deadlocked.
+ *
+ * How: generation 0's threshold stays out of reach (RT_GC_PARKED).  Right
+ * after a thread acquires a lock of the code under test, the harness, with
+ * seeded probability pct %, sets it to 1: the next allocation of a new GC
+ * object (normally the same thread's, inside the critical section it just
+ * entered) starts a real collection at a real allocation site.  The "start"
+ * callback parks the threshold again.  Points are not armed while a
+ * collection runs (its finalizers take locks too), and generations 1 and 2
+ * follow from CPython's own thresholds (every 10th, 100th collection).
+ *
+ * Only locks created outside threading.py are points: threading's own
+ * Condition/Event sections need not allocate.  Code that takes no lock at
+ * all still collects: at the start of each driver write/log, a backstop arms
+ * once generation 0 holds as many objects as CPython's own threshold.
+ *
+ * Drivers make no garbage while a collection runs (the operation goes on
+ * without it), so no collection can find more garbage than was pending when
+ * the one before it started.  Without this, 1 of 20 8-worker runs missed
+ * while CI ran other tests alongside: finalizers ran at ~12/s for the whole
+ * 10 s with no lock-order report, i.e. none under Console._lock; where that
+ * train started was not traced.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "python/pygc.h"
+
+#include "runtime/registry.h"
+#include "base/util.h"
+
+#define RT_GC_PARKED 1000000      /* gen-0 threshold between armed points */
+#define RT_GC_DEFAULT 700         /* CPython's own */
+
+static int pct;
+static uint64_t seed;
+static int armed;
+static int collecting;            /* between the "start" and "stop" callbacks */
+static PyObject *set_threshold;   /* gc.set_threshold */
+static PyObject *get_count;       /* gc.get_count */
+static _Thread_local struct rt_rng rng;
+static _Thread_local uint64_t rng_seed;   /* the seed rng was made from */
+
+/* gc.set_threshold(t0), keeping any exception the caller has pending. */
+static int threshold(int t0)
+{
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
+	PyObject *r = PyObject_CallFunction(set_threshold, "i", t0);
+	Py_XDECREF(r);
+	PyErr_Clear();
+	PyErr_Restore(et, ev, tb);
+	return r ? 0 : -1;
+}
+
+int rt_py_gc_configure(int p, uint64_t s)
+{
+	if (!set_threshold) {
+		PyObject *gc = PyImport_ImportModule("gc");
+		set_threshold = gc ? PyObject_GetAttrString(gc, "set_threshold") : NULL;
+		get_count = gc ? PyObject_GetAttrString(gc, "get_count") : NULL;
+		Py_XDECREF(gc);
+		if (!set_threshold || !get_count)
+			return -1;
+	}
+	pct = p;
+	seed = s;
+	armed = 0;
+	/* not threshold(): a failure here stays pending for the caller's report */
+	PyObject *r = PyObject_CallFunction(set_threshold, "i", p ? RT_GC_PARKED : RT_GC_DEFAULT);
+	Py_XDECREF(r);
+	return r ? 0 : -1;
+}
+
+/* Arm: the next allocation of a GC object collects. */
+static void arm(void)
+{
+	armed = !threshold(1);
+}
+
+void rt_py_gc_point(void)
+{
+	if (!pct || armed || collecting)
+		return;
+	if (rng_seed != seed + 1) {      /* first point of this thread in this run */
+		struct rt_thread *t = rt_self_or_null();
+		rng.s = rt_mix64(seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(t ? t->id + 1 : 0)));
+		rng_seed = seed + 1;
+	}
+	if ((int)rt_rng_below(&rng, 100) < pct)
+		arm();
+}
+
+void rt_py_gc_backstop(void)
+{
+	if (!pct || armed || collecting)
+		return;
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
+	PyObject *c = PyObject_CallNoArgs(get_count);
+	long gen0 = c && PyTuple_Check(c) && PyTuple_GET_SIZE(c) > 0
+			    ? PyLong_AsLong(PyTuple_GET_ITEM(c, 0)) : 0;
+	Py_XDECREF(c);
+	PyErr_Clear();
+	PyErr_Restore(et, ev, tb);
+	if (gen0 >= RT_GC_DEFAULT)
+		arm();
+}
+
+int rt_py_gc_may_make_garbage(void)
+{
+	return !pct || !collecting;
+}
+
+void rt_py_gc_started(void)
+{
+	collecting = 1;
+	if (!pct || !armed)
+		return;
+	armed = 0;
+	threshold(RT_GC_PARKED);
+}
+
+void rt_py_gc_stopped(void)
+{
+	collecting = 0;
+}

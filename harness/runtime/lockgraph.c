@@ -1,0 +1,391 @@
+/* lockgraph.c - lock-order graph by lock class, like Linux lockdep: an edge
+ * "held -> acquired" for every acquisition (re-entry adds none); a new edge
+ * that closes a cycle is reported at once as a potential deadlock, even if the
+ * run never hangs.  No caps on cycle length, held locks or threads. */
+#include "runtime/lockgraph.h"
+
+#include "base/report.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct edge {
+	int from, to;
+	struct rt_site from_site;   /* where `from` was taken */
+	struct rt_site to_site;     /* where `to` was being acquired */
+	char thread[32], role[16];
+	int next_out;               /* next edge out of `from` */
+};
+
+static pthread_mutex_t graph_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct rt_class **classes;
+static int nclasses, capclasses;
+static int *first_out;                      /* per class: first edge index, -1 */
+static struct edge *edges;
+static int nedges, capedges;
+static uint64_t *ekeys;                     /* open addressing: key+1, 0 = empty */
+static int *eidx;
+static size_t ecap;
+static uint64_t *reported;                  /* cycle signatures already reported */
+static char *(*stack_provider)(void);       /* e.g. the Python stack (pylocks.c) */
+static int nreported, capreported;
+
+struct rt_class *rt_class_intern(const char *name)
+{
+	pthread_mutex_lock(&graph_mu);
+	for (int i = 0; i < nclasses; i++)
+		if (!strcmp(classes[i]->name, name)) {
+			pthread_mutex_unlock(&graph_mu);
+			return classes[i];
+		}
+	if (nclasses == capclasses) {
+		capclasses = capclasses ? capclasses * 2 : 32;
+		classes = rt_xrealloc(classes, (size_t)capclasses * sizeof *classes);
+		first_out = rt_xrealloc(first_out, (size_t)capclasses * sizeof *first_out);
+	}
+	struct rt_class *c = rt_xcalloc(1, sizeof *c);
+	c->id = nclasses;
+	c->name = rt_xstrdup(name);
+	classes[nclasses] = c;
+	first_out[nclasses] = -1;
+	nclasses++;
+	pthread_mutex_unlock(&graph_mu);
+	return c;
+}
+
+static uint64_t ekey(int from, int to) { return ((uint64_t)(uint32_t)from << 32) | (uint32_t)to; }
+
+static int edge_find(uint64_t key)
+{
+	if (!ecap)
+		return -1;
+	for (size_t i = rt_mix64(key) & (ecap - 1);; i = (i + 1) & (ecap - 1)) {
+		if (!ekeys[i])
+			return -1;
+		if (ekeys[i] == key + 1)
+			return eidx[i];
+	}
+}
+
+static void edge_index_put(uint64_t key, int idx)
+{
+	if ((size_t)(nedges + 1) * 2 > ecap) {
+		size_t oc = ecap;
+		uint64_t *ok = ekeys;
+		int *oi = eidx;
+		ecap = ecap ? ecap * 2 : 256;
+		ekeys = rt_xcalloc(ecap, sizeof *ekeys);
+		eidx = rt_xcalloc(ecap, sizeof *eidx);
+		for (size_t i = 0; i < oc; i++)
+			if (ok[i])
+				edge_index_put(ok[i] - 1, oi[i]);
+		free(ok);
+		free(oi);
+	}
+	size_t i = rt_mix64(key) & (ecap - 1);
+	while (ekeys[i])
+		i = (i + 1) & (ecap - 1);
+	ekeys[i] = key + 1;
+	eidx[i] = idx;
+}
+
+/* Per-thread cache of edges this thread already pushed to the graph: the
+ * common path (edge known) never touches graph_mu. */
+static int cache_has(struct rt_edge_cache *c, uint64_t key)
+{
+	if (!c->cap)
+		return 0;
+	for (size_t i = rt_mix64(key) & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+		if (!c->keys[i])
+			return 0;
+		if (c->keys[i] == key + 1)
+			return 1;
+	}
+}
+
+static void cache_put(struct rt_edge_cache *c, uint64_t key)
+{
+	if ((c->n + 1) * 2 > c->cap) {
+		struct rt_edge_cache old = *c;
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->keys = rt_xcalloc(c->cap, sizeof *c->keys);
+		c->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				cache_put(c, old.keys[i] - 1);
+		free(old.keys);
+	}
+	size_t i = rt_mix64(key) & (c->cap - 1);
+	while (c->keys[i]) {
+		if (c->keys[i] == key + 1)
+			return;
+		i = (i + 1) & (c->cap - 1);
+	}
+	c->keys[i] = key + 1;
+	c->n++;
+}
+
+/* BFS from `src` to `dst`; on success fills path[] with edge indices
+ * src -> ... -> dst and returns its length, else 0.  graph_mu held. */
+static int find_path(int src, int dst, int **path_out)
+{
+	int *prev = rt_xmalloc((size_t)nclasses * sizeof *prev);
+	int *queue = rt_xmalloc((size_t)nclasses * sizeof *queue);
+	for (int i = 0; i < nclasses; i++)
+		prev[i] = -2;
+	int qh = 0, qt = 0, found = 0;
+	prev[src] = -1;
+	queue[qt++] = src;
+	while (qh < qt && !found) {
+		int c = queue[qh++];
+		for (int e = first_out[c]; e >= 0; e = edges[e].next_out) {
+			int n = edges[e].to;
+			if (prev[n] != -2)
+				continue;
+			prev[n] = e;
+			if (n == dst) {
+				found = 1;
+				break;
+			}
+			queue[qt++] = n;
+		}
+	}
+	int len = 0;
+	if (found) {
+		for (int c = dst; c != src; c = edges[prev[c]].from)
+			len++;
+		int *path = rt_xmalloc((size_t)len * sizeof *path);
+		int i = len;
+		for (int c = dst; c != src; c = edges[prev[c]].from)
+			path[--i] = prev[c];
+		*path_out = path;
+	}
+	free(prev);
+	free(queue);
+	return len;
+}
+
+static void site_str(char *out, size_t n, struct rt_site s)
+{
+	snprintf(out, n, "%s:%d %s()", rt_basename(s.file), s.line, s.func);
+}
+
+/* Canonical cycle text: class names from the smallest name around. */
+static void cycle_canon(struct rt_buf *b, const int *cyc, int k)
+{
+	int start = 0;
+	for (int i = 1; i < k; i++)
+		if (strcmp(classes[cyc[i]]->name, classes[cyc[start]]->name) < 0)
+			start = i;
+	for (int i = 0; i <= k; i++)
+		rt_buf_printf(b, "%s%s", i ? " -> " : "", classes[cyc[(start + i) % k]]->name);
+}
+
+static const char *cname(int id) { return classes[id]->name; }
+
+/* The report, lockdep style: verdict, the new dependency, the existing chain
+ * with the site and thread where each link was first seen, the unsafe
+ * scenario, the locks the thread holds, signature and replay command.
+ * cyc[0..k-1] are class ids with cyc[i] -> cyc[i+1]; ecyc[i] is that edge. */
+static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edge *ne,
+			 const int *path, int plen, const char *sig)
+{
+	char s1[256], s2[256];
+	int k = plen + 1;
+	rt_buf_printf(b, "\n======================================================\n"
+			 "WARNING: possible circular locking dependency detected\n"
+			 "FINDING: potential deadlock (lock-order inversion); %s\n"
+			 "------------------------------------------------------\n",
+		      rt_report_context());
+	site_str(s1, sizeof s1, ne->to_site);
+	site_str(s2, sizeof s2, ne->from_site);
+	rt_buf_printf(b, "%s [%s] is trying to acquire lock:\n  %s, at %s\n\n"
+			 "but it already holds lock:\n  %s, taken at %s\n\n"
+			 "which lock already depends on the new lock.\n\n"
+			 "the existing dependency chain is:\n",
+		      t->name, t->role, cname(ne->to), s1, cname(ne->from), s2);
+	for (int i = 0; i < plen; i++) {
+		const struct edge *e = &edges[path[i]];
+		site_str(s1, sizeof s1, e->from_site);
+		site_str(s2, sizeof s2, e->to_site);
+		rt_buf_printf(b, "-> #%d %s -> %s, first seen in %s [%s]:\n"
+				 "       holding %s, taken at %s\n"
+				 "       acquired %s at %s\n",
+			      i, cname(e->from), cname(e->to), e->thread, e->role, cname(e->from),
+			      s1, cname(e->to), s2);
+	}
+	site_str(s1, sizeof s1, ne->from_site);
+	site_str(s2, sizeof s2, ne->to_site);
+	rt_buf_printf(b, "-> #%d %s -> %s, new, in %s [%s]:\n"
+			 "       holding %s, taken at %s\n"
+			 "       acquiring %s at %s\n\n",
+		      plen, cname(ne->from), cname(ne->to), t->name, t->role, cname(ne->from), s1,
+		      cname(ne->to), s2);
+
+	rt_buf_printf(b, " Possible unsafe locking scenario:\n\n");
+	if (k == 2) {
+		const struct edge *e0 = &edges[path[0]];
+		char h0[64], h1[64];
+		snprintf(h0, sizeof h0, "%s", e0->thread);
+		snprintf(h1, sizeof h1, "%s", t->name);
+		rt_buf_printf(b, "       %-28s %s\n       %-28s %s\n", h0, h1, "----", "----");
+		rt_buf_printf(b, "  lock(%s);\n", cname(e0->from));
+		rt_buf_printf(b, "       %-28s lock(%s);\n", "", cname(ne->from));
+		rt_buf_printf(b, "       %-28s lock(%s);\n", "", cname(ne->to));
+		rt_buf_printf(b, "  lock(%s);\n", cname(e0->to));
+	} else {
+		for (int i = 0; i < plen; i++) {
+			const struct edge *e = &edges[path[i]];
+			rt_buf_printf(b, "  %s: lock(%s); ... lock(%s);\n", e->thread, cname(e->from),
+				      cname(e->to));
+		}
+		rt_buf_printf(b, "  %s: lock(%s); ... lock(%s);\n", t->name, cname(ne->from),
+			      cname(ne->to));
+		rt_buf_printf(b, "  (each thread takes its first lock, then waits for the next)\n");
+	}
+	rt_buf_printf(b, "\n *** DEADLOCK ***\n\n");
+
+	pthread_mutex_lock(&t->mu);   /* see rt_lockgraph_on_acquire */
+	rt_buf_printf(b, "%d lock%s held by %s [%s]:\n", t->nheld, t->nheld == 1 ? "" : "s",
+		      t->name, t->role);
+	for (int i = 0; i < t->nheld; i++) {
+		site_str(s1, sizeof s1, t->held[i].site);
+		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, rt_lock_class(t->held[i].lock)->name,
+			      s1, t->held[i].reentry ? " (re-entry)" : "");
+	}
+	pthread_mutex_unlock(&t->mu);
+	char *stack = stack_provider ? stack_provider() : NULL;
+	if (stack) {
+		rt_buf_printf(b, "\n%s [%s], where it is:\n", t->name, t->role);
+		rt_buf_indent(b, "  | ", stack);
+		free(stack);
+	}
+	rt_buf_printf(b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
+}
+
+void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	int to = rt_lock_class(l)->id;
+	/* A copy taken under t->mu: another thread may remove a lock from this
+	 * list (an RT_LOCK_BINARY released by a non-owner, lock.c). */
+	struct rt_held local[32], *held = local;
+	pthread_mutex_lock(&t->mu);
+	int nheld = t->nheld;
+	if (nheld > 32)
+		held = rt_xmalloc((size_t)nheld * sizeof *held);
+	if (nheld)   /* t->held is NULL until the first lock: UB for memcpy */
+		memcpy(held, t->held, (size_t)nheld * sizeof *held);
+	pthread_mutex_unlock(&t->mu);
+	for (int i = 0; i < nheld; i++) {
+		const struct rt_held *h = &held[i];
+		int from = rt_lock_class(h->lock)->id;
+		uint64_t key = ekey(from, to);
+		if (from == to || h->reentry || cache_has(&t->edges, key))
+			continue;
+		cache_put(&t->edges, key);
+
+		struct rt_buf text = { 0 };
+		char sig[16384] = "", title[1024] = "";
+		pthread_mutex_lock(&graph_mu);
+		if (edge_find(key) < 0) {
+			struct edge ne = { .from = from, .to = to, .from_site = h->site, .to_site = site };
+			snprintf(ne.thread, sizeof ne.thread, "%s", t->name);
+			snprintf(ne.role, sizeof ne.role, "%s", t->role);
+			int *path = NULL;
+			int plen = find_path(to, from, &path);
+			if (plen > 0) {
+				int *cyc = rt_xmalloc((size_t)(plen + 1) * sizeof *cyc);
+				for (int j = 0; j < plen; j++)
+					cyc[j] = edges[path[j]].from;
+				cyc[plen] = from;
+				struct rt_buf canon = { 0 };
+				cycle_canon(&canon, cyc, plen + 1);
+				uint64_t h64 = rt_fnv1a(canon.p, canon.len, RT_FNV_INIT);
+				int seen = 0;
+				for (int j = 0; j < nreported; j++)
+					seen |= reported[j] == h64;
+				if (!seen) {
+					if (nreported == capreported) {
+						capreported = capreported ? capreported * 2 : 16;
+						reported = rt_xrealloc(reported, (size_t)capreported *
+										 sizeof *reported);
+					}
+					reported[nreported++] = h64;
+					rt_signature(sig, sizeof sig, "LOCKORDER", canon.p);
+					snprintf(title, sizeof title, "potential deadlock: %s", canon.p);
+					build_report(&text, t, &ne, path, plen, sig);
+				}
+				rt_buf_free(&canon);
+				free(cyc);
+				free(path);
+			}
+			if (nedges == capedges) {
+				capedges = capedges ? capedges * 2 : 64;
+				edges = rt_xrealloc(edges, (size_t)capedges * sizeof *edges);
+			}
+			ne.next_out = first_out[from];
+			edges[nedges] = ne;
+			first_out[from] = nedges;
+			edge_index_put(key, nedges);
+			nedges++;
+		}
+		pthread_mutex_unlock(&graph_mu);
+		if (text.len)
+			rt_report_finding(RT_EXIT_FINDING, "lock-order", title, sig, text.p);
+		rt_buf_free(&text);
+	}
+	if (held != local)
+		free(held);
+}
+
+int rt_lockgraph_cycles_found(void)
+{
+	pthread_mutex_lock(&graph_mu);
+	int n = nreported;
+	pthread_mutex_unlock(&graph_mu);
+	return n;
+}
+
+int rt_lockgraph_nclasses(void)
+{
+	pthread_mutex_lock(&graph_mu);
+	int n = nclasses;
+	pthread_mutex_unlock(&graph_mu);
+	return n;
+}
+
+int rt_lockgraph_nedges(void)
+{
+	pthread_mutex_lock(&graph_mu);
+	int n = nedges;
+	pthread_mutex_unlock(&graph_mu);
+	return n;
+}
+
+/* Between executions in one process (explore, fuzzing): forget everything.
+ * Classes are kept: locks of later executions intern the same names. */
+void rt_lockgraph_reset(void)
+{
+	pthread_mutex_lock(&graph_mu);
+	for (int i = 0; i < nclasses; i++)
+		first_out[i] = -1;
+	free(edges);
+	edges = NULL;
+	nedges = capedges = 0;
+	free(ekeys);
+	free(eidx);
+	ekeys = NULL;
+	eidx = NULL;
+	ecap = 0;
+	free(reported);
+	reported = NULL;
+	nreported = capreported = 0;
+	pthread_mutex_unlock(&graph_mu);
+}
+
+void rt_lockgraph_set_stack_provider(char *(*fn)(void))
+{
+	stack_provider = fn;
+}

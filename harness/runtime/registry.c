@@ -1,0 +1,181 @@
+/* registry.c - thread records.  The table grows without a fixed cap; records
+ * are never freed while threads run, so pointers stay valid. */
+#include "runtime/registry.h"
+
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct rt_thread **threads;
+static _Atomic int nthreads;
+static int capthreads;
+static _Thread_local struct rt_thread *self;
+static _Atomic unsigned generation;      /* bumped by reset: stale TLS is ignored */
+static _Thread_local unsigned self_gen;
+
+const char *rt_tstate_name(int s)
+{
+	switch (s) {
+	case RT_TS_RUNNING: return "running";
+	case RT_TS_BLOCKED_LOCK: return "blocked on lock";
+	case RT_TS_BLOCKED_SYSCALL: return "blocked in syscall";
+	case RT_TS_SLEEPING: return "sleeping";
+	case RT_TS_FINISHED: return "finished";
+	}
+	return "?";
+}
+
+struct rt_thread *rt_registry_new(const char *name, const char *role)
+{
+	struct rt_thread *t = rt_xcalloc(1, sizeof *t);
+	pthread_mutex_init(&t->mu, NULL);
+	snprintf(t->name, sizeof t->name, "%s", name);
+	snprintf(t->role, sizeof t->role, "%s", role);
+	t->state_since_ns = rt_now_ns();
+	atomic_init(&t->state, RT_TS_RUNNING);
+	pthread_mutex_lock(&reg_mu);
+	if (nthreads == capthreads) {
+		capthreads = capthreads ? capthreads * 2 : 64;
+		threads = rt_xrealloc(threads, (size_t)capthreads * sizeof *threads);
+	}
+	t->id = nthreads;
+	threads[t->id] = t;
+	atomic_store(&nthreads, t->id + 1);
+	pthread_mutex_unlock(&reg_mu);
+	return t;
+}
+
+void rt_registry_adopt(struct rt_thread *t)
+{
+	pthread_mutex_lock(&t->mu);
+	t->pt = pthread_self();
+	pthread_mutex_unlock(&t->mu);
+	self = t;
+	self_gen = atomic_load(&generation);
+}
+
+struct rt_thread *rt_registry_add(const char *name, const char *role)
+{
+	struct rt_thread *t = rt_registry_new(name, role);
+	rt_registry_adopt(t);
+	return t;
+}
+
+void rt_registry_lock(void) { pthread_mutex_lock(&reg_mu); }
+void rt_registry_unlock(void) { pthread_mutex_unlock(&reg_mu); }
+struct rt_thread *rt_registry_get_locked(int i)
+{
+	return (i >= 0 && i < nthreads) ? threads[i] : NULL;
+}
+
+struct rt_thread *rt_self_or_null(void)
+{
+	if (self && self_gen != atomic_load_explicit(&generation, memory_order_relaxed))
+		self = NULL;
+	return self;
+}
+
+struct rt_thread *rt_self(void)
+{
+	struct rt_thread *t = rt_self_or_null();
+	if (!t) {
+		char name[32];
+		snprintf(name, sizeof name, "thread-%d", atomic_load(&nthreads));
+		t = rt_registry_add(name, "other");
+	}
+	return t;
+}
+
+void rt_thread_register(const char *name, const char *role)
+{
+	struct rt_thread *t = rt_self_or_null();
+	if (t) {
+		pthread_mutex_lock(&t->mu);
+		snprintf(t->name, sizeof t->name, "%s", name);
+		snprintf(t->role, sizeof t->role, "%s", role);
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
+	rt_registry_add(name, role);
+}
+
+void rt_thread_unregister(void)
+{
+	struct rt_thread *t = rt_self_or_null();
+	if (t)
+		rt_thread_set_state(t, RT_TS_FINISHED);
+}
+
+int rt_registry_count(void)
+{
+	return atomic_load(&nthreads);
+}
+
+struct rt_thread *rt_registry_get(int i)
+{
+	pthread_mutex_lock(&reg_mu);
+	struct rt_thread *t = (i >= 0 && i < nthreads) ? threads[i] : NULL;
+	pthread_mutex_unlock(&reg_mu);
+	return t;
+}
+
+void rt_registry_reset(void)
+{
+	pthread_mutex_lock(&reg_mu);
+	for (int i = 0; i < nthreads; i++) {
+		struct rt_thread *t = threads[i];
+		pthread_mutex_destroy(&t->mu);
+		free(t->held);
+		free(t->edges.keys);
+		free(t->sched);
+		free(t->note);
+		free(t);
+	}
+	free(threads);
+	threads = NULL;
+	capthreads = 0;
+	atomic_store(&nthreads, 0);
+	atomic_fetch_add(&generation, 1);
+	pthread_mutex_unlock(&reg_mu);
+	self = NULL;
+}
+
+void rt_thread_set_state(struct rt_thread *t, int state)
+{
+	pthread_mutex_lock(&t->mu);
+	atomic_store(&t->state, state);
+	t->state_since_ns = rt_now_ns();
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_set_op(struct rt_thread *t, const char *op)
+{
+	pthread_mutex_lock(&t->mu);
+	t->op = op;
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_set_note(const char *text)
+{
+	struct rt_thread *t = rt_self();
+	char *copy = text ? rt_xstrdup(text) : NULL;
+	pthread_mutex_lock(&t->mu);
+	char *old = t->note;
+	t->note = copy;
+	pthread_mutex_unlock(&t->mu);
+	free(old);
+}
+
+void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	pthread_mutex_lock(&t->mu);
+	t->waiting_for = l;
+	t->wait_site = site;
+	t->wait_serial++;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_BLOCKED_LOCK);
+	pthread_mutex_unlock(&t->mu);
+}

@@ -1,0 +1,90 @@
+/* registry.h - one record per thread the harness knows about: what it is
+ * doing, which locks it holds (with sites), what it waits for, progress. */
+#ifndef RT_REGISTRY_H
+#define RT_REGISTRY_H
+
+#include "runtime/rt.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+enum rt_tstate {
+	RT_TS_RUNNING,
+	RT_TS_BLOCKED_LOCK,
+	RT_TS_BLOCKED_SYSCALL,
+	RT_TS_SLEEPING,
+	RT_TS_FINISHED,
+};
+const char *rt_tstate_name(int s);
+
+struct rt_held {
+	rt_lock *lock;
+	struct rt_site site;
+	uint64_t since_ns;
+	int reentry;               /* recursive re-entry by the owner */
+	int fake;                  /* granted while draining a deadlocked run */
+};
+
+struct rt_edge_cache {          /* per-thread set of class edges already checked */
+	uint64_t *keys;
+	size_t cap, n;
+};
+
+struct rt_thread {
+	int id;                     /* dense, 0.. in registration order */
+	char name[32];
+	char role[16];
+	pthread_t pt;
+	/* mu guards everything below except the atomics; it is held only for
+	 * short bookkeeping, never while blocking, so the watchdog can always
+	 * take it. */
+	pthread_mutex_t mu;
+	struct rt_held *held;
+	int nheld, capheld;
+	rt_lock *waiting_for;
+	struct rt_site wait_site;
+	const char *syscall;        /* what it is blocked in, if BLOCKED_SYSCALL */
+	uint64_t state_since_ns;
+	uint64_t wait_serial;       /* changes on every new wait */
+	const char *op;             /* operation in flight (static string) */
+	char *note;                 /* rt_thread_set_note text, owned */
+	_Atomic int state;
+	_Atomic uint64_t progress;
+	/* owner-only */
+	struct rt_edge_cache edges;
+	uint64_t line_seq;          /* tags @T<id>:<seq>@ of driver lines */
+	uint64_t fin_seq;           /* tags @F<id>:<seq>@ of finalizer lines */
+	void *sched;                /* per-thread noise / scheduler state */
+};
+
+/* Current thread's record, registering an "unnamed" one on first use. */
+struct rt_thread *rt_self(void);
+struct rt_thread *rt_self_or_null(void);
+struct rt_thread *rt_registry_add(const char *name, const char *role);
+/* Create a record for a thread about to be started (ids and names follow
+ * creation order, so controlled runs are reproducible); the new thread
+ * calls rt_registry_adopt on it. */
+struct rt_thread *rt_registry_new(const char *name, const char *role);
+void rt_registry_adopt(struct rt_thread *t);
+/* Hold the table still (no reset, no growth) while reading many records. */
+void rt_registry_lock(void);
+void rt_registry_unlock(void);
+struct rt_thread *rt_registry_get_locked(int i);
+void rt_registry_reset(void);     /* frees all records; no thread may be running */
+
+/* Snapshot access for the watchdog and reports. */
+int rt_registry_count(void);
+struct rt_thread *rt_registry_get(int i);
+
+void rt_thread_set_state(struct rt_thread *t, int state);
+/* "t waits for l at site", recorded before t blocks (or is parked by the
+ * controlled scheduler), so reports and the wait-for graph see it. */
+void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site);
+void rt_thread_set_op(struct rt_thread *t, const char *op);
+static inline void rt_thread_progress(struct rt_thread *t)
+{
+	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
+}
+
+#endif

@@ -1,0 +1,72 @@
+/* sched_noise.c - free-running mode: real threads, seeded random yields and
+ * short sleeps at instrumented points so runs explore more interleavings. */
+#include "runtime/schedpoint.h"
+
+#include "base/util.h"
+
+#include <sched.h>
+#include <stdlib.h>
+
+static struct rt_noise_cfg noise;
+
+static struct rt_rng *rng_of(struct rt_thread *t)
+{
+	if (!t->sched) {
+		struct rt_rng *r = rt_xmalloc(sizeof *r);
+		r->s = rt_mix64(noise.seed ^ rt_mix64((uint64_t)t->id + 1));
+		t->sched = r;
+	}
+	return t->sched;
+}
+
+static void noise_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
+{
+	(void)ev;
+	(void)obj;
+	if (!noise.enabled)
+		return;
+	struct rt_rng *r = rng_of(t);
+	uint32_t dice = rt_rng_below(r, 100);
+	if (dice < (uint32_t)noise.delay_pct && noise.max_delay_us > 0) {
+		int prev = atomic_load(&t->state);
+		rt_thread_set_state(t, RT_TS_SLEEPING);
+		rt_sleep_ns(1000ULL * (1 + rt_rng_below(r, (uint32_t)noise.max_delay_us)));
+		rt_thread_set_state(t, prev);
+	} else if (dice < (uint32_t)(noise.delay_pct + noise.yield_pct)) {
+		sched_yield();
+	}
+}
+
+static int noise_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	(void)site;
+	noise_point(t, RT_EV_ACQUIRE, l);
+	return 0;
+}
+
+static void real_sleep(struct rt_thread *t, uint64_t ns)
+{
+	rt_thread_set_state(t, RT_TS_SLEEPING);
+	rt_sleep_ns(ns);
+	rt_thread_set_state(t, RT_TS_RUNNING);
+}
+
+static void nop_thread(struct rt_thread *t) { (void)t; }
+
+static const struct rt_sched_ops noise_ops = {
+	.name = "free-running",
+	.point = noise_point,
+	.acquire = noise_acquire,
+	.thread_created = nop_thread,
+	.sleep = real_sleep,
+	.thread_start = nop_thread,
+	.thread_exit = nop_thread,
+};
+
+const struct rt_sched_ops *rt_sched = &noise_ops;
+
+void rt_sched_use_noise(const struct rt_noise_cfg *cfg)
+{
+	noise = *cfg;
+	rt_sched = &noise_ops;
+}

@@ -1,0 +1,47 @@
+/* schedpoint.h - what happens at an instrumented point.  Free-running mode adds
+ * seeded noise (yields, short sleeps); a controlled scheduler can replace
+ * these ops to own the interleaving. */
+#ifndef RT_SCHEDPOINT_H
+#define RT_SCHEDPOINT_H
+
+#include "runtime/registry.h"
+
+#include <stdint.h>
+
+enum rt_ev {
+	RT_EV_ACQUIRE,      /* about to acquire obj (an rt_lock) */
+	RT_EV_RELEASE,      /* just released obj */
+	RT_EV_WRITE,        /* sink write / redirected write */
+	RT_EV_ALLOC,        /* allocation point */
+	RT_EV_POINT,        /* any other target point */
+	RT_EV_OP,           /* a driver starts an operation */
+};
+
+struct rt_sched_ops {
+	const char *name;
+	void (*point)(struct rt_thread *t, enum rt_ev ev, const void *obj);
+	/* Before a (non re-entrant) acquire of l.  Returns 1 to grant the lock
+	 * without taking it: only while draining a deadlocked controlled run,
+	 * when threads run one at a time and must finish. */
+	int (*acquire)(struct rt_thread *t, rt_lock *l, struct rt_site site);
+	/* The creator made t's record; the thread itself starts later. */
+	void (*thread_created)(struct rt_thread *t);
+	/* Sleep for ns of (possibly virtual) time. */
+	void (*sleep)(struct rt_thread *t, uint64_t ns);
+	void (*thread_start)(struct rt_thread *t);
+	void (*thread_exit)(struct rt_thread *t);
+};
+
+struct rt_noise_cfg {
+	int enabled, yield_pct, delay_pct, max_delay_us;
+	uint64_t seed;
+};
+void rt_sched_use_noise(const struct rt_noise_cfg *cfg);
+extern const struct rt_sched_ops *rt_sched;
+
+static inline void rt_sched_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
+{
+	rt_sched->point(t, ev, obj);
+}
+
+#endif

@@ -1,0 +1,138 @@
+/* exec.c - one controlled execution: reset every per-run table, start the
+ * target and the drivers under the controlled scheduler, run to the end
+ * (or to an exact deadlock and drain), stop, check oracles. */
+#include "sched/exec.h"
+
+#include "engine/drivers.h"
+#include "runtime/lockgraph.h"
+#include "engine/oracle.h"
+#include "runtime/registry.h"
+#include "base/report.h"
+#include "runtime/schedpoint.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rt_ctl_config_defaults(struct rt_config *c)
+{
+	if (!c->max_ops)
+		c->max_ops = RT_CTL_DEFAULT_MAX_OPS;
+}
+
+void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->strategy = RT_STRAT_RANDOM;
+	p->seed = c->seed;
+	p->depth = 2;
+	p->vstep_ns = 100000;   /* 0.1 ms of virtual time per scheduling step */
+	p->vduration_ns = (uint64_t)c->duration_ms * 1000000ULL;
+	p->max_steps = 2000000;
+}
+
+int rt_cycle_classes(const char *sig, char ***out)
+{
+	/* "LOCKORDER:hash A -> B -> A" (class names have no spaces) */
+	*out = NULL;
+	const char *p = strchr(sig, ' ');
+	if (!p)
+		return 0;
+	char *copy = rt_xstrdup(p + 1), *save = NULL;
+	char **v = rt_xcalloc(64, sizeof *v);
+	int n = 0;
+	for (char *tok = strtok_r(copy, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save)) {
+		if (!strcmp(tok, "->"))
+			continue;
+		int dup = 0;
+		for (int i = 0; i < n; i++)
+			dup |= !strcmp(v[i], tok);
+		if (!dup)
+			v[n++] = rt_xstrdup(tok);
+	}
+	free(copy);
+	*out = v;
+	return n;
+}
+
+static void split_cycle(struct rt_exec_result *r, const char *sig)
+{
+	r->ncycle = rt_cycle_classes(sig, &r->cycle);
+}
+
+int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
+		       struct rt_exec_result *out)
+{
+	memset(out, 0, sizeof *out);
+	const struct rt_target_ops *t = rt_target_find(c->target);
+	if (t->flags & RT_TARGET_FREE_ONLY) {
+		rt_fdprintf(rt_err_fd(), "redirtorture: target %s runs only free (its own threads or "
+			    "real blocking syscalls are outside the controlled scheduler); use `run`\n",
+			    t->name);
+		out->code = RT_EXIT_NOSTART;
+		return out->code;
+	}
+	rt_report_reset();
+	rt_oracle_reset();
+	rt_drivers_reset();
+	rt_lockgraph_reset();
+	rt_registry_reset();
+	rt_ctl_begin(p);
+
+	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
+				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
+				      .py_gc_pct = c->py_gc_pct, .py_log_handler = c->py_log_handler };
+	const char *why = NULL;
+	int rc = t->start(&env, &why);
+	if (rc) {
+		struct rt_ctl_result ignored;
+		rt_ctl_end(&ignored);
+		rt_ctl_result_free(&ignored);
+		struct rt_noise_cfg off = { 0 };
+		rt_sched_use_noise(&off);
+		rt_fdprintf(rt_err_fd(), "redirtorture: target %s cannot start: %s\n", t->name,
+			    why ? why : "no reason given");
+		out->code = 69;
+		return out->code;
+	}
+	if (rt_drivers_start(c, t))
+		rt_die("cannot start driver threads");
+	rt_ctl_run();
+	rt_drivers_stop_and_join();
+	rt_ctl_end(&out->ctl);
+	struct rt_noise_cfg off = { 0 };
+	rt_sched_use_noise(&off);
+	t->stop();
+	if (c->integrity && !out->ctl.deadlock && !out->ctl.step_bound)
+		rt_oracle_check(c->line_len);
+	if (out->ctl.step_bound)
+		rt_report_finding(RT_EXIT_HANG, "hang", "step bound reached (livelock?)",
+				  "HANG:step-bound", "HANG: the controlled run hit its step bound\n");
+
+	out->code = rt_report_worst();
+	int code;
+	const char *kind, *sig, *text;
+	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++) {
+		if (code != out->code || out->signature[0])
+			continue;
+		snprintf(out->kind, sizeof out->kind, "%s", kind);
+		snprintf(out->signature, sizeof out->signature, "%s", sig);
+		out->text = rt_xstrdup(text);
+	}
+	/* a potential deadlock seen in this run: remember its classes */
+	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++)
+		if (!strcmp(kind, "lock-order") && !out->ncycle)
+			split_cycle(out, sig);
+	return out->code;
+}
+
+void rt_exec_result_free(struct rt_exec_result *r)
+{
+	free(r->text);
+	for (int i = 0; i < r->ncycle; i++)
+		free(r->cycle[i]);
+	free(r->cycle);
+	rt_ctl_result_free(&r->ctl);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,42 @@
+/* exec.h - one controlled execution in this process, from a clean slate. */
+#ifndef RT_EXEC_H
+#define RT_EXEC_H
+
+#include "base/config.h"
+#include "sched/sched_ctl.h"
+
+struct rt_exec_result {
+	int code;                /* enum rt_exit */
+	char kind[16];           /* "deadlock", "lock-order", "integrity", ... */
+	char signature[1024];    /* of the most severe finding, "" if none */
+	char *text;              /* its report text, owned */
+	struct rt_ctl_result ctl;
+	char **cycle;            /* LOCKORDER: class names of the cycle, owned */
+	int ncycle;
+};
+
+/* Run one execution of c under the controlled scheduler with params p.
+ * Findings are collected quietly; the caller decides what to print. */
+int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
+		       struct rt_exec_result *out);
+void rt_exec_result_free(struct rt_exec_result *r);
+
+/* Class names of a "LOCKORDER:hash A -> B -> A" signature; returns the count
+ * and a malloc'd array of malloc'd strings. */
+int rt_cycle_classes(const char *sig, char ***out);
+
+/* Steer controlled executions toward a potential cycle (DeadlockFuzzer
+ * style).  Returns RT_EXIT_DEADLOCK and writes repro_path (and its
+ * signature into sig) when the deadlock happened, else 0. */
+int rt_confirm_cycle(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
+		     const char *repro_path, char *sig, size_t sig_len);
+
+/* Controlled runs are short: operations per driver thread when the scenario
+ * sets max_ops = 0 (run until the duration). */
+#define RT_CTL_DEFAULT_MAX_OPS 6
+void rt_ctl_config_defaults(struct rt_config *c);
+
+/* Defaults for controlled runs, derived from the scenario. */
+void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *p);
+
+#endif

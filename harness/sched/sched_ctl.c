@@ -1,0 +1,556 @@
+/* sched_ctl.c - the controlled scheduler (see sched_ctl.h).
+ *
+ * One mutex M guards the scheduler.  A thread reaching a scheduling point
+ * records what it is about to do, picks the next thread (maybe itself) with
+ * the strategy, hands it the token and sleeps on its own condvar until the
+ * token comes back.  Because exactly one driver thread runs at a time, lock
+ * acquisitions never block in the kernel: a thread that wants a held lock
+ * is simply not enabled.  When no thread is enabled and none sleeps, the run
+ * is deadlocked: that is reported at once with the wait-for cycle, no
+ * timeout.  Then the run is drained: threads run one at a time, busy locks
+ * are granted without being taken, drivers see the stop flag and finish, so
+ * every thread can be joined and the next execution starts clean. */
+#include "sched/sched_ctl.h"
+
+#include "engine/drivers.h"
+#include "runtime/lockgraph.h"
+#include "runtime/registry.h"
+#include "runtime/schedpoint.h"
+#include "base/util.h"
+#include "engine/watchdog.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum cstatus { CT_NONE, CT_NEW, CT_READY, CT_RUNNING, CT_SLEEP, CT_DONE };
+
+struct cthread {
+	struct rt_thread *t;
+	pthread_cond_t cv;
+	int status;
+	enum rt_ev ev;
+	const void *obj;
+	rt_lock *want;
+	struct rt_site site;        /* of the pending acquire */
+	uint64_t wake;
+	int pct_prio;
+	uint64_t pos_prio;
+};
+
+static pthread_mutex_t M = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ctl_cv = PTHREAD_COND_INITIALIZER;
+static struct rt_ctl_params P;
+static struct cthread *ct;
+static int nct, capct, arrived, cur = -1, all_done, draining;
+static uint64_t vnow, steps, nchoice, pct_cp[8];
+static struct rt_rng rng;
+static struct rt_ctl_result R;
+static size_t capchoices, captrace;
+static int last_ran = -1;
+static sem_t arrive_sem;                /* one post per arrived driver thread */
+static pthread_once_t arrive_once = PTHREAD_ONCE_INIT;
+
+static const char *const strat_names[] = { "random", "pct", "pos", "replay", "confirm", "bytes" };
+
+const char *rt_strategy_name(int s) { return s >= 0 && s <= RT_STRAT_BYTES ? strat_names[s] : "?"; }
+
+int rt_strategy_parse(const char *name)
+{
+	for (int i = 0; i <= RT_STRAT_BYTES; i++)
+		if (!strcmp(strat_names[i], name))
+			return i;
+	return -1;
+}
+
+static struct cthread *ctl_of(struct rt_thread *t)
+{
+	return (t->id < nct && ct[t->id].status != CT_NONE && ct[t->id].t == t) ? &ct[t->id] : NULL;
+}
+
+static void trace_ev(int tid, int kind, const char *cls)
+{
+	/* after the deadlock the run is only drained: nothing worth drawing */
+	if (!P.trace || (draining && kind != RT_TEV_DEADLOCK))
+		return;
+	if (R.ntrace == captrace) {
+		captrace = captrace ? captrace * 2 : 1024;
+		R.trace = rt_xrealloc(R.trace, captrace * sizeof *R.trace);
+	}
+	R.trace[R.ntrace++] = (struct rt_trace_ev){ steps, tid, kind, cls };
+}
+
+static int lock_free_for(const struct cthread *c)
+{
+	if (!c->want)
+		return 1;
+	struct rt_thread *o = rt_lock_owner(c->want);
+	return o == NULL || o == c->t;
+}
+
+static int enabled(const struct cthread *c)
+{
+	if (c->status == CT_SLEEP)
+		return c->wake <= vnow;
+	return c->status == CT_READY && lock_free_for(c);
+}
+
+/* DeadlockFuzzer-style steering: a thread that holds one lock of the cycle
+ * and wants another waits while anyone else can run. */
+static int in_cycle(const char *cls)
+{
+	for (int i = 0; i < P.nconfirm; i++)
+		if (!strcmp(P.confirm[i], cls))
+			return 1;
+	return 0;
+}
+
+static int postponed(const struct cthread *c)
+{
+	if (!c->want || !in_cycle(rt_lock_class_name(c->want)))
+		return 0;
+	for (int i = 0; i < c->t->nheld; i++) {
+		const rt_lock *h = c->t->held[i].lock;
+		if (h != c->want && in_cycle(rt_lock_class_name(h)) &&
+		    strcmp(rt_lock_class_name(h), rt_lock_class_name(c->want)))
+			return 1;
+	}
+	return 0;
+}
+
+static uint8_t check_of(const int *e, int ne, int chosen)
+{
+	uint64_t h = RT_FNV_INIT;
+	for (int i = 0; i < ne; i++)
+		h = rt_fnv1a(&e[i], sizeof e[i], h);
+	int ev = ct[chosen].ev;
+	h = rt_fnv1a(&ev, sizeof ev, h);
+	if (ct[chosen].want) {
+		const char *cls = rt_lock_class_name(ct[chosen].want);
+		h = rt_fnv1a(cls, strlen(cls), h);
+	}
+	return (uint8_t)(h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24));
+}
+
+static void record(int tid, uint8_t check, int me, int preempt)
+{
+	if (R.nchoices == capchoices) {
+		capchoices = capchoices ? capchoices * 2 : 256;
+		R.choices = rt_xrealloc(R.choices, capchoices * sizeof *R.choices);
+	}
+	R.choices[R.nchoices++] = (struct rt_choice){ (uint16_t)tid, check, (uint8_t)preempt,
+						      (int16_t)me };
+}
+
+static int strategy_pick(int me, const int *e, int ne)
+{
+	switch (P.strategy) {
+	case RT_STRAT_PCT: {
+		/* change points: the running thread drops below everyone */
+		for (int j = 0; j < P.depth - 1 && j < 8; j++)
+			if (pct_cp[j] == nchoice && me >= 0)
+				ct[me].pct_prio = j - P.depth;
+		int best = e[0];
+		for (int i = 1; i < ne; i++)
+			if (ct[e[i]].pct_prio > ct[best].pct_prio)
+				best = e[i];
+		return best;
+	}
+	case RT_STRAT_POS: {
+		int best = e[0];
+		for (int i = 1; i < ne; i++)
+			if (ct[e[i]].pos_prio > ct[best].pos_prio)
+				best = e[i];
+		return best;
+	}
+	case RT_STRAT_CONFIRM: {
+		int free_[ne], nf = 0;
+		for (int i = 0; i < ne; i++)
+			if (!postponed(&ct[e[i]]))
+				free_[nf++] = e[i];
+		if (nf)
+			return free_[rt_rng_below(&rng, (uint32_t)nf)];
+		return e[rt_rng_below(&rng, (uint32_t)ne)];
+	}
+	case RT_STRAT_BYTES: {
+		if (nchoice < P.nbytes)
+			return e[P.bytes[nchoice] % (unsigned)ne];
+		for (int i = 0; i < ne; i++)
+			if (e[i] == me)
+				return me;
+		return e[0];
+	}
+	case RT_STRAT_REPLAY: {
+		int fallback = e[0];
+		for (int i = 0; i < ne; i++)
+			if (e[i] == me)
+				fallback = me;   /* no preemption when the schedule is silent */
+		if (nchoice >= P.nreplay) {
+			if (!P.lenient && !R.diverged) {
+				R.diverged = 1;
+				snprintf(R.diverge_msg, sizeof R.diverge_msg,
+					 "choice %llu: the recorded schedule ended (%zu choices) but the "
+					 "run went on",
+					 (unsigned long long)nchoice, P.nreplay);
+			}
+			return fallback;
+		}
+		const struct rt_choice *want = &P.replay[nchoice];
+		for (int i = 0; i < ne; i++)
+			if (e[i] == want->tid) {
+				if (!P.lenient && !R.diverged && check_of(e, ne, e[i]) != want->check) {
+					R.diverged = 1;
+					snprintf(R.diverge_msg, sizeof R.diverge_msg,
+						 "choice %llu: thread %d (%s) is about to do something "
+						 "other than what was recorded (uncontrolled "
+						 "nondeterminism in the target?)",
+						 (unsigned long long)nchoice, want->tid,
+						 ct[want->tid].t->name);
+				}
+				return e[i];
+			}
+		if (!P.lenient && !R.diverged) {
+			R.diverged = 1;
+			snprintf(R.diverge_msg, sizeof R.diverge_msg,
+				 "choice %llu: recorded thread %d cannot run here (%s)",
+				 (unsigned long long)nchoice, want->tid,
+				 want->tid < nct ? "blocked, sleeping or finished" : "no such thread");
+		}
+		return fallback;
+	}
+	default:
+		return e[rt_rng_below(&rng, (uint32_t)ne)];
+	}
+}
+
+/* Choose who runs next; M held.  Returns -1 when every thread finished. */
+static int pick_locked(int me)
+{
+	int e[nct > 0 ? nct : 1];
+	for (;;) {
+		int ne = 0, sleeping = 0, live = 0;
+		uint64_t wake = UINT64_MAX;
+		for (int i = 0; i < nct; i++) {
+			struct cthread *c = &ct[i];
+			if (c->status == CT_NONE || c->status == CT_DONE)
+				continue;
+			live++;
+			if (c->status == CT_SLEEP) {
+				sleeping++;
+				if (c->wake < wake)
+					wake = c->wake;
+			}
+			if (draining ? (c->status == CT_READY || c->status == CT_SLEEP) : enabled(c))
+				e[ne++] = i;
+		}
+		if (!live)
+			return -1;
+		if (!ne && sleeping) {
+			vnow = wake;   /* nothing can run: jump the virtual clock */
+			continue;
+		}
+		if (!ne) {
+			/* Exact deadlock: live threads, none can run, none sleeps. */
+			R.deadlock = 1;
+			draining = 1;
+			/* Threads parked at an acquire while the lock was still free
+			 * are blocked now: show them so in the report. */
+			for (int i = 0; i < nct; i++) {
+				struct cthread *c = &ct[i];
+				if (c->status != CT_READY || !c->want || lock_free_for(c))
+					continue;
+				if (c->t->waiting_for != c->want)
+					rt_thread_wait_begin(c->t, c->want, c->site);
+			}
+			trace_ev(me, RT_TEV_DEADLOCK, NULL);
+			rt_drivers_request_stop();
+			rt_hang_report_now("no thread can run (controlled execution; exact, no timeout)");
+			continue;
+		}
+		if (draining)
+			return e[0];
+		int chosen = e[0];
+		if (ne > 1) {
+			chosen = strategy_pick(me, e, ne);
+			int me_enabled = 0;
+			for (int i = 0; i < ne; i++)
+				me_enabled |= e[i] == me;
+			int pre = me_enabled && chosen != me;
+			R.preemptions += pre;
+			record(chosen, check_of(e, ne, chosen), me, pre);
+			nchoice++;
+		}
+		if (P.strategy == RT_STRAT_POS && ct[chosen].want) {
+			/* POS: events racing with the one about to run (same lock)
+			 * get fresh priorities */
+			for (int i = 0; i < nct; i++)
+				if (i != chosen && ct[i].want == ct[chosen].want)
+					ct[i].pos_prio = rt_rng_next(&rng);
+		}
+		return chosen;
+	}
+}
+
+/* Hand the token to next and wait for it to come back; M held. */
+static void switch_and_wait(int me, int next)
+{
+	if (next < 0) {
+		all_done = 1;
+		cur = -1;
+		pthread_cond_signal(&ctl_cv);
+	} else if (next != me) {
+		cur = next;
+		pthread_cond_signal(&ct[next].cv);
+	}
+	if (me < 0)
+		return;
+	while (cur != me)
+		pthread_cond_wait(&ct[me].cv, &M);
+	ct[me].status = CT_RUNNING;
+	ct[me].want = NULL;
+	last_ran = me;
+}
+
+static void advance_locked(void)
+{
+	steps++;
+	vnow += P.vstep_ns;
+	if ((P.vduration_ns && vnow >= P.vduration_ns) || (P.max_steps && steps >= P.max_steps)) {
+		if (P.max_steps && steps == P.max_steps && !draining) {
+			R.step_bound = 1;
+			draining = 1;
+		}
+		rt_drivers_request_stop();
+	}
+}
+
+static void ctl_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
+{
+	pthread_mutex_lock(&M);
+	struct cthread *c = ctl_of(t);
+	if (!c) {   /* a thread the scheduler does not control */
+		pthread_mutex_unlock(&M);
+		return;
+	}
+	c->status = CT_READY;
+	c->ev = ev;
+	c->obj = obj;
+	c->want = NULL;
+	c->pos_prio = rt_rng_next(&rng);
+	advance_locked();
+	switch_and_wait(t->id, pick_locked(t->id));
+	pthread_mutex_unlock(&M);
+}
+
+static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	pthread_mutex_lock(&M);
+	struct cthread *c = ctl_of(t);
+	if (!c) {
+		pthread_mutex_unlock(&M);
+		return 0;
+	}
+	c->status = CT_READY;
+	c->ev = RT_EV_ACQUIRE;
+	c->obj = l;
+	c->want = l;
+	c->site = site;
+	c->pos_prio = rt_rng_next(&rng);
+	const char *cls = rt_lock_class_name(l);
+	int busy = !lock_free_for(c);
+	if (busy) {
+		/* what the deadlock report shows for this thread */
+		rt_thread_wait_begin(t, l, site);
+		trace_ev(t->id, RT_TEV_WAIT, cls);
+	}
+	advance_locked();
+	switch_and_wait(t->id, pick_locked(t->id));
+	if (busy || t->waiting_for) {
+		pthread_mutex_lock(&t->mu);
+		t->waiting_for = NULL;
+		atomic_store(&t->state, RT_TS_RUNNING);
+		pthread_mutex_unlock(&t->mu);
+	}
+	/* While draining, a lock still held by a wedged thread is granted
+	 * without being taken; threads run one at a time, so no data race. */
+	int fake = draining && rt_lock_owner(l) != NULL;
+	trace_ev(t->id, RT_TEV_ACQUIRED, cls);
+	pthread_mutex_unlock(&M);
+	return fake;
+}
+
+static void ctl_release_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
+{
+	if (ev == RT_EV_RELEASE && P.trace) {
+		pthread_mutex_lock(&M);
+		if (ctl_of(t))
+			trace_ev(t->id, RT_TEV_RELEASED, rt_lock_class_name(obj));
+		pthread_mutex_unlock(&M);
+	}
+	ctl_point(t, ev, obj);
+}
+
+static void ctl_sleep(struct rt_thread *t, uint64_t ns)
+{
+	pthread_mutex_lock(&M);
+	struct cthread *c = ctl_of(t);
+	if (!c) {
+		pthread_mutex_unlock(&M);
+		return;
+	}
+	c->status = CT_SLEEP;
+	c->wake = vnow + ns;
+	c->want = NULL;
+	c->ev = RT_EV_POINT;
+	trace_ev(t->id, RT_TEV_SLEEP, NULL);
+	advance_locked();
+	switch_and_wait(t->id, pick_locked(t->id));
+	pthread_mutex_unlock(&M);
+}
+
+static void ctl_created(struct rt_thread *t)
+{
+	pthread_mutex_lock(&M);
+	if (t->id >= capct) {
+		int old = capct;
+		capct = t->id + 16;
+		ct = rt_xrealloc(ct, (size_t)capct * sizeof *ct);
+		for (int i = old; i < capct; i++) {
+			memset(&ct[i], 0, sizeof ct[i]);
+			pthread_cond_init(&ct[i].cv, NULL);
+		}
+	}
+	struct cthread *c = &ct[t->id];
+	c->t = t;
+	c->status = CT_NEW;
+	c->want = NULL;
+	c->pct_prio = 0;
+	if (t->id >= nct)
+		nct = t->id + 1;
+	pthread_mutex_unlock(&M);
+}
+
+static void ctl_start(struct rt_thread *t)
+{
+	pthread_mutex_lock(&M);
+	struct cthread *c = ctl_of(t);
+	if (c) {
+		c->status = CT_READY;
+		c->ev = RT_EV_OP;
+		arrived++;
+		sem_post(&arrive_sem);   /* rt_ctl_run counts arrivals */
+		while (cur != t->id)
+			pthread_cond_wait(&c->cv, &M);
+		c->status = CT_RUNNING;
+	}
+	pthread_mutex_unlock(&M);
+}
+
+static void ctl_exit(struct rt_thread *t)
+{
+	pthread_mutex_lock(&M);
+	struct cthread *c = ctl_of(t);
+	if (c) {
+		c->status = CT_DONE;
+		trace_ev(t->id, RT_TEV_EXIT, NULL);
+		/* Workers done: let the refresh loop end too. */
+		int workers = 0;
+		for (int i = 0; i < nct; i++)
+			if (ct[i].status != CT_NONE && ct[i].status != CT_DONE &&
+			    strcmp(ct[i].t->role, "refresh"))
+				workers++;
+		if (!workers)
+			rt_drivers_request_stop();
+		advance_locked();
+		switch_and_wait(-1, pick_locked(t->id));
+	}
+	pthread_mutex_unlock(&M);
+}
+
+static const struct rt_sched_ops ctl_ops = {
+	.name = "controlled",
+	.point = ctl_release_point,
+	.acquire = ctl_acquire,
+	.thread_created = ctl_created,
+	.sleep = ctl_sleep,
+	.thread_start = ctl_start,
+	.thread_exit = ctl_exit,
+};
+
+static void arrive_sem_init(void) { sem_init(&arrive_sem, 0, 0); }
+
+void rt_ctl_begin(const struct rt_ctl_params *p)
+{
+	pthread_once(&arrive_once, arrive_sem_init);
+	pthread_mutex_lock(&M);
+	P = *p;
+	if (!P.vstep_ns)
+		P.vstep_ns = 100000;
+	for (int i = 0; i < capct; i++)
+		ct[i].status = CT_NONE;
+	nct = arrived = all_done = draining = 0;
+	cur = last_ran = -1;
+	vnow = steps = nchoice = 0;
+	rng.s = rt_mix64(p->seed ^ 0x5eed);
+	memset(&R, 0, sizeof R);
+	capchoices = captrace = 0;
+	uint64_t k = P.k_estimate ? P.k_estimate : 1000;
+	for (int j = 0; j < 8; j++)
+		pct_cp[j] = 1 + rt_rng_below(&rng, (uint32_t)(k > UINT32_MAX ? UINT32_MAX : k));
+	pthread_mutex_unlock(&M);
+	rt_sched = &ctl_ops;
+}
+
+void rt_ctl_run(void)
+{
+	/* Wait until every driver thread arrived (ctl_start posts once each).
+	 * Counting in a semaphore keeps thread timing out of instrumented code:
+	 * a loop around a condvar would wait a timing-dependent number of times,
+	 * and an input would not cover the same edges on every run (fuzzing:
+	 * AFL++ stability, harness/fuzz/). */
+	pthread_mutex_lock(&M);
+	int n = nct;
+	pthread_mutex_unlock(&M);
+	for (int i = 0; i < n; i++)
+		while (sem_wait(&arrive_sem) != 0)
+			;   /* EINTR */
+	pthread_mutex_lock(&M);
+	/* PCT: distinct random priorities, all above the change-point values */
+	for (int i = 0; i < nct; i++)
+		ct[i].pct_prio = i + 1;
+	for (int i = nct - 1; i > 0; i--) {
+		int j = (int)rt_rng_below(&rng, (uint32_t)i + 1), tmp = ct[i].pct_prio;
+		ct[i].pct_prio = ct[j].pct_prio;
+		ct[j].pct_prio = tmp;
+	}
+	for (int i = 0; i < nct; i++)
+		ct[i].pos_prio = rt_rng_next(&rng);
+	switch_and_wait(-1, pick_locked(-1));
+	while (!all_done)
+		pthread_cond_wait(&ctl_cv, &M);
+	pthread_mutex_unlock(&M);
+}
+
+void rt_ctl_end(struct rt_ctl_result *out)
+{
+	pthread_mutex_lock(&M);
+	R.steps = steps;
+	R.nthreads = nct;
+	R.thread_names = rt_xcalloc((size_t)nct + 1, sizeof *R.thread_names);
+	for (int i = 0; i < nct; i++)
+		if (ct[i].t)
+			snprintf(R.thread_names[i], sizeof R.thread_names[i], "%s", ct[i].t->name);
+	*out = R;
+	memset(&R, 0, sizeof R);
+	pthread_mutex_unlock(&M);
+}
+
+void rt_ctl_result_free(struct rt_ctl_result *r)
+{
+	free(r->choices);
+	free(r->trace);
+	free(r->thread_names);
+	memset(r, 0, sizeof *r);
+}

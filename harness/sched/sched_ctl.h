@@ -1,0 +1,77 @@
+/* sched_ctl.h - controlled execution: driver threads stay real pthreads but
+ * only one runs at a time; every instrumented operation is a scheduling
+ * point where a seeded strategy picks the next thread.  Time is virtual. */
+#ifndef RT_SCHED_CTL_H
+#define RT_SCHED_CTL_H
+
+#include "runtime/rt.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum rt_strategy {
+	RT_STRAT_RANDOM, RT_STRAT_PCT, RT_STRAT_POS, RT_STRAT_REPLAY, RT_STRAT_CONFIRM,
+	RT_STRAT_BYTES,   /* fuzzing: each choice consumes one input byte */
+};
+const char *rt_strategy_name(int s);
+int rt_strategy_parse(const char *name);   /* -1 if unknown */
+
+/* One decision where more than one thread could run. */
+struct rt_choice {
+	uint16_t tid;
+	uint8_t check;   /* hash of the enabled set and the chosen event */
+	/* in memory only, for minimize: who asked, and was it a preemption */
+	uint8_t preempt;
+	int16_t prev;
+};
+
+/* What the trace exporters draw. */
+enum rt_tev { RT_TEV_WAIT, RT_TEV_ACQUIRED, RT_TEV_RELEASED, RT_TEV_SLEEP, RT_TEV_EXIT, RT_TEV_DEADLOCK };
+struct rt_trace_ev {
+	uint64_t step;
+	int tid;
+	int kind;             /* enum rt_tev */
+	const char *cls;      /* lock class name (interned, lives forever) */
+};
+
+struct rt_ctl_params {
+	int strategy;
+	uint64_t seed;
+	int depth;                      /* PCT */
+	uint64_t k_estimate;            /* PCT: expected choice points */
+	const struct rt_choice *replay; /* REPLAY */
+	size_t nreplay;
+	int lenient;                    /* REPLAY: fall back instead of diverging */
+	const uint8_t *bytes;           /* BYTES: choice i picks enabled[bytes[i] % n]; */
+	size_t nbytes;                  /*   past the end, the running thread goes on */
+	const char *const *confirm;     /* CONFIRM: lock classes of the cycle */
+	int nconfirm;
+	uint64_t vstep_ns;              /* virtual time per step */
+	uint64_t vduration_ns;          /* drivers are stopped past this */
+	uint64_t max_steps;             /* livelock bound */
+	int trace;                      /* record rt_trace_ev */
+};
+
+struct rt_ctl_result {
+	int deadlock, step_bound, diverged;
+	char diverge_msg[300];
+	struct rt_choice *choices;       /* recorded, owned */
+	size_t nchoices;
+	uint64_t steps;
+	int preemptions;
+	struct rt_trace_ev *trace;       /* owned */
+	size_t ntrace;
+	int nthreads;
+	char (*thread_names)[32];        /* owned, nthreads entries */
+};
+
+/* Switch the scheduler to controlled mode for the next execution. */
+void rt_ctl_begin(const struct rt_ctl_params *p);
+/* Called by the creator after starting every driver thread: runs the
+ * execution to its end (all threads finished, or deadlock then drain). */
+void rt_ctl_run(void);
+/* Collect the result and go back to free-running mode. */
+void rt_ctl_end(struct rt_ctl_result *out);
+void rt_ctl_result_free(struct rt_ctl_result *r);
+
+#endif

@@ -1,0 +1,408 @@
+/* trace.c - export a recorded controlled execution as Chrome trace-event
+ * JSON and as a standalone SVG timeline.  Both exporters share one pass over
+ * the trace that turns WAIT/ACQUIRED/RELEASED events into spans. */
+#include "sched/trace.h"
+
+#include "base/util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SP_HOLD, SP_WAIT };
+
+struct span {
+	uint64_t a, b;        /* [a, b) in steps */
+	const char *cls;
+	int tid, kind, depth; /* depth: holds of the thread already open at a */
+	int open;             /* still open at the end of the run */
+};
+
+struct timeline {
+	struct span *sp;
+	size_t nsp;
+	uint64_t first, end;  /* first step, last step + 1 */
+	uint64_t dl_step;
+	int has_dl, nlanes;
+	const char **cls;     /* distinct classes, first appearance order */
+	int ncls;
+};
+
+static const char *nz(const char *s) { return s ? s : "?"; }
+
+static int is_cycle(const char *c, const char *const *cc, int ncc)
+{
+	for (int i = 0; c && cc && i < ncc; i++)
+		if (cc[i] && strcmp(cc[i], c) == 0)
+			return 1;
+	return 0;
+}
+
+static int class_index(struct timeline *t, const char *c, int add)
+{
+	for (int i = 0; i < t->ncls; i++)
+		if (strcmp(t->cls[i], c) == 0)
+			return i;
+	if (!add)
+		return -1;
+	t->cls = rt_xrealloc(t->cls, (size_t)(t->ncls + 1) * sizeof *t->cls);
+	t->cls[t->ncls] = c;
+	return t->ncls++;
+}
+
+/* Close the innermost open span of this thread and kind (and class, unless
+ * cls is NULL) at step s. */
+static void close_match(struct timeline *t, size_t *open, size_t *nopen, int tid, int kind,
+			const char *cls, uint64_t s)
+{
+	for (size_t i = *nopen; i-- > 0;) {
+		struct span *p = &t->sp[open[i]];
+		if (p->tid != tid || p->kind != kind || (cls && strcmp(nz(p->cls), cls) != 0))
+			continue;
+		p->b = s;
+		memmove(&open[i], &open[i + 1], (*nopen - i - 1) * sizeof *open);
+		(*nopen)--;
+		return;
+	}
+}
+
+static void build(struct timeline *t, const struct rt_ctl_result *r, const char *const *cc,
+		  int ncc)
+{
+	memset(t, 0, sizeof *t);
+	t->sp = rt_xcalloc(r->ntrace + 1, sizeof *t->sp);
+	size_t *open = rt_xcalloc(r->ntrace + 1, sizeof *open), nopen = 0;
+	t->nlanes = r->nthreads > 0 ? r->nthreads : 0;
+	uint64_t last = 0;
+	for (size_t i = 0; i < r->ntrace; i++) {
+		const struct rt_trace_ev *e = &r->trace[i];
+		if (i == 0 || e->step < t->first)
+			t->first = e->step;
+		if (e->step > last)
+			last = e->step;
+		if (e->kind == RT_TEV_DEADLOCK && !t->has_dl) {
+			t->has_dl = 1;
+			t->dl_step = e->step;
+		}
+		if (e->tid < 0)
+			continue;
+		if (e->tid >= t->nlanes)
+			t->nlanes = e->tid + 1;
+		const char *c = nz(e->cls);
+		if (e->kind == RT_TEV_WAIT || e->kind == RT_TEV_ACQUIRED || e->kind == RT_TEV_RELEASED)
+			class_index(t, c, 1);
+		switch (e->kind) {
+		case RT_TEV_WAIT:
+		case RT_TEV_ACQUIRED: {
+			/* A new wait ends any unfinished one; an acquisition ends its wait. */
+			close_match(t, open, &nopen, e->tid, SP_WAIT,
+				    e->kind == RT_TEV_WAIT ? NULL : c, e->step);
+			int depth = 0;
+			for (size_t k = 0; k < nopen; k++)
+				depth += t->sp[open[k]].tid == e->tid && t->sp[open[k]].kind == SP_HOLD;
+			open[nopen++] = t->nsp;
+			t->sp[t->nsp++] = (struct span){ e->step, e->step, c, e->tid,
+							 e->kind == RT_TEV_WAIT ? SP_WAIT : SP_HOLD,
+							 e->kind == RT_TEV_WAIT ? 0 : depth, 0 };
+			break;
+		}
+		case RT_TEV_RELEASED:
+			close_match(t, open, &nopen, e->tid, SP_HOLD, c, e->step);
+			break;
+		case RT_TEV_EXIT:
+			close_match(t, open, &nopen, e->tid, SP_WAIT, NULL, e->step);
+			break;
+		}
+	}
+	t->end = last + 1;
+	for (size_t k = 0; k < nopen; k++) {
+		t->sp[open[k]].b = t->end;
+		t->sp[open[k]].open = 1;
+	}
+	free(open);
+	for (int i = 0; cc && i < ncc; i++)
+		if (cc[i])
+			class_index(t, cc[i], 1);
+}
+
+static void thread_name(const struct rt_ctl_result *r, int tid, char out[40])
+{
+	if (r->thread_names && tid >= 0 && tid < r->nthreads && r->thread_names[tid][0])
+		snprintf(out, 40, "%.31s", r->thread_names[tid]);
+	else
+		snprintf(out, 40, "thread %d", tid);
+}
+
+static void json_cat(struct rt_buf *b, const char *prefix, const char *s)
+{
+	struct rt_buf t = { 0 };
+	rt_buf_printf(&t, "%s%s", prefix, s);
+	rt_buf_json_str(b, t.p);
+	rt_buf_free(&t);
+}
+
+static void json_classes(struct rt_buf *b, const char *const *cc, int ncc)
+{
+	rt_buf_add(b, "[", 1);
+	for (int k = 0; cc && k < ncc; k++) {
+		if (k)
+			rt_buf_add(b, ",", 1);
+		rt_buf_json_str(b, nz(cc[k]));
+	}
+	rt_buf_add(b, "]", 1);
+}
+
+static int finish(const char *path, struct rt_buf *b, struct timeline *t)
+{
+	int rc = rt_write_file_atomic(path, b->p ? b->p : "", b->len);
+	rt_buf_free(b);
+	free(t->sp);
+	free(t->cls);
+	return rc;
+}
+
+int rt_trace_write_chrome(const char *path, const struct rt_ctl_result *r, const char *title,
+			  const char *const *cc, int ncc)
+{
+	struct timeline t;
+	struct rt_buf b = { 0 };
+	char nm[40];
+	build(&t, r, cc, ncc);
+	rt_buf_printf(&b, "{\"traceEvents\":[\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,"
+			  "\"tid\":0,\"args\":{\"name\":");
+	rt_buf_json_str(&b, title ? title : "redirtorture");
+	rt_buf_printf(&b, "}}");
+	for (int i = 0; i < t.nlanes; i++) {
+		thread_name(r, i, nm);
+		rt_buf_printf(&b, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
+				  "\"args\":{\"name\":", i + 1);
+		rt_buf_json_str(&b, nm);
+		rt_buf_printf(&b, "}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,"
+				  "\"tid\":%d,\"args\":{\"sort_index\":%d}}", i + 1, i);
+	}
+	for (size_t i = 0; i < t.nsp; i++) {
+		const struct span *s = &t.sp[i];
+		int hold = s->kind == SP_HOLD, cyc = is_cycle(s->cls, cc, ncc);
+		rt_buf_printf(&b, ",\n{\"name\":");
+		json_cat(&b, hold ? "hold " : "wait ", s->cls);
+		rt_buf_printf(&b, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRIu64
+				  ",\"dur\":%" PRIu64 ",", hold ? "lock" : "wait", s->tid + 1, s->a,
+			      s->b - s->a);
+		if (cyc)
+			rt_buf_printf(&b, "\"cname\":\"%s\",", hold ? "bad" : "terrible");
+		rt_buf_printf(&b, "\"args\":{\"class\":");
+		rt_buf_json_str(&b, s->cls);
+		rt_buf_printf(&b, "%s%s}}", cyc ? ",\"cycle\":true" : "",
+			      s->open ? ",\"unfinished\":true" : "");
+	}
+	for (size_t i = 0; i < r->ntrace; i++) {
+		const struct rt_trace_ev *e = &r->trace[i];
+		if (e->kind == RT_TEV_SLEEP || e->kind == RT_TEV_EXIT) {
+			if (e->tid < 0)
+				continue;
+			rt_buf_printf(&b, ",\n{\"name\":\"%s\",\"cat\":\"sched\",\"ph\":\"i\",\"s\":\"t\","
+					  "\"pid\":1,\"tid\":%d,\"ts\":%" PRIu64 "}",
+				      e->kind == RT_TEV_SLEEP ? "sleep" : "exit", e->tid + 1, e->step);
+		} else if (e->kind == RT_TEV_DEADLOCK) {
+			rt_buf_printf(&b, ",\n{\"name\":\"DEADLOCK\",\"cat\":\"deadlock\",\"ph\":\"i\","
+					  "\"s\":\"g\",\"cname\":\"terrible\",\"pid\":1,\"tid\":%d,"
+					  "\"ts\":%" PRIu64 ",\"args\":{\"cycle\":",
+				      e->tid >= 0 ? e->tid + 1 : 1, e->step);
+			json_classes(&b, cc, ncc);
+			rt_buf_printf(&b, "}}");
+		}
+	}
+	rt_buf_printf(&b, "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"title\":");
+	rt_buf_json_str(&b, title ? title : "redirtorture");
+	rt_buf_printf(&b, ",\"time_unit\":\"1 us = 1 scheduler step\",\"steps\":%" PRIu64
+			  ",\"threads\":%d,\"deadlock\":%s,\"cycle\":",
+		      r->steps, t.nlanes, r->deadlock || t.has_dl ? "true" : "false");
+	json_classes(&b, cc, ncc);
+	rt_buf_printf(&b, "}}\n");
+	return finish(path, &b, &t);
+}
+
+/* ---- SVG ---- */
+
+static void xml_esc(struct rt_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': rt_buf_add(b, "&amp;", 5); break;
+		case '<': rt_buf_add(b, "&lt;", 4); break;
+		case '>': rt_buf_add(b, "&gt;", 4); break;
+		case '"': rt_buf_add(b, "&quot;", 6); break;
+		case '\'': rt_buf_add(b, "&apos;", 6); break;
+		default:
+			/* Control characters other than tab/newline are invalid in XML 1.0. */
+			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
+				rt_buf_add(b, "?", 1);
+			else
+				rt_buf_add(b, s, 1);
+		}
+	}
+}
+
+static const char *const palette[] = { "#4e79a7", "#f28e2b", "#76b7b2", "#59a14f",
+					"#edc948", "#b07aa1", "#9c755f", "#bab0ac" };
+static const char *const reds[] = { "#d62728", "#e8575a", "#a50f15", "#fb6a4a" };
+
+enum { W = 1200, LM = 190, RM = 40, PW = W - LM - RM, Y0 = 64, LH = 30 };
+
+static double xpos(const struct timeline *t, uint64_t s)
+{
+	uint64_t span = t->end > t->first ? t->end - t->first : 1;
+	return LM + (double)(s - t->first) * PW / (double)span;
+}
+
+/* Legend: one swatch per class, then the two span styles; wraps into rows.
+ * With b NULL only measures.  Returns the y below the last row. */
+static int legend(struct rt_buf *b, const struct timeline *t, const char *const *cc, int ncc,
+		  const char **col, int ly)
+{
+	int lx = LM;
+	for (int i = 0; i <= t->ncls + 1; i++) {
+		int cyc = i < t->ncls && is_cycle(t->cls[i], cc, ncc);
+		int w = 40 + 7 * (int)(i < t->ncls ? strlen(t->cls[i]) + 8 * cyc : 14);
+		if (lx + w > W - RM && lx > LM) {
+			lx = LM;
+			ly += 20;
+		}
+		if (b && i < t->ncls) {
+			rt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"11\" fill=\"%s\" "
+					 "stroke=\"%s\" stroke-width=\"%s\"/><text x=\"%d\" y=\"%d\">",
+				      lx, ly - 10, col[i], cyc ? "#5a0000" : "#333333", cyc ? "2" : "0.6",
+				      lx + 22, ly);
+			xml_esc(b, t->cls[i]);
+			rt_buf_printf(b, "%s</text>\n", cyc ? " (cycle)" : "");
+		} else if (b && i == t->ncls) {
+			rt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"11\" fill=\"#999999\" "
+					 "stroke=\"#333333\" stroke-width=\"0.6\"/><text x=\"%d\" y=\"%d\">"
+					 "holding</text>\n", lx, ly - 10, lx + 22, ly);
+		} else if (b && i > t->ncls) {
+			rt_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"11\" fill=\"url(#w%d)\" "
+					 "stroke=\"#666666\" stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"%d\">"
+					 "waiting (hatched)</text>\n", lx, ly - 10, t->ncls, lx + 22, ly);
+		}
+		lx += w;
+	}
+	return ly + 20;
+}
+
+int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const char *title,
+		       const char *const *cc, int ncc)
+{
+	struct timeline t;
+	struct rt_buf b = { 0 };
+	char nm[40];
+	build(&t, r, cc, ncc);
+	const char **col = rt_xcalloc((size_t)t.ncls + 1, sizeof *col);
+	for (int i = 0, nr = 0, np = 0; i < t.ncls; i++)
+		col[i] = is_cycle(t.cls[i], cc, ncc) ? reds[nr++ % 4] : palette[np++ % 8];
+	int ya = Y0 + t.nlanes * LH + 6;   /* axis line */
+	int ly = ya + 54, height = legend(NULL, &t, cc, ncc, col, ly) + 10;
+	const char *ttl = title ? title : "redirtorture";
+
+	rt_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+			  "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" "
+			  "font-size=\"12\">\n<title>", W, height, W, height);
+	xml_esc(&b, ttl);
+	rt_buf_printf(&b, "</title>\n<defs>\n");
+	col[t.ncls] = "#666666";   /* the legend's wait swatch */
+	for (int i = 0; i <= t.ncls; i++)
+		rt_buf_printf(&b, "<pattern id=\"w%d\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\""
+				  " patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\""
+				  " fill-opacity=\"0.85\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"%s\""
+				  " stroke-width=\"2.5\"/></pattern>\n", i, col[i]);
+	rt_buf_printf(&b, "</defs>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
+			  "<text x=\"12\" y=\"26\" font-size=\"16\" font-weight=\"bold\">", W, height);
+	xml_esc(&b, ttl);
+	rt_buf_printf(&b, "</text>\n<text x=\"%d\" y=\"26\" text-anchor=\"end\" fill=\"#666\">%d threads,"
+			  " steps %" PRIu64 "-%" PRIu64 "%s</text>\n", W - RM, t.nlanes, t.first,
+		      t.end - 1, t.has_dl ? ", deadlocked" : "");
+
+	for (int i = 0; i < t.nlanes; i++) {
+		int y = Y0 + i * LH;
+		thread_name(r, i, nm);
+		rt_buf_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n"
+				  "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"", LM, y, PW, LH,
+			      i % 2 ? "#ffffff" : "#f3f3f3", LM - 8, y + LH / 2 + 4);
+		if (strlen(nm) > 24)   /* squeeze long names into the margin */
+			rt_buf_printf(&b, " font-size=\"%.1f\"", 12.0 * 24 / (double)strlen(nm));
+		rt_buf_add(&b, ">", 1);
+		xml_esc(&b, nm);
+		rt_buf_printf(&b, "</text>\n");
+	}
+	/* Holds first, waits on top (a wait usually sits inside another hold). */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < t.nsp; i++) {
+			const struct span *s = &t.sp[i];
+			if (s->kind != (pass ? SP_WAIT : SP_HOLD))
+				continue;
+			int ci = class_index(&t, s->cls, 0), cyc = is_cycle(s->cls, cc, ncc);
+			double x = xpos(&t, s->a), w = xpos(&t, s->b) - x;
+			int d = s->depth < 3 ? s->depth : 3, y = Y0 + s->tid * LH;
+			if (w < 1.5)
+				w = 1.5;
+			if (pass == 0)
+				rt_buf_printf(&b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+						  "fill=\"%s\" fill-opacity=\"0.9\" stroke=\"%s\" stroke-width=\"%s\">",
+					      x, y + 4 + 3 * d, w, LH - 8 - 6 * d, col[ci],
+					      cyc ? "#5a0000" : "#333333", cyc ? "2.5" : "0.6");
+			else
+				rt_buf_printf(&b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+						  "fill=\"url(#w%d)\" stroke=\"%s\" stroke-width=\"%s\" "
+						  "stroke-dasharray=\"4 3\">", x, y + 7, w, LH - 14, ci,
+					      cyc ? "#5a0000" : col[ci], cyc ? "2" : "1.2");
+			rt_buf_printf(&b, "<title>%s ", s->kind == SP_HOLD ? "hold" : "wait");
+			xml_esc(&b, s->cls);
+			rt_buf_printf(&b, ": steps %" PRIu64 "-%" PRIu64 "%s%s</title></rect>\n", s->a,
+				      s->b, s->open ? " (never ended)" : "", cyc ? " [cycle]" : "");
+		}
+	for (size_t i = 0; i < r->ntrace; i++) {
+		const struct rt_trace_ev *e = &r->trace[i];
+		if (e->tid < 0 || (e->kind != RT_TEV_SLEEP && e->kind != RT_TEV_EXIT))
+			continue;
+		double x = xpos(&t, e->step);
+		int y = Y0 + e->tid * LH + LH / 2;
+		if (e->kind == RT_TEV_SLEEP)
+			rt_buf_printf(&b, "<circle cx=\"%.1f\" cy=\"%d\" r=\"3\" fill=\"#777777\">"
+					  "<title>sleep at step %" PRIu64 "</title></circle>\n", x, y, e->step);
+		else
+			rt_buf_printf(&b, "<path d=\"M%.1f %dl6 12m0 -12l-6 12\" stroke=\"#000000\" "
+					  "stroke-width=\"1.5\"><title>exit at step %" PRIu64 "</title></path>\n",
+				      x - 3, y - 6, e->step);
+	}
+
+	/* Axis with ticks at 1/2/5 x 10^k, at most ~8 of them. */
+	static const uint64_t f125[] = { 1, 2, 5 };
+	uint64_t span = t.end - t.first, st = 1, p = 1;
+	for (int k = 0; span / (st = f125[k] * p) > 8; k = (k + 1) % 3)
+		p *= k == 2 ? 10 : 1;
+	rt_buf_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000000\"/>\n", LM, ya,
+		      LM + PW, ya);
+	for (uint64_t s = (t.first + st - 1) / st * st; s <= t.end; s += st) {
+		double x = xpos(&t, s);
+		rt_buf_printf(&b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000000\"/>"
+				  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%" PRIu64
+				  "</text>\n", x, ya, x, ya + 5, x, ya + 17, s);
+	}
+	rt_buf_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#666\">scheduler step"
+			  "</text>\n", LM + PW / 2, ya + 32);
+
+	if (t.has_dl) {
+		double x = xpos(&t, t.dl_step);
+		int right = x > W - RM - 80;
+		rt_buf_printf(&b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e00000\" "
+				  "stroke-width=\"2\"/>\n<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
+				  "fill=\"#e00000\" font-weight=\"bold\">DEADLOCK<title>deadlock at step %"
+				  PRIu64 "</title></text>\n", x, Y0 - 14, x, ya, right ? x - 4 : x + 4,
+			      Y0 - 4, right ? "end" : "start", t.dl_step);
+	}
+
+	legend(&b, &t, cc, ncc, col, ly);
+	rt_buf_printf(&b, "</svg>\n");
+	free(col);
+	return finish(path, &b, &t);
+}
