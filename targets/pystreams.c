@@ -1,6 +1,8 @@
 /* pystreams.c - see pystreams.h. */
 #include "pystreams.h"
 
+#include "session/session_oracle.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>

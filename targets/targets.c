@@ -1,7 +1,10 @@
 /* targets.c - the one registration list of targets, and lookup by name. */
-#include <string.h>
+#include "targets.h"
 
-#include "rt.h"
+#include "base/config.h"
+#include "base/util.h"
+
+#include <string.h>
 
 extern const struct rt_target_ops rich_live_ops;
 extern const struct rt_target_ops rich_live_fixed_ops;
@@ -51,3 +54,22 @@ const struct rt_target_ops *rt_target_find(const char *name)
 			return rt_targets[i];
 	return NULL;
 }
+
+static int catalog_find(const char *name, int *sessions)
+{
+	const struct rt_target_ops *t = rt_target_find(name);
+	if (t && sessions)
+		*sessions = t->session_start != NULL;
+	return t != NULL;
+}
+
+static void catalog_names(struct rt_buf *out)
+{
+	for (int i = 0; rt_targets[i]; i++)
+		rt_buf_printf(out, "%s%s", i ? ", " : "", rt_targets[i]->name);
+}
+
+const struct rt_target_catalog rt_target_catalog = {
+	.find = catalog_find,
+	.names = catalog_names,
+};

@@ -9,6 +9,7 @@
  */
 #include "base/config.h"
 #include "base/util.h"
+#include "targets.h"
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -250,6 +251,7 @@ static void test_fuzz(long iters)
 
 int main(int argc, char **argv)
 {
+	rt_config_use_catalog(&rt_target_catalog);
 	if (argc < 2) {
 		fprintf(stderr, "usage: config_test SCENARIO_DIR [FUZZ_ITERATIONS]\n");
 		return 2;

@@ -2,7 +2,6 @@
  * scenario-file parser.  Errors name file, line and what was expected. */
 #include "base/config.h"
 
-#include "runtime/rt.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -102,6 +101,19 @@ static const struct knob knobs[] = {
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 
+static const struct rt_target_catalog *catalog;
+
+void rt_config_use_catalog(const struct rt_target_catalog *cat) { catalog = cat; }
+
+/* Without a catalog (a program that links no targets) every name is known,
+ * as a target without sessions. */
+static int target_known(const char *name, int *sessions)
+{
+	if (sessions)
+		*sessions = 0;
+	return !catalog || catalog->find(name, sessions);
+}
+
 static const struct knob *find_knob(const char *name)
 {
 	for (size_t i = 0; i < NKNOBS; i++)
@@ -188,10 +200,9 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 		}
 		/* an unknown target is a bad value: reject it here, where the
 		 * error can still name file:line (validate only knows the file) */
-		if (k->off == offsetof(struct rt_config, target) && !rt_target_find(value)) {
+		if (k->off == offsetof(struct rt_config, target) && !target_known(value, NULL)) {
 			struct rt_buf names = { 0 };
-			for (int i = 0; rt_targets[i]; i++)
-				rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
+			catalog->names(&names);
 			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
 				 at, value, names.p ? names.p : "");
 			rt_buf_free(&names);
@@ -376,25 +387,24 @@ int rt_config_load(struct rt_config *c, const char *name_or_path, const char *sc
 
 int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
 {
-	if (!rt_target_find(c->target)) {
+	int sessions = 0;
+	if (!target_known(c->target, &sessions)) {
 		struct rt_buf names = { 0 };
-		for (int i = 0; rt_targets[i]; i++)
-			rt_buf_printf(&names, "%s%s", i ? ", " : "", rt_targets[i]->name);
+		catalog->names(&names);
 		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
 			 c->scenario_path[0] ? c->scenario_path : "target", c->target,
 			 names.p ? names.p : "");
 		rt_buf_free(&names);
 		return -1;
 	}
-	const struct rt_target_ops *t = rt_target_find(c->target);
-	if (c->session_script[0] && !t->session_start) {
+	if (c->session_script[0] && !sessions) {
 		snprintf(err, RT_CONFIG_ERRLEN,
 			 "%s: session_script needs a session target (expected a target with sessions, "
 			 "e.g. fd_redirect or thread_local_proxy; got '%.60s')",
 			 c->scenario_path[0] ? c->scenario_path : "configuration", c->target);
 		return -1;
 	}
-	if (c->print_workers + c->log_workers == 0 && !t->session_start) {
+	if (c->print_workers + c->log_workers == 0 && !sessions) {
 		snprintf(err, RT_CONFIG_ERRLEN,
 			 "%s: no driver threads (expected print_workers + log_workers >= 1)",
 			 c->scenario_path[0] ? c->scenario_path : "configuration");

@@ -52,6 +52,17 @@ struct rt_config {
 	char session_script[512];
 };
 
+/* Which targets exist: set once by the program (targets/targets.h's
+ * rt_target_catalog), so the parser names a bad target at file:line without
+ * calling up into targets/.  Unset: every target name is accepted. */
+struct rt_buf;
+struct rt_target_catalog {
+	/* 1 if name is a target; *sessions = 1 if it has sessions (may be NULL) */
+	int (*find)(const char *name, int *sessions);
+	void (*names)(struct rt_buf *out);    /* "a, b, c" */
+};
+void rt_config_use_catalog(const struct rt_target_catalog *cat);
+
 /* Parse errors: one line "file:line: what, expected ..." in err. */
 #define RT_CONFIG_ERRLEN 512
 
@@ -69,7 +80,6 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN]);
 
 /* "key = value" lines of the full effective configuration. */
-struct rt_buf;
 void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *indent);
 void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out);
 /* Knob reference: name, type, range, default, help. */

@@ -15,6 +15,8 @@
 struct finding {
 	int code;
 	char *kind, *title, *sig, *text;
+	char **cycle;          /* lock classes of a cycle finding, owned */
+	int ncycle;
 };
 
 static pthread_mutex_t rep_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -123,6 +125,12 @@ static void write_json_locked(int code, double elapsed, const char *stats)
 int rt_report_finding(int code, const char *kind, const char *title, const char *sig,
 		      const char *text)
 {
+	return rt_report_finding_cycle(code, kind, title, sig, text, NULL, 0);
+}
+
+int rt_report_finding_cycle(int code, const char *kind, const char *title, const char *sig,
+			    const char *text, const char *const *cycle, int n)
+{
 	pthread_mutex_lock(&rep_mu);
 	for (int i = 0; i < nfindings; i++)
 		if (!strcmp(findings[i].sig, sig)) {
@@ -133,8 +141,14 @@ int rt_report_finding(int code, const char *kind, const char *title, const char 
 		capfindings = capfindings ? capfindings * 2 : 8;
 		findings = rt_xrealloc(findings, (size_t)capfindings * sizeof *findings);
 	}
-	findings[nfindings++] = (struct finding){ code, rt_xstrdup(kind), rt_xstrdup(title),
-						  rt_xstrdup(sig), rt_xstrdup(text) };
+	struct finding *f = &findings[nfindings++];
+	*f = (struct finding){ code, rt_xstrdup(kind), rt_xstrdup(title), rt_xstrdup(sig),
+			       rt_xstrdup(text), NULL, n };
+	if (n) {
+		f->cycle = rt_xcalloc((size_t)n, sizeof *f->cycle);
+		for (int i = 0; i < n; i++)
+			f->cycle[i] = rt_xstrdup(cycle[i]);
+	}
 	if (severity(code) > severity(worst))
 		worst = code;
 	if (!quiet) {
@@ -176,6 +190,9 @@ void rt_report_reset(void)
 		free(findings[i].title);
 		free(findings[i].sig);
 		free(findings[i].text);
+		for (int j = 0; j < findings[i].ncycle; j++)
+			free(findings[i].cycle[j]);
+		free(findings[i].cycle);
 	}
 	free(findings);
 	findings = NULL;
@@ -203,6 +220,15 @@ int rt_report_get(int i, int *code, const char **kind, const char **sig, const c
 	}
 	pthread_mutex_unlock(&rep_mu);
 	return ok ? 0 : -1;
+}
+
+int rt_report_get_cycle(int i, const char *const **cycle)
+{
+	pthread_mutex_lock(&rep_mu);
+	int n = i >= 0 && i < nfindings ? findings[i].ncycle : 0;
+	*cycle = n ? (const char *const *)findings[i].cycle : NULL;
+	pthread_mutex_unlock(&rep_mu);
+	return n;
 }
 
 void rt_report_set_replay(const char *replay_cmd)

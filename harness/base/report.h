@@ -33,6 +33,10 @@ const char *rt_report_replay(void);
  * signature was already reported in this run. */
 int rt_report_finding(int exit_code, const char *kind, const char *title, const char *signature,
 		      const char *text);
+/* The same, for a finding about a cycle of lock classes (cycle[0..n-1], in
+ * order, each once): kept as data, so no one parses it back out of text. */
+int rt_report_finding_cycle(int exit_code, const char *kind, const char *title,
+			    const char *signature, const char *text, const char *const *cycle, int n);
 int rt_report_nfindings(void);
 int rt_report_worst(void);             /* highest-severity exit code so far */
 
@@ -43,10 +47,13 @@ void rt_report_reset(void);
 void rt_report_set_quiet(int quiet);
 /* Finding i of this run (strings owned by the report; valid until reset). */
 int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text);
+/* Its cycle: the class names (owned by the report) and their count, 0 if none. */
+int rt_report_get_cycle(int i, const char *const **cycle);
 void rt_report_set_replay(const char *replay_cmd);
 void rt_report_print(const char *text);   /* to the saved stderr, serialized */
 
-/* Signature helper: "KIND:" + text + " #" + 16 hex digits of its hash. */
+/* Signature: "KIND:" + 16 hex digits of the hash of kind and canon + " " +
+ * canon, e.g. "LOCKORDER:d8b13795fa77fa06 A -> B -> A". */
 void rt_signature(char *out, size_t n, const char *kind, const char *canon);
 
 #endif

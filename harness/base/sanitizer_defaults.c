@@ -1,6 +1,8 @@
 /* sanitizer_defaults.c - one exit code for every sanitizer report (66, see
  * README), so a sanitizer error never looks like a harness verdict; TSan
  * keeps both stacks of a lock-order inversion. */
+#include "base/sanitizer_defaults.h"
+
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
 #define RT_HAVE_SAN 1

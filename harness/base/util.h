@@ -35,8 +35,6 @@ int rt_err_fd(void);                      /* saved stderr */
 /* Point fd 1/2 back at the saved originals (a target may have dup2-ed over
  * them); before a hang report and at the end of a run. */
 void rt_std_fds_restore(void);
-/* Sanitizer reports go to fd from now on (no-op without sanitizers). */
-void rt_sanitizer_report_fd(int fd);
 void rt_fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rt_write_all(int fd, const char *buf, size_t len);
 

@@ -6,7 +6,10 @@
 #include "engine/watchdog.h"
 #include "base/report.h"
 #include "runtime/rt.h"
+#include "commands/minimize.h"
 #include "commands/run.h"
+#include "commands/supervisor.h"
+#include "targets.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -123,7 +126,10 @@ struct explore_args {
 static int explore_body(const struct rt_config *c, int hb, void *arg)
 {
 	struct explore_args *ea = arg;
-	rt_watchdog_start(c, hb);   /* heartbeats; wedges outside controlled code */
+	/* heartbeats; wedges outside controlled code */
+	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
+					 .fatal = rt_run_emergency_exit };
+	rt_watchdog_start(&wp);
 	int code = rt_explore(c, &ea->o);
 	rt_watchdog_stop();
 	return code;
@@ -376,6 +382,7 @@ static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
+	rt_config_use_catalog(&rt_target_catalog);
 	int code = dispatch(argc, argv);
 #ifdef RT_TSAN
 	/* TSan replaces the exit status with 66 when it reported anything, and

@@ -2,12 +2,14 @@
  * potential -> confirmed deadlocks, repro files. */
 #include "commands/explore.h"
 
+#include "commands/steer.h"
 #include "sched/exec.h"
 #include "base/report.h"
 #include "sched/repro.h"
 #include "sched/sched_ctl.h"
 #include "sched/trace.h"
 #include "base/util.h"
+#include "targets.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -26,44 +28,9 @@ static void plan_path(char *out, size_t n, const struct rt_config *c, const stru
 			 c->scenario, o->seed, exec);
 }
 
-static int write_repro(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
-		       const struct rt_exec_result *r)
-{
-	struct rt_repro rp;
-	rt_repro_from(&rp, c, p, r);
-	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
-	if (rc)
-		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write repro %s: %s\n", path, strerror(-rc));
-	return rc;
-}
-
-/* DeadlockFuzzer-style confirmation: up to `runs` controlled executions
- * steered toward the lock classes of a potential cycle.  On a real deadlock
- * returns 1 with that execution in *out and its parameters in *pout; else 0.
- * *tries counts the executions made. */
-static int steer(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
-		 struct rt_exec_result *out, struct rt_ctl_params *pout, uint64_t *tries)
-{
-	for (uint64_t j = 0; j < runs; j++) {
-		struct rt_ctl_params p;
-		rt_ctl_params_from_config(c, &p);
-		p.strategy = RT_STRAT_CONFIRM;
-		p.seed = rt_mix64(c->seed ^ (0xc0f1ULL << 32) ^ j);
-		p.confirm = (const char *const *)classes;
-		p.nconfirm = n;
-		rt_exec_controlled(c, &p, out);
-		*tries = j + 1;
-		if (out->code == RT_EXIT_DEADLOCK) {
-			*pout = p;
-			return 1;
-		}
-		rt_exec_result_free(out);
-	}
-	return 0;
-}
-
 int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 {
+	const struct rt_target_ops *t = rt_target_find(c->target);
 	uint64_t t0 = rt_now_ns(), last_prog = t0, k_sum = 0, done = 0;
 	struct rt_exec_result r = { 0 }, potential = { 0 };
 	struct rt_ctl_params pp = { 0 };   /* params of the potential run */
@@ -86,14 +53,14 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		char replay[2300];
 		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
 		rt_report_set_replay(replay);
-		rt_exec_controlled(c, &p, &r);
+		rt_exec_controlled(t, c, &p, &r);
 		done++;
 		k_sum += r.ctl.nchoices;
-		if (r.code == 69) {
+		if (r.code == RT_EXIT_NOSTART) {
 			rt_report_set_quiet(0);
 			rt_report_set_replay(cmd);
 			free(cmd);
-			return 69;
+			return RT_EXIT_NOSTART;
 		}
 		if (o->until_deadlock && r.code != RT_EXIT_DEADLOCK) {
 			rt_exec_result_free(&r);   /* keep looking for a real deadlock */
@@ -109,7 +76,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		} else if (i + 1 < o->runs) {
 			rt_exec_result_free(&r);
 		} else if (o->save_clean) {
-			write_repro(path, c, &p, &r);
+			rt_repro_save(path, c, &p, &r);
 			rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
 		}
 		uint64_t now = rt_now_ns();
@@ -134,7 +101,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
 		rt_report_set_replay(replay);
 		uint64_t tries = 0;
-		if (steer(c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
+		if (rt_steer(t, c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
 			found = 2;
 			rt_fdprintf(rt_out_fd(), "confirmed deadlock: the cycle happened in steered "
 				    "execution %" PRIu64 " of the confirmation\n", tries);
@@ -143,13 +110,13 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
 				    "reporting the potential deadlock\n", o->confirm_runs);
-			write_repro(path, c, &pp, &potential);
+			rt_repro_save(path, c, &pp, &potential);
 			code = potential.code;
 		}
 	}
 	if (found == 2) {
 		rt_report_print(r.text);
-		write_repro(path, c, &pp, &r);
+		rt_repro_save(path, c, &pp, &r);
 		code = r.code;
 	}
 	el = (double)(rt_now_ns() - t0) / 1e9;
@@ -175,26 +142,6 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	return code;
 }
 
-int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, uint64_t runs,
-		     const char *repro_path, char *sig, size_t sig_len)
-{
-	struct rt_config c = *c0;
-	rt_ctl_config_defaults(&c);
-	rt_report_set_quiet(1);
-	struct rt_exec_result r;
-	struct rt_ctl_params p;
-	uint64_t tries;
-	int code = 0;
-	if (steer(&c, classes, n, runs, &r, &p, &tries)) {
-		write_repro(repro_path, &c, &p, &r);
-		snprintf(sig, sig_len, "%s", r.signature);
-		rt_exec_result_free(&r);
-		code = RT_EXIT_DEADLOCK;
-	}
-	rt_report_set_quiet(0);
-	return code;
-}
-
 int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
 {
 	struct rt_repro rp;
@@ -215,7 +162,7 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, int qui
 	rt_report_init(&rp.cfg, replay, NULL);
 	rt_report_set_quiet(quiet);
 	struct rt_exec_result r;
-	rt_exec_controlled(&rp.cfg, &p, &r);
+	rt_exec_controlled(rt_target_find(rp.cfg.target), &rp.cfg, &p, &r);
 	rt_report_set_quiet(0);
 	int code = r.code;
 	if (r.ctl.diverged) {

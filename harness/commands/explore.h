@@ -1,4 +1,4 @@
-/* explore.h - the controlled-mode commands: explore, replay, minimize. */
+/* explore.h - the controlled-mode commands explore and replay (explore.c). */
 #ifndef RT_EXPLORE_H
 #define RT_EXPLORE_H
 
@@ -19,6 +19,5 @@ struct rt_explore_opts {
 
 int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o);
 int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet);
-int rt_minimize(const char *path, const char *out_path, uint64_t search_runs);
 
 #endif

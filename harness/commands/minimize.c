@@ -2,13 +2,14 @@
  * the same signature still appears: fewer threads, fewer operations, fewer
  * preemptions.  Each accepted candidate is an execution that really
  * produced the signature; its recorded schedule becomes the new best. */
-#include "commands/explore.h"
+#include "commands/minimize.h"
 
 #include "sched/exec.h"
 #include "base/report.h"
 #include "sched/repro.h"
 #include "sched/sched_ctl.h"
 #include "base/util.h"
+#include "targets.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ static int try_schedule(struct best *b, struct rt_choice *ch, size_t n)
 	p.nreplay = n;
 	p.lenient = 1;
 	struct rt_exec_result r;
-	rt_exec_controlled(&b->cfg, &p, &r);
+	rt_exec_controlled(rt_target_find(b->cfg.target), &b->cfg, &p, &r);
 	if (same(&r) && r.ctl.preemptions < b->r.ctl.preemptions) {
 		p.replay = NULL;
 		p.nreplay = 0;
@@ -73,7 +74,7 @@ static int try_config(struct best *b, const struct rt_config *c, uint64_t runs)
 		p.seed = rt_mix64(0x3141 + i);
 		p.k_estimate = b->r.ctl.nchoices ? b->r.ctl.nchoices : 1000;
 		struct rt_exec_result r;
-		rt_exec_controlled(c, &p, &r);
+		rt_exec_controlled(rt_target_find(c->target), c, &p, &r);
 		if (same(&r) && r.ctl.nchoices <= b->r.ctl.nchoices &&
 		    r.ctl.preemptions <= b->r.ctl.preemptions) {
 			take(b, c, &p, &r);
@@ -102,7 +103,7 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 	b.p.vstep_ns = rp.vstep_ns ? rp.vstep_ns : b.p.vstep_ns;
 	b.p.max_steps = rp.max_steps ? rp.max_steps : b.p.max_steps;
 	b.p.depth = rp.depth;
-	rt_exec_controlled(&b.cfg, &b.p, &b.r);
+	rt_exec_controlled(rt_target_find(b.cfg.target), &b.cfg, &b.p, &b.r);
 	if (!same(&b.r)) {
 		rt_report_set_quiet(0);
 		rt_fdprintf(2, "redirtorture: %s does not reproduce its signature (%s); nothing to "
@@ -154,7 +155,7 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 		p.nreplay = 0;
 		p.lenient = 1;
 		struct rt_exec_result base;
-		rt_exec_controlled(&b.cfg, &p, &base);
+		rt_exec_controlled(rt_target_find(b.cfg.target), &b.cfg, &p, &base);
 		size_t n0 = base.ctl.nchoices;
 		int nth = base.ctl.nthreads;
 		rt_exec_result_free(&base);

@@ -9,11 +9,14 @@
 #include "base/report.h"
 #include "runtime/rt.h"
 #include "runtime/schedpoint.h"
-#include "session/session.h"
+#include "session/session_console.h"
+#include "session/session_driver.h"
 #include "base/util.h"
 #include "engine/watchdog.h"
 
-#include "sched/exec.h"
+#include "commands/steer.h"
+#include "engine/lifecycle.h"
+#include "targets.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -93,27 +96,40 @@ static void confirm_potential(const struct rt_config *c, int hb)
 {
 	int code;
 	const char *kind, *sig = NULL, *text, *s;
+	const char *const *cls = NULL;
+	int n = 0;
 	for (int i = 0; rt_report_get(i, &code, &kind, &s, &text) == 0; i++)
-		if (!strcmp(kind, "lock-order") && !sig)
+		if (!strcmp(kind, "lock-order") && !sig) {
 			sig = s;
-	if (!sig || !c->confirm_runs)
+			n = rt_report_get_cycle(i, &cls);
+		}
+	if (!sig || !c->confirm_runs || !n)
 		return;
 	const struct rt_target_ops *t = rt_target_find(c->target);
 	if (t && (t->flags & RT_TARGET_FREE_ONLY))
 		return;   /* controlled executions cannot drive it */
-	char **cls;
-	int n = rt_cycle_classes(sig, &cls);
 	char path[1200];
 	mkdir("repros", 0755);
 	snprintf(path, sizeof path, "repros/%s-%s-%" PRIu64 "-confirmed.repro", c->target, c->scenario,
 		 c->seed);
 	rt_fdprintf(rt_out_fd(), "confirming the potential deadlock: up to %d steered controlled "
 		    "executions\n", c->confirm_runs);
+	/* the child sends the real deadlock's signature back through a pipe */
+	char dsig[1024] = "";
+	int sp[2];
+	if (pipe(sp))
+		return;
 	pid_t pid = fork();
 	if (pid == 0) {
-		char got[1024];
-		_exit(rt_confirm_cycle(c, cls, n, (uint64_t)c->confirm_runs, path, got, sizeof got));
+		close(sp[0]);
+		char got[1024] = "";
+		int rc = rt_confirm_cycle(c, (char *const *)cls, n, (uint64_t)c->confirm_runs, path,
+					  got, sizeof got);
+		if (rc == RT_EXIT_DEADLOCK)
+			rt_write_all(sp[1], got, strlen(got));
+		_exit(rc);
 	}
+	close(sp[1]);
 	int status = 0;
 	uint64_t t0 = rt_now_ns();
 	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) {
@@ -126,17 +142,11 @@ static void confirm_potential(const struct rt_config *c, int hb)
 		}
 		rt_sleep_ns(20000000ULL);
 	}
+	ssize_t got = read(sp[0], dsig, sizeof dsig - 1);
+	dsig[got > 0 ? got : 0] = 0;
+	close(sp[0]);
 	struct rt_buf b = { 0 };
 	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == RT_EXIT_DEADLOCK) {
-		char dsig[1024] = "", line[1200];
-		FILE *f = fopen(path, "r");
-		while (f && fgets(line, sizeof line, f))
-			if (!strncmp(line, "signature: ", 11)) {
-				snprintf(dsig, sizeof dsig, "%.*s", (int)strcspn(line + 11, "\n"), line + 11);
-				break;
-			}
-		if (f)
-			fclose(f);
 		/* same classes in the real deadlock as in the potential one? */
 		int same = 1;
 		for (int i = 0; i < n; i++) {
@@ -162,9 +172,6 @@ static void confirm_potential(const struct rt_config *c, int hb)
 			    "deadlock\n", c->confirm_runs);
 	}
 	rt_buf_free(&b);
-	for (int i = 0; i < n; i++)
-		free(cls[i]);
-	free(cls);
 }
 
 int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
@@ -177,25 +184,20 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	rt_sched_use_noise(&nc);
 	atomic_store(&start_ns, rt_now_ns());
 
-	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
-				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
-				      .py_gc_pct = c->py_gc_pct, .py_log_handler = c->py_log_handler };
 	const int sessions = rt_is_session_target(t);   /* marimo run mode (session.h) */
 	if (sessions) {
 		int sc = rt_session_run_begin(c, t);
 		if (sc)
 			return sc;
 	}
-	const char *why = NULL;
-	int rc = t->start(&env, &why);
-	if (rc) {
+	if (rt_target_start(t, c)) {
 		if (sessions)
 			rt_console_end();
-		rt_fdprintf(rt_err_fd(), "redirtorture: target %s cannot start: %s (%s)\n", t->name,
-			    why ? why : "no reason given", strerror(rc < 0 ? -rc : rc));
 		return RT_EXIT_NOSTART;
 	}
-	rt_watchdog_start(c, heartbeat_fd);
+	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = heartbeat_fd,
+					 .start_ns = rt_run_start_ns(), .fatal = rt_run_emergency_exit };
+	rt_watchdog_start(&wp);
 	if ((sessions && rt_sessions_start()) || rt_drivers_start(c, t)) {
 		rt_drivers_stop_and_join();
 		if (sessions)

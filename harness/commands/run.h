@@ -1,5 +1,5 @@
-/* run.h - one scenario execution inside the current process, and the
- * supervisor that runs it in a child with a hard deadline. */
+/* run.h - one free-running scenario execution inside the current process
+ * (run.c); supervisor.h runs it in a child with a hard deadline. */
 #ifndef RT_RUN_H
 #define RT_RUN_H
 
@@ -14,14 +14,6 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 /* From the watchdog: the report is out; save the JSON and end the process
  * now (wedged threads cannot be joined). */
 void rt_run_emergency_exit(int code) __attribute__((noreturn));
-
-/* Fork, run the scenario in the child, watch heartbeats and a hard
- * deadline; report a child that dies or wedges. */
-int rt_supervise(const struct rt_config *c, const char *json_path);
-/* The same for any child body; deadline_ms 0 = heartbeats only. */
-int rt_supervise_fn(const struct rt_config *c, const char *json_path,
-		    int (*body)(const struct rt_config *c, int heartbeat_fd, void *arg), void *arg,
-		    uint64_t deadline_ms);
 
 /* Closing block: the effective configuration again, replay command, report
  * path, and "End of test: VERDICT". */

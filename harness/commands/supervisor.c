@@ -2,6 +2,8 @@
  * parent watches its heartbeats and a hard deadline, and reports a child that
  * dies or wedges beyond what its own watchdog can report.  The harness never
  * hangs, whatever the target does. */
+#include "commands/supervisor.h"
+
 #include "commands/run.h"
 
 #include "base/report.h"

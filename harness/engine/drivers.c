@@ -12,6 +12,7 @@
 
 #include "engine/oracle.h"
 #include "engine/pool.h"
+#include "runtime/hooks.h"
 #include "runtime/registry.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
@@ -31,7 +32,6 @@ static rt_lock *handler_lock;          /* logging.Handler.lock (an RLock) */
 static int *pts;                   /* pool handles of the driver threads */
 static int npts;
 static _Atomic int stop_flag;
-static _Atomic int running;
 static _Atomic int workers_left;   /* print/log drivers still in their op loop */
 
 static pthread_mutex_t gc_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -89,7 +89,7 @@ static void run_finalizer(struct rt_thread *t, int n)
 	rt_thread_progress(t);
 }
 
-void rt_alloc_point_at(struct rt_site site)
+static void gc_alloc_point(struct rt_site site)
 {
 	(void)site;
 	struct rt_thread *t = rt_self();
@@ -231,6 +231,7 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 	gc_pending = 0;
 	gc_collecting = 0;
 	atomic_store(&gc_enabled, c->finalizer_every > 0);
+	rt_hooks_set_alloc_handler(gc_alloc_point);
 	atomic_store(&workers_left, c->print_workers + c->log_workers);
 	int want = c->print_workers + c->log_workers + (c->refresh_hz > 0 && t->refresh ? 1 : 0);
 	pts = rt_xcalloc((size_t)want, sizeof *pts);
@@ -259,13 +260,10 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 		}
 		npts++;
 	}
-	atomic_store(&running, 1);
 	return 0;
 }
 
 void rt_drivers_request_stop(void) { atomic_store(&stop_flag, 1); }
-int rt_drivers_stop_requested(void) { return atomic_load(&stop_flag); }
-int rt_drivers_running(void) { return atomic_load(&running); }
 int rt_drivers_workers_done(void) { return atomic_load(&workers_left) <= 0; }
 
 void rt_drivers_stop_and_join(void)
@@ -276,7 +274,6 @@ void rt_drivers_stop_and_join(void)
 	free(pts);
 	pts = NULL;
 	npts = 0;
-	atomic_store(&running, 0);
 }
 
 void rt_drivers_reset(void)

@@ -29,11 +29,9 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t);
 /* Ask drivers to stop and join them (blocks if a driver is wedged: the
  * watchdog covers that). */
 void rt_drivers_stop_and_join(void);
-int rt_drivers_running(void);
 /* Every print/log driver has left its operation loop (max_ops reached). */
 int rt_drivers_workers_done(void);
 void rt_drivers_request_stop(void);
-int rt_drivers_stop_requested(void);
 /* Forget per-run state (logging lock, pending garbage) between runs. */
 void rt_drivers_reset(void);
 

@@ -1,10 +1,9 @@
-/* oracle.c - sinks (in-memory terminals) and the integrity check. */
+/* oracle.c - the integrity check over every sink (runtime/sink.c). */
 #include "engine/oracle.h"
 
 #include "runtime/registry.h"
 #include "base/report.h"
-#include "runtime/rt.h"
-#include "session/session.h"
+#include "runtime/sink.h"
 #include "base/util.h"
 
 #include <inttypes.h>
@@ -12,71 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct rt_sink {
-	char name[32];
-	pthread_mutex_t mu;
-	struct rt_buf data;
-	int owner;              /* -1, or a session id / RT_SINK_CONSOLE (session.h) */
-};
-
-static pthread_mutex_t sinks_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct rt_sink **sinks;
-static int nsinks, capsinks;
-
-rt_sink *rt_sink_new(const char *name) { return rt_sink_new_owned(name, -1); }
-
-rt_sink *rt_sink_new_owned(const char *name, int owner)
-{
-	struct rt_sink *s = rt_xcalloc(1, sizeof *s);
-	snprintf(s->name, sizeof s->name, "%s", name);
-	s->owner = owner;
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_mutex_lock(&sinks_mu);
-	if (nsinks == capsinks) {
-		capsinks = capsinks ? capsinks * 2 : 8;
-		sinks = rt_xrealloc(sinks, (size_t)capsinks * sizeof *sinks);
-	}
-	sinks[nsinks++] = s;
-	pthread_mutex_unlock(&sinks_mu);
-	return s;
-}
-
-void rt_sink_write(rt_sink *s, const char *buf, size_t len)
-{
-	pthread_mutex_lock(&s->mu);
-	rt_buf_add(&s->data, buf, len);
-	if (s->owner != -1)   /* session oracles check lines as they land */
-		rt_session_sink_observe(s->owner, buf, len);
-	pthread_mutex_unlock(&s->mu);
-}
-
-size_t rt_sink_total_bytes(void)
-{
-	size_t n = 0;
-	pthread_mutex_lock(&sinks_mu);
-	for (int i = 0; i < nsinks; i++) {
-		pthread_mutex_lock(&sinks[i]->mu);
-		n += sinks[i]->data.len;
-		pthread_mutex_unlock(&sinks[i]->mu);
-	}
-	pthread_mutex_unlock(&sinks_mu);
-	return n;
-}
-
-void rt_oracle_reset(void)
-{
-	pthread_mutex_lock(&sinks_mu);
-	for (int i = 0; i < nsinks; i++) {
-		rt_buf_free(&sinks[i]->data);
-		pthread_mutex_destroy(&sinks[i]->mu);
-		free(sinks[i]);
-	}
-	free(sinks);
-	sinks = NULL;
-	nsinks = capsinks = 0;
-	pthread_mutex_unlock(&sinks_mu);
-}
 
 void rt_make_line(char *out, int len, char kind, int id, uint64_t seq)
 {
@@ -143,13 +77,13 @@ int rt_oracle_check(int line_len)
 		tl[2 * i + 1].count = rt_xcalloc(t->fin_seq + 1, sizeof(uint32_t));
 	}
 	char *want = rt_xmalloc((size_t)line_len + 1);
-	pthread_mutex_lock(&sinks_mu);
-	for (int si = 0; si < nsinks; si++) {
-		struct rt_sink *s = sinks[si];
+	rt_sinks_lock();
+	for (int si = 0; si < rt_sinks_count(); si++) {
+		const char *sname, *p;
+		size_t len, lineno = 0;
+		rt_sink_view(si, &sname, &p, &len);
 		for (int i = 0; i < 2 * nth; i++)
 			tl[i].last_seq_plus1 = 0;
-		const char *p = s->data.p ? s->data.p : "";
-		size_t len = s->data.len, lineno = 0;
 		while (len) {
 			const char *nl = memchr(p, '\n', len);
 			size_t ll = nl ? (size_t)(nl - p) : len;
@@ -162,16 +96,16 @@ int rt_oracle_check(int line_len)
 				uint64_t seq;
 				if (parse_tag(p, ll, &kind, &id, &seq) || id >= nth) {
 					v.corrupt++;
-					example(v.ex_corrupt, sizeof v.ex_corrupt, s->name, lineno, p, ll);
+					example(v.ex_corrupt, sizeof v.ex_corrupt, sname, lineno, p, ll);
 				} else {
 					struct tally *x = &tl[2 * id + (kind == 'F')];
 					rt_make_line(want, line_len, kind, id, seq);
 					if (seq >= x->expected) {
 						v.unknown++;
-						example(v.ex_unknown, sizeof v.ex_unknown, s->name, lineno, p, ll);
+						example(v.ex_unknown, sizeof v.ex_unknown, sname, lineno, p, ll);
 					} else if (ll != (size_t)line_len || memcmp(p, want, ll)) {
 						v.corrupt++;
-						example(v.ex_corrupt, sizeof v.ex_corrupt, s->name, lineno, p, ll);
+						example(v.ex_corrupt, sizeof v.ex_corrupt, sname, lineno, p, ll);
 					} else {
 						v.lines++;
 						x->count[seq]++;
@@ -181,7 +115,7 @@ int rt_oracle_check(int line_len)
 							snprintf(v.ex_order, sizeof v.ex_order,
 								 "sink %s line %zu: @%c%d:%" PRIu64
 								 "@ after @%c%d:%" PRIu64 "@",
-								 s->name, lineno, kind, id, seq, kind, id,
+								 sname, lineno, kind, id, seq, kind, id,
 								 x->last_seq_plus1 - 1);
 						}
 					}
@@ -193,7 +127,7 @@ int rt_oracle_check(int line_len)
 			len -= ll + 1;
 		}
 	}
-	pthread_mutex_unlock(&sinks_mu);
+	rt_sinks_unlock();
 	uint64_t written = 0;
 	for (int i = 0; i < 2 * nth; i++) {
 		written += tl[i].expected;

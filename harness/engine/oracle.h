@@ -1,6 +1,5 @@
-/* oracle.h - sinks and the output-integrity oracle: every tagged line a
- * driver completed reaches the sinks exactly once, unsplit, in per-thread
- * order. */
+/* oracle.h - the output-integrity oracle: every tagged line a driver
+ * completed reaches the sinks exactly once, unsplit, in per-thread order. */
 #ifndef RT_ORACLE_H
 #define RT_ORACLE_H
 
@@ -12,13 +11,8 @@
  * out must hold len + 1 bytes. */
 void rt_make_line(char *out, int len, char kind, int id, uint64_t seq);
 
-void rt_oracle_reset(void);      /* drop all sinks */
-/* A sink with an owner: every write is also shown, in order, to the
- * session oracles (rt_session_sink_observe in session.h). */
-struct rt_sink *rt_sink_new_owned(const char *name, int owner);
 /* Check sinks against what the registry says each thread completed.
  * Reports a finding and returns 1 on a violation. */
 int rt_oracle_check(int line_len);
-size_t rt_sink_total_bytes(void);
 
 #endif

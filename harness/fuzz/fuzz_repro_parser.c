@@ -3,6 +3,7 @@
  * anything.  It must never crash (run it under ASan+UBSan); rejections are
  * fine, but one must be a single line naming the origin and line. */
 #include "fuzz/fuzz.h"
+#include "targets.h"
 
 #include "base/config.h"
 #include "sched/repro.h"
@@ -24,6 +25,7 @@ static void check_error(const char *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	rt_config_use_catalog(&rt_target_catalog);
 	struct rt_repro r;
 	char err[RT_CONFIG_ERRLEN] = "";
 	if (rt_repro_parse((const char *)data, size, ORIGIN, &r, err)) {

@@ -4,6 +4,7 @@
  * error must be one line that starts with the origin ("FILE:LINE: ..."), as
  * config.h promises. */
 #include "fuzz/fuzz.h"
+#include "targets.h"
 
 #include "base/config.h"
 #include "base/util.h"
@@ -24,6 +25,7 @@ static void check_error(const char *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	rt_config_use_catalog(&rt_target_catalog);
 	struct rt_config c;
 	char err[RT_CONFIG_ERRLEN] = "";
 	rt_config_defaults(&c);

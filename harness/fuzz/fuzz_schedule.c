@@ -27,6 +27,7 @@
  * findings whose signature contains this text abort: hunt one bug),
  * REDIRTORTURE_FUZZ_HANG_MS (wall-time guard per input, default 5000, 0 = off). */
 #include "fuzz/fuzz.h"
+#include "targets.h"
 
 #include "base/config.h"
 #include "engine/drivers.h"
@@ -38,6 +39,7 @@
 #include "sched/repro.h"
 #include "sched/sched_ctl.h"
 #include "base/util.h"
+#include "engine/hangreport.h"
 #include "engine/watchdog.h"
 
 #include <errno.h>
@@ -169,7 +171,7 @@ static void guard_fire(uint64_t ms)
 		 "(REDIRTORTURE_FUZZ_HANG_MS): a wait outside the controlled scheduler", ms);
 	rt_report_set_quiet(0);
 	rt_report_set_replay("run the same input again: fuzz_schedule FILE");
-	rt_hang_report_now(why);
+	rt_hang_report_now(why, 0);
 	rt_fdprintf(rt_err_fd(), "fuzz_schedule: wall-time guard fired; aborting\n");
 	abort();
 }
@@ -234,13 +236,13 @@ static void fs_exec(const struct fs_case *k, struct rt_exec_result *r)
 	rt_report_init(&fs_cfg, cmd, NULL);   /* the context line: target, seed */
 	free(cmd);
 	atomic_store(&guard_t0, guard_now());
-	rt_exec_controlled(&fs_cfg, &p, r);
+	rt_exec_controlled(rt_target_find(fs_cfg.target), &fs_cfg, &p, r);
 	atomic_store(&guard_t0, 0);
 	/* Free this run's tables now (r keeps copies of what it needs), not at
 	 * the start of the next run: then how much a reset frees never depends
 	 * on the previous input, and neither does an input's coverage. */
 	rt_report_reset();
-	rt_oracle_reset();
+	rt_sinks_reset();
 	rt_drivers_reset();
 	rt_lockgraph_reset();
 	rt_registry_reset();
@@ -266,6 +268,7 @@ static void fs_warmup(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	rt_config_use_catalog(&rt_target_catalog);
 	(void)argc;
 	(void)argv;
 	fs_setup();

@@ -1,8 +1,32 @@
-/* hooks.c - target-facing hooks that only touch the calling thread's record:
- * blocking-syscall brackets and plain scheduling points. */
+/* hooks.c - target-facing hooks that only touch the calling thread's record
+ * or the process: blocking-syscall brackets, scheduling and allocation
+ * points, threads a target starts itself, pipe state. */
+#include "runtime/hooks.h"
+
 #include "runtime/registry.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
+
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+static void (*_Atomic alloc_handler)(struct rt_site site);
+
+void rt_hooks_set_alloc_handler(void (*fn)(struct rt_site site))
+{
+	atomic_store(&alloc_handler, fn);
+}
+
+void rt_alloc_point_at(struct rt_site site)
+{
+	void (*fn)(struct rt_site) = atomic_load(&alloc_handler);
+	if (fn)
+		fn(site);
+}
 
 static void syscall_begin(const char *what, struct rt_site site, int state)
 {
@@ -43,4 +67,50 @@ void rt_point_at(const char *what, struct rt_site site)
 {
 	(void)site;
 	rt_sched_point(rt_self(), RT_EV_POINT, what);
+}
+
+void rt_thread_register(const char *name, const char *role)
+{
+	struct rt_thread *t = rt_self_or_null();
+	if (t) {
+		pthread_mutex_lock(&t->mu);
+		snprintf(t->name, sizeof t->name, "%s", name);
+		snprintf(t->role, sizeof t->role, "%s", role);
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
+	rt_registry_add(name, role);
+}
+
+void rt_thread_unregister(void)
+{
+	struct rt_thread *t = rt_self_or_null();
+	if (t)
+		rt_thread_set_state(t, RT_TS_FINISHED);
+}
+
+void rt_thread_set_note(const char *text)
+{
+	struct rt_thread *t = rt_self();
+	char *copy = text ? rt_xstrdup(text) : NULL;
+	pthread_mutex_lock(&t->mu);
+	char *old = t->note;
+	t->note = copy;
+	pthread_mutex_unlock(&t->mu);
+	free(old);
+}
+
+int rt_pipe_state(int fd, size_t len, char *out, size_t n)
+{
+	struct stat s;
+	int queued = 0;
+	if (fstat(fd, &s) || !S_ISFIFO(s.st_mode) || ioctl(fd, FIONREAD, &queued))
+		return 0;
+	int cap = fcntl(fd, F_GETPIPE_SZ);
+	if (cap <= 0)
+		cap = 65536;
+	if ((size_t)queued + len <= (size_t)cap / 2)
+		return 0;
+	snprintf(out, n, "pipe:[%lu], %d of %d bytes queued", (unsigned long)s.st_ino, queued, cap);
+	return 1;
 }

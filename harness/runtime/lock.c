@@ -2,6 +2,8 @@
  * the bookkeeping the lock-order graph and the watchdog need.  "Waiting for X"
  * is recorded before blocking; ownership is cleared before the real unlock so
  * no observer sees a stale owner and builds a false cycle. */
+#include "runtime/lock.h"
+
 #include "runtime/lockgraph.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
@@ -64,7 +66,7 @@ static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int 
 		t->capheld = t->capheld ? t->capheld * 2 : 16;
 		t->held = rt_xrealloc(t->held, (size_t)t->capheld * sizeof *t->held);
 	}
-	t->held[t->nheld++] = (struct rt_held){ l, site, rt_now_ns(), reentry, fake };
+	t->held[t->nheld++] = (struct rt_held){ l, l->cls, site, rt_now_ns(), reentry, fake };
 }
 
 /* Removes the newest entry for l; returns 1 if it was a drain grant, 0 if
@@ -181,7 +183,7 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
-	rt_lockgraph_on_acquire(t, l, site);
+	rt_lockgraph_on_acquire(t, l->cls, site);
 	rt_thread_wait_begin(t, l, site);
 	real_lock(l, 0);
 	claim(t, l, site);
@@ -195,7 +197,7 @@ int rt_lock_try_acquire_at(rt_lock *l, int order_edges, struct rt_site site)
 		return 1;
 	}
 	if (order_edges)
-		rt_lockgraph_on_acquire(t, l, site);
+		rt_lockgraph_on_acquire(t, l->cls, site);
 	if (!real_lock(l, RT_TRY))
 		return 0;
 	claim(t, l, site);
@@ -216,7 +218,7 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 		pthread_mutex_unlock(&t->mu);
 		return 1;
 	}
-	rt_lockgraph_on_acquire(t, l, site);
+	rt_lockgraph_on_acquire(t, l->cls, site);
 	rt_thread_wait_begin(t, l, site);
 	if (real_lock(l, deadline)) {   /* deadline > RT_TRY: it is a clock value */
 		claim(t, l, site);

@@ -252,7 +252,7 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 		      t->name, t->role);
 	for (int i = 0; i < t->nheld; i++) {
 		site_str(s1, sizeof s1, t->held[i].site);
-		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, rt_lock_class(t->held[i].lock)->name,
+		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, t->held[i].cls->name,
 			      s1, t->held[i].reentry ? " (re-entry)" : "");
 	}
 	pthread_mutex_unlock(&t->mu);
@@ -265,9 +265,28 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 	rt_buf_printf(b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
 }
 
-void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
+/* The cycle's classes each once, in the signature's order (from the least
+ * name, as cycle_canon writes them). */
+static int cycle_classes(const int *cyc, int n, const char **out, int max)
 {
-	int to = rt_lock_class(l)->id;
+	int start = 0, k = 0;
+	for (int i = 1; i < n; i++)
+		if (strcmp(cname(cyc[i]), cname(cyc[start])) < 0)
+			start = i;
+	for (int i = 0; i < n && k < max; i++) {
+		const char *name = cname(cyc[(start + i) % n]);
+		int dup = 0;
+		for (int j = 0; j < k; j++)
+			dup |= !strcmp(out[j], name);
+		if (!dup)
+			out[k++] = name;
+	}
+	return k;
+}
+
+void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site)
+{
+	int to = cls->id;
 	/* A copy taken under t->mu: another thread may remove a lock from this
 	 * list (an RT_LOCK_BINARY released by a non-owner, lock.c). */
 	struct rt_held local[32], *held = local;
@@ -280,7 +299,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 	pthread_mutex_unlock(&t->mu);
 	for (int i = 0; i < nheld; i++) {
 		const struct rt_held *h = &held[i];
-		int from = rt_lock_class(h->lock)->id;
+		int from = h->cls->id;
 		uint64_t key = ekey(from, to);
 		if (from == to || h->reentry || cache_has(&t->edges, key))
 			continue;
@@ -288,6 +307,8 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 
 		struct rt_buf text = { 0 };
 		char sig[16384] = "", title[1024] = "";
+		const char *cls[64];
+		int ncls = 0;
 		pthread_mutex_lock(&graph_mu);
 		if (edge_find(key) < 0) {
 			struct edge ne = { .from = from, .to = to, .from_site = h->site, .to_site = site };
@@ -316,6 +337,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 					rt_signature(sig, sizeof sig, "LOCKORDER", canon.p);
 					snprintf(title, sizeof title, "potential deadlock: %s", canon.p);
 					build_report(&text, t, &ne, path, plen, sig);
+					ncls = cycle_classes(cyc, plen + 1, cls, 64);
 				}
 				rt_buf_free(&canon);
 				free(cyc);
@@ -333,19 +355,12 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site sit
 		}
 		pthread_mutex_unlock(&graph_mu);
 		if (text.len)
-			rt_report_finding(RT_EXIT_FINDING, "lock-order", title, sig, text.p);
+			rt_report_finding_cycle(RT_EXIT_FINDING, "lock-order", title, sig, text.p, cls,
+						ncls);
 		rt_buf_free(&text);
 	}
 	if (held != local)
 		free(held);
-}
-
-int rt_lockgraph_cycles_found(void)
-{
-	pthread_mutex_lock(&graph_mu);
-	int n = nreported;
-	pthread_mutex_unlock(&graph_mu);
-	return n;
 }
 
 int rt_lockgraph_nclasses(void)

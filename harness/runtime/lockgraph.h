@@ -11,19 +11,15 @@ struct rt_class {
 
 struct rt_class *rt_class_intern(const char *name);
 /* Called by the acquiring thread before it blocks: adds an edge from every
- * class it holds to l's class; a new cycle is reported at once. */
-void rt_lockgraph_on_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site);
+ * class it holds to cls, the class of the lock it acquires; a new cycle is
+ * reported at once. */
+void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site);
 void rt_lockgraph_reset(void);
 /* fn() -> the calling thread's stack in the code under test (malloc'd), or
  * NULL; shown in cycle reports.  Called with the graph locked: it must not
  * take harness locks. */
 void rt_lockgraph_set_stack_provider(char *(*fn)(void));
-int rt_lockgraph_cycles_found(void);
 int rt_lockgraph_nclasses(void);
 int rt_lockgraph_nedges(void);
-
-/* lock.c internals the graph and watchdog read */
-struct rt_class *rt_lock_class(const rt_lock *l);
-struct rt_thread *rt_lock_owner(const rt_lock *l);
 
 #endif

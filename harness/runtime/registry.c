@@ -89,26 +89,6 @@ struct rt_thread *rt_self(void)
 	return t;
 }
 
-void rt_thread_register(const char *name, const char *role)
-{
-	struct rt_thread *t = rt_self_or_null();
-	if (t) {
-		pthread_mutex_lock(&t->mu);
-		snprintf(t->name, sizeof t->name, "%s", name);
-		snprintf(t->role, sizeof t->role, "%s", role);
-		pthread_mutex_unlock(&t->mu);
-		return;
-	}
-	rt_registry_add(name, role);
-}
-
-void rt_thread_unregister(void)
-{
-	struct rt_thread *t = rt_self_or_null();
-	if (t)
-		rt_thread_set_state(t, RT_TS_FINISHED);
-}
-
 int rt_registry_count(void)
 {
 	return atomic_load(&nthreads);
@@ -156,17 +136,6 @@ void rt_thread_set_op(struct rt_thread *t, const char *op)
 	pthread_mutex_lock(&t->mu);
 	t->op = op;
 	pthread_mutex_unlock(&t->mu);
-}
-
-void rt_thread_set_note(const char *text)
-{
-	struct rt_thread *t = rt_self();
-	char *copy = text ? rt_xstrdup(text) : NULL;
-	pthread_mutex_lock(&t->mu);
-	char *old = t->note;
-	t->note = copy;
-	pthread_mutex_unlock(&t->mu);
-	free(old);
 }
 
 void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site)

@@ -18,8 +18,10 @@ enum rt_tstate {
 };
 const char *rt_tstate_name(int s);
 
+struct rt_class;
 struct rt_held {
 	rt_lock *lock;
+	struct rt_class *cls;      /* lock's class (runtime/lockgraph.h) */
 	struct rt_site site;
 	uint64_t since_ns;
 	int reentry;               /* recursive re-entry by the owner */

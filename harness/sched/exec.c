@@ -4,6 +4,7 @@
 #include "sched/exec.h"
 
 #include "engine/drivers.h"
+#include "engine/lifecycle.h"
 #include "runtime/lockgraph.h"
 #include "engine/oracle.h"
 #include "runtime/registry.h"
@@ -32,68 +33,27 @@ void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *
 	p->max_steps = 2000000;
 }
 
-int rt_cycle_classes(const char *sig, char ***out)
-{
-	/* "LOCKORDER:hash A -> B -> A" (class names have no spaces) */
-	*out = NULL;
-	const char *p = strchr(sig, ' ');
-	if (!p)
-		return 0;
-	char *copy = rt_xstrdup(p + 1), *save = NULL;
-	char **v = rt_xcalloc(64, sizeof *v);
-	int n = 0;
-	for (char *tok = strtok_r(copy, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save)) {
-		if (!strcmp(tok, "->"))
-			continue;
-		int dup = 0;
-		for (int i = 0; i < n; i++)
-			dup |= !strcmp(v[i], tok);
-		if (!dup)
-			v[n++] = rt_xstrdup(tok);
-	}
-	free(copy);
-	*out = v;
-	return n;
-}
-
-static void split_cycle(struct rt_exec_result *r, const char *sig)
-{
-	r->ncycle = rt_cycle_classes(sig, &r->cycle);
-}
-
-int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
-		       struct rt_exec_result *out)
+int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
+		       const struct rt_ctl_params *p, struct rt_exec_result *out)
 {
 	memset(out, 0, sizeof *out);
-	const struct rt_target_ops *t = rt_target_find(c->target);
-	if (t->flags & RT_TARGET_FREE_ONLY) {
-		rt_fdprintf(rt_err_fd(), "redirtorture: target %s runs only free (its own threads or "
-			    "real blocking syscalls are outside the controlled scheduler); use `run`\n",
-			    t->name);
-		out->code = RT_EXIT_NOSTART;
+	out->code = rt_target_refuse_controlled(t);
+	if (out->code)
 		return out->code;
-	}
 	rt_report_reset();
-	rt_oracle_reset();
+	rt_sinks_reset();
 	rt_drivers_reset();
 	rt_lockgraph_reset();
 	rt_registry_reset();
 	rt_ctl_begin(p);
 
-	struct rt_target_env env = { .live_rows = c->live_rows, .seed = c->seed,
-				      .refresh_hz = c->refresh_hz, .line_len = c->line_len,
-				      .py_gc_pct = c->py_gc_pct, .py_log_handler = c->py_log_handler };
-	const char *why = NULL;
-	int rc = t->start(&env, &why);
-	if (rc) {
+	if (rt_target_start(t, c)) {
 		struct rt_ctl_result ignored;
 		rt_ctl_end(&ignored);
 		rt_ctl_result_free(&ignored);
 		struct rt_noise_cfg off = { 0 };
 		rt_sched_use_noise(&off);
-		rt_fdprintf(rt_err_fd(), "redirtorture: target %s cannot start: %s\n", t->name,
-			    why ? why : "no reason given");
-		out->code = 69;
+		out->code = RT_EXIT_NOSTART;
 		return out->code;
 	}
 	if (rt_drivers_start(c, t))
@@ -122,8 +82,13 @@ int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
 	}
 	/* a potential deadlock seen in this run: remember its classes */
 	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++)
-		if (!strcmp(kind, "lock-order") && !out->ncycle)
-			split_cycle(out, sig);
+		if (!strcmp(kind, "lock-order") && !out->ncycle) {
+			const char *const *cls;
+			out->ncycle = rt_report_get_cycle(i, &cls);
+			out->cycle = rt_xcalloc((size_t)out->ncycle + 1, sizeof *out->cycle);
+			for (int k = 0; k < out->ncycle; k++)
+				out->cycle[k] = rt_xstrdup(cls[k]);
+		}
 	return out->code;
 }
 

@@ -17,19 +17,9 @@ struct rt_exec_result {
 
 /* Run one execution of c under the controlled scheduler with params p.
  * Findings are collected quietly; the caller decides what to print. */
-int rt_exec_controlled(const struct rt_config *c, const struct rt_ctl_params *p,
-		       struct rt_exec_result *out);
+int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
+		       const struct rt_ctl_params *p, struct rt_exec_result *out);
 void rt_exec_result_free(struct rt_exec_result *r);
-
-/* Class names of a "LOCKORDER:hash A -> B -> A" signature; returns the count
- * and a malloc'd array of malloc'd strings. */
-int rt_cycle_classes(const char *sig, char ***out);
-
-/* Steer controlled executions toward a potential cycle (DeadlockFuzzer
- * style).  Returns RT_EXIT_DEADLOCK and writes repro_path (and its
- * signature into sig) when the deadlock happened, else 0. */
-int rt_confirm_cycle(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
-		     const char *repro_path, char *sig, size_t sig_len);
 
 /* Controlled runs are short: operations per driver thread when the scenario
  * sets max_ops = 0 (run until the duration). */

@@ -276,3 +276,14 @@ int rt_repro_load(const char *path, struct rt_repro *r)
 	}
 	return 0;
 }
+
+int rt_repro_save(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
+		       const struct rt_exec_result *r)
+{
+	struct rt_repro rp;
+	rt_repro_from(&rp, c, p, r);
+	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
+	if (rc)
+		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write repro %s: %s\n", path, strerror(-rc));
+	return rc;
+}

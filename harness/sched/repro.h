@@ -37,5 +37,8 @@ int rt_repro_load(const char *path, struct rt_repro *r);
 struct rt_exec_result;
 void rt_repro_from(struct rt_repro *rp, const struct rt_config *c, const struct rt_ctl_params *p,
 		   const struct rt_exec_result *r);
+/* rt_repro_from + rt_repro_write, with one line on failure.  0 or -errno. */
+int rt_repro_save(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
+		  const struct rt_exec_result *r);
 
 #endif

@@ -17,7 +17,7 @@
 #include "runtime/registry.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
-#include "engine/watchdog.h"
+#include "engine/hangreport.h"
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -40,6 +40,7 @@ struct cthread {
 	uint64_t pos_prio;
 };
 
+static uint64_t exec_start_ns;     /* for "N s into the run" in reports */
 static pthread_mutex_t M = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ctl_cv = PTHREAD_COND_INITIALIZER;
 static struct rt_ctl_params P;
@@ -266,7 +267,8 @@ static int pick_locked(int me)
 			}
 			trace_ev(me, RT_TEV_DEADLOCK, NULL);
 			rt_drivers_request_stop();
-			rt_hang_report_now("no thread can run (controlled execution; exact, no timeout)");
+			rt_hang_report_now("no thread can run (controlled execution; exact, no timeout)",
+					   exec_start_ns);
 			continue;
 		}
 		if (draining)
@@ -486,6 +488,7 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 	pthread_once(&arrive_once, arrive_sem_init);
 	pthread_mutex_lock(&M);
 	P = *p;
+	exec_start_ns = rt_now_ns();
 	if (!P.vstep_ns)
 		P.vstep_ns = 100000;
 	for (int i = 0; i < capct; i++)

@@ -11,11 +11,13 @@
  * progress (so_cell_begin before cell_enter, so_cell_end after cell_exit)
  * and bump an epoch at every begin; an observation made while the count was
  * 0 and the epoch did not move saw a quiescent state. */
-#include "session/session.h"
+#include "session/session_checks.h"
+#include "session/session_driver.h"
+#include "session/session_events.h"
+#include "session/session_oracle.h"
 
 #include "runtime/registry.h"
 #include "base/report.h"
-#include "commands/run.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -311,23 +313,6 @@ void so_after_sessions(void)
 	rt_buf_free(&t);
 	rt_buf_free(&c);
 	free(now_fd);
-}
-
-/* ---- pipe state for the hang report ------------------------------------------ */
-
-int rt_pipe_state(int fd, size_t len, char *out, size_t n)
-{
-	struct stat s;
-	int queued = 0;
-	if (fstat(fd, &s) || !S_ISFIFO(s.st_mode) || ioctl(fd, FIONREAD, &queued))
-		return 0;
-	int cap = fcntl(fd, F_GETPIPE_SZ);
-	if (cap <= 0)
-		cap = 65536;
-	if ((size_t)queued + len <= (size_t)cap / 2)
-		return 0;
-	snprintf(out, n, "pipe:[%lu], %d of %d bytes queued", (unsigned long)s.st_ino, queued, cap);
-	return 1;
 }
 
 /* ---- the session part of a hang report ----------------------------------------- */

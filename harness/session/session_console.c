@@ -10,9 +10,11 @@
  * descriptors); rt_std_fds_restore() puts the real stdout/stderr back
  * before the process ends or reports a hang.  The drain thread is not
  * registered: it touches no target lock and has no scheduling point. */
-#include "session/session.h"
+#include "session/session_console.h"
+#include "session/session_oracle.h"
 
 #include "engine/oracle.h"
+#include "base/sanitizer_defaults.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -83,7 +85,7 @@ int rt_console_begin(char *err, size_t n)
 	else
 		close(p[1]);
 	con_r = p[0];
-	con_sink = rt_sink_new_owned("server-console", RT_SINK_CONSOLE);
+	con_sink = rt_sink_new_observed("server-console", RT_SINK_CONSOLE, rt_session_sink_observe);
 	atomic_store(&con_stop, 0);
 	int rc = pthread_create(&con_thread, NULL, drain_main, NULL);
 	if (rc) {

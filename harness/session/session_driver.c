@@ -11,13 +11,19 @@
  *
  * Script (session_script): one thread per actor plays the script's steps
  * strictly in file order, for deterministic repros. */
-#include "session/session.h"
+#include "session/session_checks.h"
+#include "session/session_console.h"
+#include "session/session_driver.h"
+#include "session/session_events.h"
+#include "session/session_oracle.h"
+#include "session/session_script.h"
 
 #include "engine/drivers.h"
 #include "runtime/registry.h"
 #include "base/report.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
+#include "engine/hangreport.h"
 #include "engine/watchdog.h"
 
 #include <pthread.h>

@@ -2,7 +2,8 @@
  * enter/exit, captures) as a numbered ring of recent events, each session's
  * current state, and the tagged-line format.  Findings print the events
  * around the write that went wrong: the interleaving that caused it. */
-#include "session/session.h"
+#include "session/session_events.h"
+#include "session/session_oracle.h"
 
 #include "base/report.h"
 #include "base/util.h"

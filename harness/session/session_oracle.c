@@ -10,7 +10,10 @@
  * declares RT_TARGET_FD_NOT_FORWARDED) fd-level writes in the session's own
  * sink, fd-level writes of such targets and server log lines at the server
  * console, captured prints in the session's capture result. */
-#include "session/session.h"
+#include "session/session_checks.h"
+#include "session/session_console.h"
+#include "session/session_events.h"
+#include "session/session_oracle.h"
 
 #include "engine/oracle.h"
 #include "base/report.h"
@@ -114,7 +117,7 @@ rt_sink *rt_session_sink(int sid)
 	if (!sinks[sid]) {
 		char name[32];
 		snprintf(name, sizeof name, "session-%d", sid);
-		sinks[sid] = rt_sink_new_owned(name, sid);
+		sinks[sid] = rt_sink_new_observed(name, sid, rt_session_sink_observe);
 	}
 	rt_sink *s = sinks[sid];
 	pthread_mutex_unlock(&sink_mu);

@@ -16,7 +16,7 @@
  * [stdout|stderr], capture_begin, capture_end, log.  After the last line
  * every actor, in order of appearance, ends its capture, exits its cell and
  * stops its session if it still has them. */
-#include "session/session.h"
+#include "session/session_script.h"
 
 #include "base/util.h"
 

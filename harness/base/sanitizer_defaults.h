@@ -1,0 +1,9 @@
+/* sanitizer_defaults.h - sanitizer settings of the harness
+ * (sanitizer_defaults.c): exit code and where reports go. */
+#ifndef RT_SANITIZER_DEFAULTS_H
+#define RT_SANITIZER_DEFAULTS_H
+
+/* Sanitizer reports go to fd from now on (no-op without sanitizers). */
+void rt_sanitizer_report_fd(int fd);
+
+#endif

@@ -1,0 +1,10 @@
+/* minimize.h - `redirtorture minimize` (minimize.c): shrink a failing repro
+ * (threads, operations, preemptions) while it keeps its signature. */
+#ifndef RT_MINIMIZE_H
+#define RT_MINIMIZE_H
+
+#include <stdint.h>
+
+int rt_minimize(const char *path, const char *out_path, uint64_t search_runs);
+
+#endif

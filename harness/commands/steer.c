@@ -1,0 +1,57 @@
+/* steer.c - potential -> confirmed deadlocks: controlled executions steered
+ * toward the lock classes of a cycle (DeadlockFuzzer style), for explore and
+ * for free-running stress. */
+#include "commands/steer.h"
+
+#include "base/report.h"
+#include "base/util.h"
+#include "sched/repro.h"
+#include "targets.h"
+
+#include <stdio.h>
+
+/* DeadlockFuzzer-style confirmation: up to `runs` controlled executions
+ * steered toward the lock classes of a potential cycle.  On a real deadlock
+ * returns 1 with that execution in *out and its parameters in *pout; else 0.
+ * *tries counts the executions made. */
+int rt_steer(const struct rt_target_ops *t, const struct rt_config *c, char *const *classes, int n, uint64_t runs,
+		 struct rt_exec_result *out, struct rt_ctl_params *pout, uint64_t *tries)
+{
+	for (uint64_t j = 0; j < runs; j++) {
+		struct rt_ctl_params p;
+		rt_ctl_params_from_config(c, &p);
+		p.strategy = RT_STRAT_CONFIRM;
+		p.seed = rt_mix64(c->seed ^ (0xc0f1ULL << 32) ^ j);
+		p.confirm = (const char *const *)classes;
+		p.nconfirm = n;
+		rt_exec_controlled(t, c, &p, out);
+		*tries = j + 1;
+		if (out->code == RT_EXIT_DEADLOCK) {
+			*pout = p;
+			return 1;
+		}
+		rt_exec_result_free(out);
+	}
+	return 0;
+}
+
+int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, uint64_t runs,
+		     const char *repro_path, char *sig, size_t sig_len)
+{
+	struct rt_config c = *c0;
+	rt_ctl_config_defaults(&c);
+	rt_report_set_quiet(1);
+	struct rt_exec_result r;
+	struct rt_ctl_params p;
+	uint64_t tries;
+	int code = 0;
+	if (rt_steer(rt_target_find(c.target), &c, classes, n, runs, &r, &p, &tries)) {
+		rt_repro_save(repro_path, &c, &p, &r);
+		snprintf(sig, sig_len, "%s", r.signature);
+		rt_exec_result_free(&r);
+		code = RT_EXIT_DEADLOCK;
+	}
+	rt_report_set_quiet(0);
+	return code;
+}
+

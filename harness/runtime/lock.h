@@ -1,0 +1,44 @@
+/* lock.h - instrumented locks (lock.c): real pthread mutexes plus the
+ * bookkeeping the lock-order graph and the watchdog read. */
+#ifndef RT_LOCK_H
+#define RT_LOCK_H
+
+#include "site.h"
+
+#include <stdint.h>
+
+/* Backed by a real pthread mutex (TSan sees it).  The class name groups all
+ * instances in the lock-order graph, like lockdep's lock classes. */
+enum rt_lock_kind {
+	RT_LOCK_PLAIN,
+	RT_LOCK_RECURSIVE,
+	/* Like Python's threading.Lock: a binary semaphore that any thread may
+	 * release (the owner's record is updated); backed by a mutex + condvar. */
+	RT_LOCK_BINARY,
+};
+typedef struct rt_lock rt_lock;
+
+rt_lock *rt_lock_new(const char *class_name, enum rt_lock_kind kind);
+void rt_lock_free(rt_lock *l);
+void rt_lock_acquire_at(rt_lock *l, struct rt_site site);
+void rt_lock_release_at(rt_lock *l, struct rt_site site);
+const char *rt_lock_class_name(const rt_lock *l);
+/* Non-blocking acquire: 1 if taken, 0 if busy.  order_edges = 1 when the
+ * caller blocks for the lock if busy (it adds the lock-order edges a blocking
+ * acquire would); 0 for a real trylock, which cannot deadlock. */
+int rt_lock_try_acquire_at(rt_lock *l, int order_edges, struct rt_site site);
+/* Blocking acquire that gives up after timeout_ns: 1 if taken, 0 if not. */
+int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site site);
+/* Release, or -1 (nothing changed) if the caller does not hold l; for
+ * RT_LOCK_BINARY: if nobody holds it. */
+int rt_lock_try_release_at(rt_lock *l, struct rt_site site);
+#define rt_lock_acquire(l) rt_lock_acquire_at((l), RT_SITE)
+#define rt_lock_release(l) rt_lock_release_at((l), RT_SITE)
+
+/* For the harness: the lock's class (lockgraph.h) and its owner, or NULL. */
+struct rt_class;
+struct rt_thread;
+struct rt_class *rt_lock_class(const rt_lock *l);
+struct rt_thread *rt_lock_owner(const rt_lock *l);
+
+#endif
