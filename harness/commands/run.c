@@ -105,6 +105,7 @@ static void confirm_potential(const struct rt_config *c, int hb)
 		}
 	if (!sig || !c->confirm_runs || !n)
 		return;
+
 	const struct rt_target_ops *t = rt_target_find(c->target);
 	if (t && (t->flags & RT_TARGET_FREE_ONLY))
 		return;   /* controlled executions cannot drive it */
@@ -123,8 +124,14 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	if (pid == 0) {
 		close(sp[0]);
 		char got[1024] = "";
-		int rc = rt_confirm_cycle(c, (char *const *)cls, n, (uint64_t)c->confirm_runs, path,
-					  got, sizeof got);
+		int same = 0;
+		/* a copy: the controlled executions reset the report that owns cls */
+		char **mine = rt_xcalloc((size_t)n, sizeof *mine);
+		for (int i = 0; i < n; i++)
+			mine[i] = rt_xstrdup(cls[i]);
+		int rc = rt_confirm_cycle(c, mine, n, (uint64_t)c->confirm_runs, path, got + 1,
+					  sizeof got - 1, &same);
+		got[0] = same ? '1' : '0';   /* then the signature */
 		if (rc == RT_EXIT_DEADLOCK)
 			rt_write_all(sp[1], got, strlen(got));
 		_exit(rc);
@@ -142,18 +149,14 @@ static void confirm_potential(const struct rt_config *c, int hb)
 		}
 		rt_sleep_ns(20000000ULL);
 	}
-	ssize_t got = read(sp[0], dsig, sizeof dsig - 1);
-	dsig[got > 0 ? got : 0] = 0;
+	char msg[1025];
+	ssize_t got = read(sp[0], msg, sizeof msg - 1);
+	msg[got > 0 ? got : 0] = 0;
 	close(sp[0]);
+	int same = msg[0] == '1';
+	snprintf(dsig, sizeof dsig, "%s", got > 0 ? msg + 1 : "");
 	struct rt_buf b = { 0 };
 	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == RT_EXIT_DEADLOCK) {
-		/* same classes in the real deadlock as in the potential one? */
-		int same = 1;
-		for (int i = 0; i < n; i++) {
-			char pat[300];
-			snprintf(pat, sizeof pat, " %s@", cls[i]);
-			same &= strstr(dsig, pat) != NULL;
-		}
 		rt_buf_printf(&b, "\n======================================================\n"
 				  "DEADLOCK: confirmed deadlock; %s\n"
 				  "------------------------------------------------------\n"

@@ -9,6 +9,7 @@
 #include "targets.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* DeadlockFuzzer-style confirmation: up to `runs` controlled executions
  * steered toward the lock classes of a potential cycle.  On a real deadlock
@@ -35,8 +36,30 @@ int rt_steer(const struct rt_target_ops *t, const struct rt_config *c, char *con
 	return 0;
 }
 
+/* Every class of the potential cycle waited for in the real one? */
+static int same_classes(char *const *classes, int n)
+{
+	int code;
+	const char *kind, *sig, *text;
+	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++) {
+		const char *const *real;
+		int nreal = rt_report_get_cycle(i, &real);
+		if (code != RT_EXIT_DEADLOCK || !nreal)
+			continue;
+		int same = 1;
+		for (int a = 0; a < n; a++) {
+			int found = 0;
+			for (int b = 0; b < nreal; b++)
+				found |= !strcmp(classes[a], real[b]);
+			same &= found;
+		}
+		return same;
+	}
+	return 0;
+}
+
 int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, uint64_t runs,
-		     const char *repro_path, char *sig, size_t sig_len)
+		     const char *repro_path, char *sig, size_t sig_len, int *same)
 {
 	struct rt_config c = *c0;
 	rt_ctl_config_defaults(&c);
@@ -48,6 +71,7 @@ int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, ui
 	if (rt_steer(rt_target_find(c.target), &c, classes, n, runs, &r, &p, &tries)) {
 		rt_repro_save(repro_path, &c, &p, &r);
 		snprintf(sig, sig_len, "%s", r.signature);
+		*same = same_classes(classes, n);
 		rt_exec_result_free(&r);
 		code = RT_EXIT_DEADLOCK;
 	}

@@ -16,9 +16,10 @@ int rt_steer(const struct rt_target_ops *t, const struct rt_config *c, char *con
 	     uint64_t *tries);
 
 /* The same from a clean configuration, for stress runs: returns
- * RT_EXIT_DEADLOCK and writes repro_path (and its signature into sig) when the
- * deadlock happened, else 0. */
+ * RT_EXIT_DEADLOCK and writes repro_path when the deadlock happened (its
+ * signature into sig; *same = 1 if every class of the potential cycle is in
+ * the real one), else 0. */
 int rt_confirm_cycle(const struct rt_config *c, char *const *classes, int n, uint64_t runs,
-		     const char *repro_path, char *sig, size_t sig_len);
+		     const char *repro_path, char *sig, size_t sig_len, int *same);
 
 #endif

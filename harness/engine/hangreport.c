@@ -203,7 +203,11 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 	char title[600];
 	snprintf(title, sizeof title, "%s: %s", clen ? "deadlock" : "hang", canon.p);
 	rt_std_fds_restore();   /* a target may have left fd 1/2 on a pipe */
-	rt_report_finding(code, clen ? "deadlock" : "hang", title, sig, b.p);
+	const char **cls = rt_xcalloc((size_t)clen + 1, sizeof *cls);
+	for (int i = 0; i < clen; i++)
+		cls[i] = s[cyc[i]].wait_cls;
+	rt_report_finding_cycle(code, clen ? "deadlock" : "hang", title, sig, b.p, cls, clen);
+	free(cls);
 	for (int i = 0; i < nkeys; i++)
 		free(keys[i]);
 	free(keys);
