@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 make_seed() { "$F" --tool make "$@" >/dev/null; }
 
 # ---- fuzz_schedule: inputs that must run clean ---------------------------
-# The Rich #4158 deadlock schedule, replayed on the fixed target (slot 1).
+# The Rich #4158 deadlock schedule, replayed on the fixed target (fuzz target 1, `--tool targets`).
 "$F" --tool encode corpus/replay/rich-4158-live-console-abba.min.repro "$tmp/rich.in" >/dev/null
 { printf '\001'; tail -c +2 "$tmp/rich.in"; } >"$clean/rich-4158-schedule-on-fixed"
 make_seed "$clean/fixed-logging-mixed" target=rich_live_fixed print_workers=2 log_workers=2 \

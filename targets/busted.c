@@ -61,7 +61,7 @@ static void busted_stop(void)
 const struct rt_target_ops busted_ops = {
 	.name = "busted",
 	.summary = "deliberately broken: two plain locks taken in alternating order (ABBA)",
-	.flags = RT_TARGET_BUGGY,
+	.flags = RT_TARGET_BUGGY | RT_TARGET_FUZZ,
 	.start = busted_start,
 	.stop = busted_stop,
 	.write = busted_write,

@@ -195,7 +195,7 @@ const struct rt_target_ops rich_live_ops = {
 	.name = "rich_live",
 	.summary = "Rich 13.3.1-14.3.3 Live with stdout/stderr redirection "
 		   "(issue #4158: Live._lock/Console._lock ABBA, shared FileProxy buffer)",
-	.flags = RT_TARGET_BUGGY,
+	.flags = RT_TARGET_BUGGY | RT_TARGET_FUZZ,
 	.start = rich_live_start,
 	.stop = rich_live_stop,
 	.write = rich_live_write,

@@ -122,7 +122,7 @@ const struct rt_target_ops rich_live_fixed_ops = {
 	.name = "rich_live_fixed",
 	.summary = "Rich Live with redirection, redesigned: per-thread line buffers, "
 		   "Live._lock and Console._lock as unnested leaves",
-	.flags = 0,
+	.flags = RT_TARGET_FUZZ,
 	.start = fixed_start,
 	.stop = fixed_stop,
 	.write = fixed_write,

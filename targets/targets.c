@@ -24,6 +24,8 @@ extern const struct rt_target_ops py_rich_ops;
 extern const struct rt_target_ops py_rich_noredirect_ops;
 const struct rt_target_ops *rt_py_module_target(const char *module);
 
+/* Append new targets at the end: fuzz_schedule numbers the RT_TARGET_FUZZ
+ * ones in this order, and committed fuzz inputs name them by that number. */
 const struct rt_target_ops *const rt_targets[] = {
 	&rich_live_ops,
 	&rich_live_fixed_ops,

@@ -47,7 +47,7 @@ static void clean_stop(void)
 const struct rt_target_ops test_clean_ops = {
 	.name = "test_clean",
 	.summary = "test helper: simplest correct target (one plain lock, per-thread lines)",
-	.flags = RT_TARGET_TEST,
+	.flags = RT_TARGET_TEST | RT_TARGET_FUZZ,
 	.start = clean_start,
 	.stop = clean_stop,
 	.write = clean_write,

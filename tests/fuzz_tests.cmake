@@ -44,6 +44,12 @@ set(_env RT_BIN=$<TARGET_FILE:redirtorture> RT_FUZZ_DIR=$<TARGET_FILE_DIR:fuzz_s
   RT_SOURCE_DIR=${PROJECT_SOURCE_DIR} TEST_NAME=fuzz_finding_repro ${_rt_fuzz_env})
 set_tests_properties(fuzz_finding_repro PROPERTIES LABELS "fuzz" TIMEOUT ${_t} ENVIRONMENT "${_env}")
 
+# the fuzzable targets come from the registry; committed inputs keep their target
+add_test(NAME fuzz_schedule_targets COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_targets.sh)
+set(_env RT_BIN=$<TARGET_FILE:redirtorture> RT_FUZZ_DIR=$<TARGET_FILE_DIR:fuzz_schedule>
+  RT_SOURCE_DIR=${PROJECT_SOURCE_DIR} TEST_NAME=fuzz_schedule_targets ${_rt_fuzz_env})
+set_tests_properties(fuzz_schedule_targets PROPERTIES LABELS "fuzz" TIMEOUT 60 ENVIRONMENT "${_env}")
+
 # .clusterfuzzlite/build.sh without Docker: builds the libFuzzer targets into
 # a temporary OUT and runs each on one input (needs clang with libFuzzer)
 if(NOT REDIRTORTURE_SANITIZER)

@@ -12,7 +12,7 @@
  *
  * Input (docs/fuzzing.md; every byte value is valid, short inputs are
  * zero-padded):
- *   0  target slot (& 7, see fs_slots)    7  stderr_pct (% 101)
+ *   0  target (% n, see fs_targets)     7  stderr_pct (% 101)
  *   1  print_workers (1 + % 6)            8  max_ops (1 + % 8)
  *   2  log_workers (% 4)                  9  live_rows (1 + % 24)
  *   3  refresh: bit 0 on, bits 1-2 rate  10  gc_threshold (1 + % 4)
@@ -54,19 +54,13 @@
 
 #define FS_HEADER 15
 
-/* Targets known to run under the controlled scheduler: every wait is on an
- * instrumented lock, no threads of their own, no real blocking syscalls.
- * Append only: a slot number is part of every committed input.  Targets
- * running real Python (py_*) or starting forwarder threads stay out. */
-static const char *const fs_slots[8] = {
-	"rich_live", "rich_live_fixed", "busted", "test_clean",
-};
+/* The targets an input can choose: the registry's RT_TARGET_FUZZ targets
+ * (runtime/target.h), in rt_targets[] order, so byte 0 = 3 means the fourth
+ * of them in every build; fs_setup fills this. */
+#define FS_MAX_TARGETS 256
+static const char *fs_targets[FS_MAX_TARGETS];
+static int fs_ntargets;
 static const int fs_refresh_hz[4] = { 50, 10, 100, 1000 };
-#ifdef RT_TARGET_FREE_ONLY
-#define FS_NOT_CONTROLLED (RT_TARGET_FREE_ONLY | RT_TARGET_TEST)
-#else
-#define FS_NOT_CONTROLLED RT_TARGET_TEST
-#endif
 
 struct fs_case {
 	struct rt_config cfg;
@@ -100,10 +94,8 @@ static int fs_decode(const uint8_t *d, size_t n, struct fs_case *k)
 {
 	uint8_t h[FS_HEADER] = { 0 };
 	memcpy(h, d, n < FS_HEADER ? n : FS_HEADER);
-	const char *name = fs_slots[h[0] & 7];
-	const struct rt_target_ops *t = name ? rt_target_find(name) : NULL;
-	if (!t || !in_list(fs_only_targets, name) ||
-	    ((t->flags & FS_NOT_CONTROLLED) && strcmp(name, "test_clean")))
+	const char *name = fs_ntargets ? fs_targets[h[0] % fs_ntargets] : NULL;
+	if (!name || !in_list(fs_only_targets, name))
 		return -1;
 	struct rt_config *c = &k->cfg;
 	rt_config_defaults(c);
@@ -202,12 +194,29 @@ FS_NO_COVERAGE static void guard_start_once(void)
 		pthread_detach(t);
 }
 
+/* The registry's fuzzable targets.  A target flagged RT_TARGET_FUZZ that
+ * cannot run controlled is a mistake in its flags: said once, and left out. */
+static void fs_find_targets(void)
+{
+	for (int i = 0; rt_targets[i] && fs_ntargets < FS_MAX_TARGETS; i++) {
+		const struct rt_target_ops *t = rt_targets[i];
+		if (!(t->flags & RT_TARGET_FUZZ))
+			continue;
+		if ((t->flags & RT_TARGET_FREE_ONLY) || t->session_start)
+			rt_fdprintf(rt_err_fd(), "fuzz_schedule: note: target %s is flagged RT_TARGET_FUZZ "
+				    "but runs only free or has sessions; left out\n", t->name);
+		else
+			fs_targets[fs_ntargets++] = t->name;
+	}
+}
+
 /* Environment and report setup (no threads); idempotent. */
 static void fs_setup(void)
 {
 	if (fs_ready)
 		return;
 	fs_ready = 1;
+	fs_find_targets();
 	const char *e;
 	if ((e = getenv("REDIRTORTURE_REPRO_DIR")) && *e)
 		fs_repro_dir = e;
@@ -255,7 +264,7 @@ static void fs_exec(const struct fs_case *k, struct rt_exec_result *r)
  * instability.  rt_exec_controlled joins its threads before returning. */
 static void fs_warmup(void)
 {
-	for (int s = 0; s < 8; s++) {
+	for (int s = 0; s < fs_ntargets; s++) {
 		uint8_t h[FS_HEADER] = { (uint8_t)s, 5, 3, 1 | 3 << 1, 1, 2, 50, 50, 7, 23, 0, 1 };
 		struct fs_case k;
 		if (fs_decode(h, sizeof h, &k))
@@ -272,15 +281,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fs_setup();
-	/* a new target that could be fuzzed: say so once */
-	for (int i = 0; rt_targets[i]; i++) {
-		int slotted = 0;
-		for (int j = 0; j < 8; j++)
-			slotted |= fs_slots[j] && !strcmp(fs_slots[j], rt_targets[i]->name);
-		if (!slotted && !(rt_targets[i]->flags & FS_NOT_CONTROLLED) && !rt_targets[i]->session_start)
-			rt_fdprintf(rt_err_fd(), "fuzz_schedule: note: target %s has no input slot yet "
-				    "(fs_slots in harness/fuzz/fuzz_schedule.c)\n", rt_targets[i]->name);
-	}
 	fs_warmup();
 	return 0;
 }
@@ -402,13 +402,13 @@ static void fs_describe(const struct fs_case *k, struct rt_buf *b)
 static int fs_header_of(const struct rt_config *c, uint8_t h[FS_HEADER], char *why, size_t n)
 {
 	int slot = -1, rate = -1;
-	for (int i = 0; i < 8; i++)
-		if (fs_slots[i] && !strcmp(fs_slots[i], c->target))
+	for (int i = 0; i < fs_ntargets; i++)
+		if (!strcmp(fs_targets[i], c->target))
 			slot = i;
 	for (int i = 0; i < 4; i++)
 		if (fs_refresh_hz[i] == c->refresh_hz)
 			rate = i;
-	const char *bad = slot < 0				   ? "target not in fs_slots"
+	const char *bad = slot < 0				   ? "target not fuzzable (RT_TARGET_FUZZ)"
 			  : c->print_workers < 1 || c->print_workers > 6 ? "print_workers not 1..6"
 			  : c->log_workers > 3				   ? "log_workers not 0..3"
 			  : c->refresh_hz && rate < 0			   ? "refresh_hz not 0/50/10/100/1000"
@@ -559,7 +559,7 @@ int rt_fuzz_tool(int argc, char **argv)
 			if (!fp)
 				rt_buf_printf(&b, "cannot open: %s\n", strerror(errno));
 			else if (fs_decode((const uint8_t *)(f.p ? f.p : ""), f.len, &k))
-				rt_buf_printf(&b, "rejected (empty target slot %u)\n", f.len ? (uint8_t)f.p[0] & 7 : 0);
+				rt_buf_printf(&b, "rejected (target not in REDIRTORTURE_FUZZ_TARGETS)\n");
 			else
 				fs_describe(&k, &b);
 			rt_write_all(1, b.p, b.len);
@@ -568,8 +568,14 @@ int rt_fuzz_tool(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc == 1 && !strcmp(argv[0], "targets")) {
+		for (int i = 0; i < fs_ntargets; i++)
+			rt_fdprintf(1, "%d %s\n", i, fs_targets[i]);
+		return 0;
+	}
 	rt_fdprintf(2, "usage: fuzz_schedule --tool encode REPRO OUT\n"
 		    "       fuzz_schedule --tool make OUT [KEY=VALUE...] [schedule=HEX]\n"
-		    "       fuzz_schedule --tool describe FILE...\n");
+		    "       fuzz_schedule --tool describe FILE...\n"
+		    "       fuzz_schedule --tool targets   (byte 0 of an input, %% n: its target)\n");
 	return 64;
 }

@@ -34,6 +34,11 @@ struct rt_target_env {
 /* Session target: write(2) on fd 1/2 knowingly goes to the process's
  * original stdout/stderr, not to the session (the oracle expects it there). */
 #define RT_TARGET_FD_NOT_FORWARDED 0x8u
+/* fuzz_schedule may pick it (docs/fuzzing.md): it runs under the controlled
+ * scheduler (every wait on an instrumented lock, no threads of its own, no
+ * real blocking syscalls, no sessions).  Fuzz inputs number these targets in
+ * the order of targets/targets.c's rt_targets[]: add new ones at the end. */
+#define RT_TARGET_FUZZ 0x10u
 
 struct rt_target_ops {
 	const char *name;
