@@ -85,6 +85,24 @@ static int try_config(struct best *b, const struct rt_config *c, uint64_t runs)
 	return 0;
 }
 
+/* One step of shrinking print (k 0) or log (k 1) workers; 1 if it shrank. */
+static int fewer_workers(struct best *b, int k, uint64_t runs)
+{
+	int cur = k ? b->cfg.log_workers : b->cfg.print_workers;
+	int other = k ? b->cfg.print_workers : b->cfg.log_workers;
+	int lo = other > 0 ? 0 : 1;   /* at least one worker in all */
+	int cand[4] = { lo, cur / 4, cur / 2, cur - 1 };
+	for (int j = 0; j < 4; j++) {
+		if (cand[j] < lo || cand[j] >= cur || (j && cand[j] <= cand[j - 1]))
+			continue;
+		struct rt_config c = b->cfg;
+		*(k ? &c.log_workers : &c.print_workers) = cand[j];
+		if (try_config(b, &c, runs))
+			return 1;
+	}
+	return 0;
+}
+
 int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 {
 	struct rt_repro rp;
@@ -118,18 +136,12 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 	size_t ch0 = b.r.ctl.nchoices;
 	int64_t ops0 = b.cfg.max_ops;
 
-	/* 1. fewer threads */
-	for (int k = 0; k < 2; k++) {
-		for (;;) {
-			struct rt_config c = b.cfg;
-			int *v = k ? &c.log_workers : &c.print_workers;
-			if (*v == 0 || c.print_workers + c.log_workers <= 1)
-				break;
-			(*v)--;
-			if (!try_config(&b, &c, runs))
-				break;
-		}
-	}
+	/* 1. fewer threads: try the smallest count first, then a quarter, a
+	 * half, one less (with 256 workers, one at a time would take hundreds
+	 * of searches) */
+	for (int k = 0; k < 2; k++)
+		while (fewer_workers(&b, k, runs))
+			;
 	/* 2. fewer operations per thread */
 	if (b.cfg.max_ops == 0) {
 		for (int64_t m = 1; m <= 64; m *= 2) {
@@ -161,8 +173,10 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 		rt_exec_result_free(&base);
 		struct rt_choice *cand = rt_xmalloc((n0 + 1) * sizeof *cand);
 		int found = 0;
-		for (size_t i = 0; i < n0 && !found; i++)
-			for (int tid = 0; tid < nth && !found; tid++) {
+		/* exhaustive when small; a bounded budget of executions else */
+		uint64_t budget = runs * 20 > 5000 ? runs * 20 : 5000, tried = 0;
+		for (size_t i = 0; i < n0 && !found && tried < budget; i++)
+			for (int tid = 0; tid < nth && !found && tried++ < budget; tid++) {
 				for (size_t k = 0; k <= n0; k++)
 					cand[k] = none;
 				cand[i].tid = (uint16_t)tid;

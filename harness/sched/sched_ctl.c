@@ -44,7 +44,9 @@ static uint64_t exec_start_ns;     /* for "N s into the run" in reports */
 static pthread_mutex_t M = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ctl_cv = PTHREAD_COND_INITIALIZER;
 static struct rt_ctl_params P;
-static struct cthread *ct;
+/* One record per thread, allocated once and never moved: other threads
+ * sleep on the condvar inside it while the table of pointers grows. */
+static struct cthread **ct;
 static int nct, capct, arrived, cur = -1, all_done, draining;
 static uint64_t vnow, steps, nchoice, pct_cp[8];
 static struct rt_rng rng;
@@ -68,7 +70,7 @@ int rt_strategy_parse(const char *name)
 
 static struct cthread *ctl_of(struct rt_thread *t)
 {
-	return (t->id < nct && ct[t->id].status != CT_NONE && ct[t->id].t == t) ? &ct[t->id] : NULL;
+	return (t->id < nct && ct[t->id]->status != CT_NONE && ct[t->id]->t == t) ? ct[t->id] : NULL;
 }
 
 static void trace_ev(int tid, int kind, const char *cls)
@@ -126,10 +128,10 @@ static uint8_t check_of(const int *e, int ne, int chosen)
 	uint64_t h = RT_FNV_INIT;
 	for (int i = 0; i < ne; i++)
 		h = rt_fnv1a(&e[i], sizeof e[i], h);
-	int ev = ct[chosen].ev;
+	int ev = ct[chosen]->ev;
 	h = rt_fnv1a(&ev, sizeof ev, h);
-	if (ct[chosen].want) {
-		const char *cls = rt_lock_class_name(ct[chosen].want);
+	if (ct[chosen]->want) {
+		const char *cls = rt_lock_class_name(ct[chosen]->want);
 		h = rt_fnv1a(cls, strlen(cls), h);
 	}
 	return (uint8_t)(h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24));
@@ -152,24 +154,24 @@ static int strategy_pick(int me, const int *e, int ne)
 		/* change points: the running thread drops below everyone */
 		for (int j = 0; j < P.depth - 1 && j < 8; j++)
 			if (pct_cp[j] == nchoice && me >= 0)
-				ct[me].pct_prio = j - P.depth;
+				ct[me]->pct_prio = j - P.depth;
 		int best = e[0];
 		for (int i = 1; i < ne; i++)
-			if (ct[e[i]].pct_prio > ct[best].pct_prio)
+			if (ct[e[i]]->pct_prio > ct[best]->pct_prio)
 				best = e[i];
 		return best;
 	}
 	case RT_STRAT_POS: {
 		int best = e[0];
 		for (int i = 1; i < ne; i++)
-			if (ct[e[i]].pos_prio > ct[best].pos_prio)
+			if (ct[e[i]]->pos_prio > ct[best]->pos_prio)
 				best = e[i];
 		return best;
 	}
 	case RT_STRAT_CONFIRM: {
 		int free_[ne], nf = 0;
 		for (int i = 0; i < ne; i++)
-			if (!postponed(&ct[e[i]]))
+			if (!postponed(ct[e[i]]))
 				free_[nf++] = e[i];
 		if (nf)
 			return free_[rt_rng_below(&rng, (uint32_t)nf)];
@@ -208,7 +210,7 @@ static int strategy_pick(int me, const int *e, int ne)
 						 "other than what was recorded (uncontrolled "
 						 "nondeterminism in the target?)",
 						 (unsigned long long)nchoice, want->tid,
-						 ct[want->tid].t->name);
+						 ct[want->tid]->t->name);
 				}
 				return e[i];
 			}
@@ -234,7 +236,7 @@ static int pick_locked(int me)
 		int ne = 0, sleeping = 0, live = 0;
 		uint64_t wake = UINT64_MAX;
 		for (int i = 0; i < nct; i++) {
-			struct cthread *c = &ct[i];
+			struct cthread *c = ct[i];
 			if (c->status == CT_NONE || c->status == CT_DONE)
 				continue;
 			live++;
@@ -259,7 +261,7 @@ static int pick_locked(int me)
 			/* Threads parked at an acquire while the lock was still free
 			 * are blocked now: show them so in the report. */
 			for (int i = 0; i < nct; i++) {
-				struct cthread *c = &ct[i];
+				struct cthread *c = ct[i];
 				if (c->status != CT_READY || !c->want || lock_free_for(c))
 					continue;
 				if (c->t->waiting_for != c->want)
@@ -284,12 +286,12 @@ static int pick_locked(int me)
 			record(chosen, check_of(e, ne, chosen), me, pre);
 			nchoice++;
 		}
-		if (P.strategy == RT_STRAT_POS && ct[chosen].want) {
+		if (P.strategy == RT_STRAT_POS && ct[chosen]->want) {
 			/* POS: events racing with the one about to run (same lock)
 			 * get fresh priorities */
 			for (int i = 0; i < nct; i++)
-				if (i != chosen && ct[i].want == ct[chosen].want)
-					ct[i].pos_prio = rt_rng_next(&rng);
+				if (i != chosen && ct[i]->want == ct[chosen]->want)
+					ct[i]->pos_prio = rt_rng_next(&rng);
 		}
 		return chosen;
 	}
@@ -304,14 +306,14 @@ static void switch_and_wait(int me, int next)
 		pthread_cond_signal(&ctl_cv);
 	} else if (next != me) {
 		cur = next;
-		pthread_cond_signal(&ct[next].cv);
+		pthread_cond_signal(&ct[next]->cv);
 	}
 	if (me < 0)
 		return;
 	while (cur != me)
-		pthread_cond_wait(&ct[me].cv, &M);
-	ct[me].status = CT_RUNNING;
-	ct[me].want = NULL;
+		pthread_cond_wait(&ct[me]->cv, &M);
+	ct[me]->status = CT_RUNNING;
+	ct[me]->want = NULL;
 	last_ran = me;
 }
 
@@ -417,14 +419,14 @@ static void ctl_created(struct rt_thread *t)
 	pthread_mutex_lock(&M);
 	if (t->id >= capct) {
 		int old = capct;
-		capct = t->id + 16;
+		capct = t->id + 16 > 2 * capct ? t->id + 16 : 2 * capct;
 		ct = rt_xrealloc(ct, (size_t)capct * sizeof *ct);
 		for (int i = old; i < capct; i++) {
-			memset(&ct[i], 0, sizeof ct[i]);
-			pthread_cond_init(&ct[i].cv, NULL);
+			ct[i] = rt_xcalloc(1, sizeof *ct[i]);
+			pthread_cond_init(&ct[i]->cv, NULL);
 		}
 	}
-	struct cthread *c = &ct[t->id];
+	struct cthread *c = ct[t->id];
 	c->t = t;
 	c->status = CT_NEW;
 	c->want = NULL;
@@ -460,8 +462,8 @@ static void ctl_exit(struct rt_thread *t)
 		/* Workers done: let the refresh loop end too. */
 		int workers = 0;
 		for (int i = 0; i < nct; i++)
-			if (ct[i].status != CT_NONE && ct[i].status != CT_DONE &&
-			    strcmp(ct[i].t->role, "refresh"))
+			if (ct[i]->status != CT_NONE && ct[i]->status != CT_DONE &&
+			    strcmp(ct[i]->t->role, "refresh"))
 				workers++;
 		if (!workers)
 			rt_drivers_request_stop();
@@ -492,7 +494,7 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 	if (!P.vstep_ns)
 		P.vstep_ns = 100000;
 	for (int i = 0; i < capct; i++)
-		ct[i].status = CT_NONE;
+		ct[i]->status = CT_NONE;
 	nct = arrived = all_done = draining = 0;
 	cur = last_ran = -1;
 	vnow = steps = nchoice = 0;
@@ -522,14 +524,14 @@ void rt_ctl_run(void)
 	pthread_mutex_lock(&M);
 	/* PCT: distinct random priorities, all above the change-point values */
 	for (int i = 0; i < nct; i++)
-		ct[i].pct_prio = i + 1;
+		ct[i]->pct_prio = i + 1;
 	for (int i = nct - 1; i > 0; i--) {
-		int j = (int)rt_rng_below(&rng, (uint32_t)i + 1), tmp = ct[i].pct_prio;
-		ct[i].pct_prio = ct[j].pct_prio;
-		ct[j].pct_prio = tmp;
+		int j = (int)rt_rng_below(&rng, (uint32_t)i + 1), tmp = ct[i]->pct_prio;
+		ct[i]->pct_prio = ct[j]->pct_prio;
+		ct[j]->pct_prio = tmp;
 	}
 	for (int i = 0; i < nct; i++)
-		ct[i].pos_prio = rt_rng_next(&rng);
+		ct[i]->pos_prio = rt_rng_next(&rng);
 	switch_and_wait(-1, pick_locked(-1));
 	while (!all_done)
 		pthread_cond_wait(&ctl_cv, &M);
@@ -543,8 +545,8 @@ void rt_ctl_end(struct rt_ctl_result *out)
 	R.nthreads = nct;
 	R.thread_names = rt_xcalloc((size_t)nct + 1, sizeof *R.thread_names);
 	for (int i = 0; i < nct; i++)
-		if (ct[i].t)
-			snprintf(R.thread_names[i], sizeof R.thread_names[i], "%s", ct[i].t->name);
+		if (ct[i]->t)
+			snprintf(R.thread_names[i], sizeof R.thread_names[i], "%s", ct[i]->t->name);
 	*out = R;
 	memset(&R, 0, sizeof R);
 	pthread_mutex_unlock(&M);
