@@ -1,3 +1,6 @@
 # Reliability (issue 11): the harness never hangs, never lies, never loses its
 # evidence.  Included from tests/CMakeLists.txt; rt_sh_test scales TIMEOUTs.
 rt_sh_test(reliab_ctl_threads     reliab_ctl_threads.sh     300 "reliability;controlled")
+rt_sh_test(reliab_disk_full       reliab_disk_full.sh        90 "reliability;report")
+set_tests_properties(reliab_disk_full PROPERTIES SKIP_RETURN_CODE 77)
+rt_sh_test(reliab_symlink         reliab_symlink.sh          60 "reliability;report")

@@ -28,6 +28,9 @@ static char *replay;
 static char *json_path;
 static const struct rt_config *cfg;
 static int quiet;      /* explore: keep findings, print nothing, no JSON */
+static int json_err;   /* -errno of the last JSON write, 0 if it worked */
+static int json_early; /* a write after a finding worked in this run */
+static int other_unwritten;   /* a repro of this run could not be written */
 
 const char *rt_verdict_name(int code)
 {
@@ -40,6 +43,7 @@ const char *rt_verdict_name(int code)
 	case RT_EXIT_DIVERGED: return "DIVERGED";
 	case RT_EXIT_SANITIZER: return "SANITIZER";
 	case RT_EXIT_NOSTART: return "NOSTART";
+	case RT_EXIT_UNWRITTEN: return "UNWRITTEN";
 	default: return "ERROR";
 	}
 }
@@ -68,6 +72,7 @@ void rt_report_init(const struct rt_config *c, const char *replay_cmd, const cha
 	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
 	free(json_path);
 	json_path = path && path[0] ? rt_xstrdup(path) : NULL;
+	json_err = json_early = 0;
 	pthread_mutex_unlock(&rep_mu);
 }
 
@@ -109,16 +114,22 @@ static void json_locked(struct rt_buf *b, int code, double elapsed, const char *
 	rt_buf_add(b, "\n  ]\n}\n", 7);
 }
 
-static void write_json_locked(int code, double elapsed, const char *stats)
+/* final: the end-of-run write, which says so when it fails; a failed write
+ * after a finding is retried by the next one (and by the final write). */
+static void write_json_locked(int code, double elapsed, const char *stats, int final)
 {
 	if (!json_path)
 		return;
 	struct rt_buf b = { 0 };
 	json_locked(&b, code, elapsed, stats);
-	int rc = rt_write_file_atomic(json_path, b.p, b.len);
-	if (rc)
-		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write report %s: %s\n", json_path,
-			    strerror(-rc));
+	json_err = rt_write_file_atomic(json_path, b.p, b.len);
+	json_early |= !json_err && !final;
+	if (json_err && final)
+		rt_fdprintf(rt_err_fd(), "redirtorture: report %s not written: %s; %s, the verdict %s "
+			    "is only in this output (exit %d)\n", json_path, strerror(-json_err),
+			    json_early ? "the file there is this run's report as of an earlier finding"
+				       : "an older file there is unchanged",
+			    rt_verdict_name(code), RT_EXIT_UNWRITTEN);
 	rt_buf_free(&b);
 }
 
@@ -153,7 +164,7 @@ int rt_report_finding_cycle(int code, const char *kind, const char *title, const
 		worst = code;
 	if (!quiet) {
 		rt_write_all(rt_err_fd(), text, strlen(text));
-		write_json_locked(worst, 0, NULL);
+		write_json_locked(worst, 0, NULL, 0);
 	}
 	pthread_mutex_unlock(&rep_mu);
 	return 1;
@@ -178,8 +189,31 @@ int rt_report_worst(void)
 void rt_report_write_json(int code, double elapsed, const char *stats)
 {
 	pthread_mutex_lock(&rep_mu);
-	write_json_locked(code, elapsed, stats);
+	write_json_locked(code, elapsed, stats, 1);
 	pthread_mutex_unlock(&rep_mu);
+}
+
+int rt_report_json_error(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	int e = json_path ? json_err : 0;
+	pthread_mutex_unlock(&rep_mu);
+	return e;
+}
+
+void rt_report_note_unwritten(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	other_unwritten = 1;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+int rt_report_exit_code(int code)
+{
+	pthread_mutex_lock(&rep_mu);
+	int bad = other_unwritten || (json_path && json_err);
+	pthread_mutex_unlock(&rep_mu);
+	return bad ? RT_EXIT_UNWRITTEN : code;
 }
 
 void rt_report_reset(void)

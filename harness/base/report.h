@@ -19,6 +19,7 @@ enum rt_exit {
 	RT_EXIT_SANITIZER = 66,   /* a sanitizer reported an error */
 	RT_EXIT_NOSTART = 69,     /* the target could not start */
 	RT_EXIT_INTERNAL = 70,
+	RT_EXIT_UNWRITTEN = 73,   /* the JSON report or repro file could not be written */
 };
 
 const char *rt_verdict_name(int exit_code);   /* SUCCESS, FINDING, ... */
@@ -42,6 +43,14 @@ int rt_report_worst(void);             /* highest-severity exit code so far */
 
 /* End of run: summary, JSON.  stats is a JSON object text ("{...}") or NULL. */
 void rt_report_write_json(int exit_code, double elapsed_s, const char *stats_json);
+/* 0 if the last JSON write succeeded (or there is no JSON report), else
+ * -errno; rt_report_write_json printed one line saying so. */
+int rt_report_json_error(void);
+/* A repro file of this run could not be written (its writer said so). */
+void rt_report_note_unwritten(void);
+/* The exit code for verdict `code`: RT_EXIT_UNWRITTEN if the last JSON
+ * write failed or a repro was not written. */
+int rt_report_exit_code(int code);
 void rt_report_reset(void);
 /* Explore mode: record findings without printing them or writing JSON. */
 void rt_report_set_quiet(int quiet);

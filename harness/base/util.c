@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -129,18 +130,21 @@ void rt_std_fds_restore(void)
 		dup2(err_fd, 2);
 }
 
-void rt_write_all(int fd, const char *buf, size_t len)
+int rt_write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return;
+			return -errno;
 		}
+		if (n == 0)
+			return -ENOSPC;   /* no progress: treat as full */
 		buf += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 void rt_fdprintf(int fd, const char *fmt, ...)
@@ -233,23 +237,42 @@ void rt_buf_free(struct rt_buf *b)
 	b->len = b->cap = 0;
 }
 
+/* The temporary is made by mkstemp in the target's directory: a new file,
+ * never a planted one or a symlink (O_EXCL), on the same file system as
+ * the target so rename() replaces it in one step.  Every write is checked;
+ * on any failure the temporary goes and the old file stays. */
 int rt_write_file_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	rt_write_all(fd, data, len);
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		int e = errno;
-		unlink(tmp);
-		return -e;
+	size_t pl = strlen(path);
+	char *tmp = rt_xmalloc(pl + 16);
+	snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", path);
+	int rc = 0, fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
 	}
-	if (rename(tmp, path) != 0) {
-		int e = errno;
+	if (fchmod(fd, 0644) != 0 || (rc = rt_write_all(fd, data, len)) != 0 || fsync(fd) != 0) {
+		rc = rc ? rc : -errno;
+		close(fd);
 		unlink(tmp);
-		return -e;
+		goto out;
 	}
-	return 0;
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		rc = -errno;
+		unlink(tmp);
+		goto out;
+	}
+	/* the rename itself durable (best effort: a directory may not sync) */
+	char *dir = rt_xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = 0;
+	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+out:
+	free(tmp);
+	return rc;
 }

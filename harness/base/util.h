@@ -36,7 +36,8 @@ int rt_err_fd(void);                      /* saved stderr */
  * them); before a hang report and at the end of a run. */
 void rt_std_fds_restore(void);
 void rt_fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void rt_write_all(int fd, const char *buf, size_t len);
+/* 0, or -errno of the write that failed (a 0-byte write counts as ENOSPC). */
+int rt_write_all(int fd, const char *buf, size_t len);
 
 /* Growable string buffer. */
 struct rt_buf { char *p; size_t len, cap; };
@@ -48,7 +49,9 @@ void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
 void rt_buf_json_str(struct rt_buf *b, const char *s);   /* quoted, escaped */
 void rt_buf_free(struct rt_buf *b);
 
-/* Write a whole file atomically (temp file in the same directory + rename). */
+/* Write a whole file atomically: a new temp file (mkstemp) in the same
+ * directory, every write checked, fsync, rename.  0, or -errno with the temp
+ * removed and the old file untouched. */
 int rt_write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -34,7 +34,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	uint64_t t0 = rt_now_ns(), last_prog = t0, k_sum = 0, done = 0;
 	struct rt_exec_result r = { 0 }, potential = { 0 };
 	struct rt_ctl_params pp = { 0 };   /* params of the potential run */
-	int found = 0;
+	int found = 0, unwritten = 0;
 	char path[2048] = "";
 	if (!o->repro_path)
 		mkdir(o->repro_dir, 0755);
@@ -76,8 +76,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		} else if (i + 1 < o->runs) {
 			rt_exec_result_free(&r);
 		} else if (o->save_clean) {
-			rt_repro_save(path, c, &p, &r);
-			rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
+			unwritten = rt_repro_save(path, c, &p, &r) != 0;
+			if (!unwritten)
+				rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
 		}
 		uint64_t now = rt_now_ns();
 		if (!o->quiet_progress && now - last_prog > 1000000000ULL) {
@@ -110,13 +111,13 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
 				    "reporting the potential deadlock\n", o->confirm_runs);
-			rt_repro_save(path, c, &pp, &potential);
+			unwritten = rt_repro_save(path, c, &pp, &potential) != 0;
 			code = potential.code;
 		}
 	}
 	if (found == 2) {
 		rt_report_print(r.text);
-		rt_repro_save(path, c, &pp, &r);
+		unwritten = rt_repro_save(path, c, &pp, &r) != 0;
 		code = r.code;
 	}
 	el = (double)(rt_now_ns() - t0) / 1e9;
@@ -127,11 +128,12 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		    done ? k_sum / done : 0);
 	if (found)
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
-			    done, found == 2 ? r.signature : potential.signature, path);
+			    done, found == 2 ? r.signature : potential.signature,
+			    unwritten ? "not written (see above)" : path);
 	rt_exec_result_free(&r);
 	rt_exec_result_free(&potential);
 	rt_report_set_quiet(0);
-	if (!found) {
+	if (!found || unwritten) {
 		rt_report_set_replay(cmd);
 	} else {
 		char rp[2200];
@@ -139,7 +141,14 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_report_set_replay(rp);
 	}
 	free(cmd);
-	return code;
+	return unwritten ? RT_EXIT_UNWRITTEN : code;
+}
+
+static int unwritten_line(const char *what, const char *path, int rc)
+{
+	rt_fdprintf(rt_err_fd(), "redirtorture: %s %s not written: %s; an older file there is "
+		    "unchanged (exit %d)\n", what, path, strerror(rc < 0 ? -rc : rc), RT_EXIT_UNWRITTEN);
+	return RT_EXIT_UNWRITTEN;
 }
 
 int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
@@ -197,11 +206,16 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, int qui
 		char title[1400];
 		snprintf(title, sizeof title, "%s: %s", rt_basename(path),
 			 r.signature[0] ? rt_verdict_name(r.code) : "no finding");
-		if (trace_json && rt_trace_write_chrome(trace_json, &r.ctl, title, cyc, nc) == 0)
+		int wrc;
+		if (trace_json && !(wrc = rt_trace_write_chrome(trace_json, &r.ctl, title, cyc, nc)))
 			rt_fdprintf(rt_out_fd(), "trace: %s (open in Perfetto or chrome://tracing)\n",
 				    trace_json);
-		if (svg && rt_trace_write_svg(svg, &r.ctl, title, cyc, nc) == 0)
+		else if (trace_json)
+			code = unwritten_line("trace", trace_json, wrc);
+		if (svg && !(wrc = rt_trace_write_svg(svg, &r.ctl, title, cyc, nc)))
 			rt_fdprintf(rt_out_fd(), "svg: %s\n", svg);
+		else if (svg)
+			code = unwritten_line("svg", svg, wrc);
 	}
 	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
 	rt_exec_result_free(&r);

@@ -237,10 +237,15 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 	int rc = rt_repro_write(out, &m, b.r.ctl.thread_names);
 	rt_fdprintf(rt_out_fd(),
 		    "minimize: %s\n  signature   %s\n  threads     %d -> %d\n  max_ops     %" PRId64
-		    " -> %" PRId64 "\n  choices     %zu -> %zu\n  preemptions %d -> %d\n  wrote %s\n",
+		    " -> %" PRId64 "\n  choices     %zu -> %zu\n  preemptions %d -> %d\n",
 		    path, want_sig, t0, b.r.ctl.nthreads, ops0, b.cfg.max_ops, ch0, b.r.ctl.nchoices,
-		    pre0, b.r.ctl.preemptions, out);
+		    pre0, b.r.ctl.preemptions);
+	if (rc)
+		rt_fdprintf(rt_err_fd(), "redirtorture: repro %s not written: %s; an older file there "
+			    "is unchanged (exit %d)\n", out, strerror(-rc), RT_EXIT_UNWRITTEN);
+	else
+		rt_fdprintf(rt_out_fd(), "  wrote %s\n", out);
 	rt_exec_result_free(&b.r);
 	rt_repro_free(&rp);
-	return rc ? RT_EXIT_INTERNAL : 0;
+	return rc ? RT_EXIT_UNWRITTEN : 0;
 }

@@ -69,6 +69,7 @@ void rt_run_emergency_exit(int code)
 {
 	rt_std_fds_restore();
 	summary(code);
+	code = rt_report_exit_code(code);
 	if (!run_supervised && run_cfg)
 		rt_epilogue(run_cfg, code, NULL);
 	_exit(code);
@@ -80,7 +81,7 @@ void rt_epilogue(const struct rt_config *c, int code, const char *json_path)
 	rt_buf_printf(&b, "--- effective configuration (end) ---\n");
 	rt_config_dump(c, &b, "  ");
 	rt_buf_printf(&b, "replay: %s\n", rt_report_replay());
-	if (json_path)
+	if (json_path && code != RT_EXIT_UNWRITTEN)
 		rt_buf_printf(&b, "report: %s\n", json_path);
 	rt_buf_printf(&b, "End of test: %s\n", rt_verdict_name(code));
 	rt_write_all(rt_out_fd(), b.p, b.len);
@@ -132,7 +133,7 @@ static void confirm_potential(const struct rt_config *c, int hb)
 		int rc = rt_confirm_cycle(c, mine, n, (uint64_t)c->confirm_runs, path, got + 1,
 					  sizeof got - 1, &same);
 		got[0] = same ? '1' : '0';   /* then the signature */
-		if (rc == RT_EXIT_DEADLOCK)
+		if (rc == RT_EXIT_DEADLOCK || rc == RT_EXIT_UNWRITTEN)
 			rt_write_all(sp[1], got, strlen(got));
 		_exit(rc);
 	}
@@ -156,17 +157,22 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	int same = msg[0] == '1';
 	snprintf(dsig, sizeof dsig, "%s", got > 0 ? msg + 1 : "");
 	struct rt_buf b = { 0 };
-	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == RT_EXIT_DEADLOCK) {
+	int st = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (st == RT_EXIT_UNWRITTEN)
+		rt_report_note_unwritten();   /* the child said which repro */
+	if (st == RT_EXIT_DEADLOCK || st == RT_EXIT_UNWRITTEN) {
 		rt_buf_printf(&b, "\n======================================================\n"
 				  "DEADLOCK: confirmed deadlock; %s\n"
 				  "------------------------------------------------------\n"
 				  "%s\n  %s\n%s in a steered controlled execution (exact: no thread "
 				  "could run).\n"
-				  "signature: %s\nrepro: %s\nreplay: redirtorture replay %s\n",
+				  "signature: %s\nrepro: %s\nreplay: %s%s\n",
 			      rt_report_context(),
 			      same ? "the potential deadlock" : "steering toward the potential deadlock",
 			      sig, same ? "was made to happen" : "produced a different real deadlock",
-			      dsig, path, path);
+			      dsig, st == RT_EXIT_UNWRITTEN ? "not written (see above)" : path,
+			      st == RT_EXIT_UNWRITTEN ? "" : "redirtorture replay ",
+			      st == RT_EXIT_UNWRITTEN ? rt_report_replay() : path);
 		char title[1300];
 		snprintf(title, sizeof title, "confirmed deadlock: %s", dsig);
 		rt_report_finding(RT_EXIT_DEADLOCK, "deadlock", title, dsig[0] ? dsig : "CONFIRMED", b.p);
@@ -239,5 +245,5 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	if (sessions)
 		code = rt_sessions_exit_code(code);
 	summary(code);
-	return code;
+	return rt_report_exit_code(code);
 }

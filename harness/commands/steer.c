@@ -69,11 +69,11 @@ int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, ui
 	uint64_t tries;
 	int code = 0;
 	if (rt_steer(rt_target_find(c.target), &c, classes, n, runs, &r, &p, &tries)) {
-		rt_repro_save(repro_path, &c, &p, &r);
+		int unwritten = rt_repro_save(repro_path, &c, &p, &r) != 0;
 		snprintf(sig, sig_len, "%s", r.signature);
 		*same = same_classes(classes, n);
 		rt_exec_result_free(&r);
-		code = RT_EXIT_DEADLOCK;
+		code = unwritten ? RT_EXIT_UNWRITTEN : RT_EXIT_DEADLOCK;
 	}
 	rt_report_set_quiet(0);
 	return code;

@@ -17,12 +17,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+static struct stat old_report;   /* the report file before the child ran */
+
+/* The report the child wrote, or NULL (none, or only an older run's). */
 static char *slurp(const char *path)
 {
-	FILE *f = path ? fopen(path, "rb") : NULL;
+	struct stat now;
+	if (!path || stat(path, &now) != 0 ||
+	    (now.st_dev == old_report.st_dev && now.st_ino == old_report.st_ino &&
+	     now.st_mtim.tv_sec == old_report.st_mtim.tv_sec &&
+	     now.st_mtim.tv_nsec == old_report.st_mtim.tv_nsec))
+		return NULL;
+	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	struct rt_buf b = { 0 };
@@ -59,7 +69,7 @@ static int supervisor_report(const struct rt_config *c, const char *json_path, c
 	rt_buf_free(&st);
 	rt_buf_free(&b);
 	(void)c;
-	return RT_EXIT_CRASH;
+	return rt_report_exit_code(RT_EXIT_CRASH);
 }
 
 static int scenario_body(const struct rt_config *c, int hb, void *arg)
@@ -81,9 +91,13 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 	int hb[2];
 	if (pipe2(hb, O_CLOEXEC) != 0)
 		rt_die("pipe: %s", strerror(errno));
-	/* a report left by an earlier run must not pass for this child's */
-	if (json_path)
-		unlink(json_path);
+	/* A report left by an earlier run stays until a complete new one
+	 * replaces it; it must not pass for this child's (its file identity
+	 * tells: every write makes a new file and renames it over). */
+	struct stat before = { 0 };
+	if (!json_path || stat(json_path, &before) != 0)
+		memset(&before, 0, sizeof before);
+	old_report = before;
 	pid_t pid = fork();
 	if (pid < 0)
 		rt_die("fork: %s", strerror(errno));

@@ -284,6 +284,7 @@ int rt_repro_save(const char *path, const struct rt_config *c, const struct rt_c
 	rt_repro_from(&rp, c, p, r);
 	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
 	if (rc)
-		rt_fdprintf(rt_err_fd(), "redirtorture: cannot write repro %s: %s\n", path, strerror(-rc));
+		rt_fdprintf(rt_err_fd(), "redirtorture: repro %s not written: %s; an older file there "
+			    "is unchanged (exit %d)\n", path, strerror(-rc), RT_EXIT_UNWRITTEN);
 	return rc;
 }
