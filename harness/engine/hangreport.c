@@ -35,6 +35,8 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->owner = x->wait ? rt_lock_owner(x->wait) : NULL;
 		x->wsite = t->wait_site;
 		x->syscall = t->syscall;
+		x->notify_on = t->notify_on;
+		x->notify_deadline = t->notify_deadline_ns;
 		x->op = t->op;
 		x->note = t->note ? rt_xstrdup(t->note) : NULL;
 		x->nheld = t->nheld;
@@ -153,6 +155,8 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 			rt_buf_printf(&b, " %s", x->wait_cls);
 		if ((x->state == RT_TS_BLOCKED_SYSCALL || x->state == RT_TS_SLEEPING) && x->syscall)
 			rt_buf_printf(&b, " %s%s", x->state == RT_TS_SLEEPING ? "in " : "", x->syscall);
+		if (x->state == RT_TS_WAITING_NOTIFY)
+			rt_buf_printf(&b, " on %s", x->notify_on ? x->notify_on : "?");
 		rt_buf_printf(&b, " for %.2f s; op %s; progress %" PRIu64 "\n",
 			      (double)(now - x->since) / 1e9, x->op ? x->op : "-", x->progress);
 		for (int h = 0; h < x->nheld; h++) {
@@ -173,6 +177,16 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 			site_str(s1, sizeof s1, x->wsite);
 			rt_buf_printf(&b, "      in    %-28s at %s\n", x->syscall ? x->syscall : "?", s1);
 		}
+		if (x->state == RT_TS_WAITING_NOTIFY) {
+			site_str(s1, sizeof s1, x->wsite);
+			if (x->notify_deadline)
+				snprintf(s2, sizeof s2, "timed, %.2f s left",
+					 x->notify_deadline > now
+						 ? (double)(x->notify_deadline - now) / 1e9 : 0.0);
+			else
+				snprintf(s2, sizeof s2, "no timeout");
+			rt_buf_printf(&b, "      waits for notify at %s (%s)\n", s1, s2);
+		}
 		if (x->note)   /* e.g. the Python stack: indented under the thread */
 			rt_buf_indent(&b, "      | ", x->note);
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {
@@ -180,6 +194,14 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 			rt_buf_printf(&k, "%s@%s:%d %s",
 				      x->state == RT_TS_BLOCKED_LOCK ? x->wait_cls
 								     : (x->syscall ? x->syscall : "?"),
+				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
+			keys[nkeys++] = k.p;
+		}
+		/* untimed notify waits only: a timed one (a refresh loop's tick)
+		 * may or may not be caught in it */
+		if (!clen && x->state == RT_TS_WAITING_NOTIFY && !x->notify_deadline) {
+			struct rt_buf k = { 0 };
+			rt_buf_printf(&k, "notify %s@%s:%d %s", x->notify_on ? x->notify_on : "?",
 				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
 			keys[nkeys++] = k.p;
 		}

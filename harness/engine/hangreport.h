@@ -21,6 +21,8 @@ struct rt_snap {
 	struct rt_thread *owner;
 	struct rt_site wsite;
 	const char *syscall, *op;
+	const char *notify_on;      /* WAITING_NOTIFY: the condition's name */
+	uint64_t notify_deadline;   /* 0: untimed */
 	char *note;
 	struct rt_held *held;
 	int nheld;

@@ -17,14 +17,15 @@
  *    count), plus _at_fork_reinit and acquire(blocking, timeout).
  *  - Sites need const char * that live forever: file and function names
  *    are interned and never freed (a few hundred strings).
- * threading's own _allocate_lock (Condition waiters, Thread internals) stays
- * native: those locks are signals between threads, not mutual exclusion.
+ * threading's own _allocate_lock in Condition.wait makes a Waiter
+ * (pywait.c): a signal between threads, not mutual exclusion.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "python/pylocks.h"
 #include "python/pygc.h"
+#include "python/pywait.h"
 
 #include "engine/drivers.h"
 #include "runtime/lockgraph.h"
@@ -43,7 +44,7 @@
 static char **itab;
 static size_t icap, icount;
 
-static const char *intern(const char *s)
+const char *rt_py_intern(const char *s)
 {
 	if ((icount + 1) * 2 > icap) {
 		size_t oc = icap;
@@ -89,22 +90,25 @@ static const char *utf8_or(PyObject *s, const char *dflt)
 	return u ? u : dflt;
 }
 
-/* The Python caller of the lock method: "rich/console.py", 1993,
- * "Console._check_buffer". */
-static struct rt_site caller_site(void)
+/* The site of frame f: "rich/console.py", 1993, "Console._check_buffer". */
+struct rt_site rt_py_frame_site(PyFrameObject *f)
 {
-	PyFrameObject *f = PyEval_GetFrame();   /* borrowed */
-	if (!f)
-		return (struct rt_site){ "<c>", 0, "?" };
 	PyCodeObject *co = PyFrame_GetCode(f);
-	struct rt_site s = { intern(rt_py_relpath(utf8_or(co->co_filename, "?"))),
-			     PyFrame_GetLineNumber(f), intern(utf8_or(co->co_qualname, "?")) };
+	struct rt_site s = { rt_py_intern(rt_py_relpath(utf8_or(co->co_filename, "?"))),
+			     PyFrame_GetLineNumber(f), rt_py_intern(utf8_or(co->co_qualname, "?")) };
 	Py_DECREF(co);
 	return s;
 }
 
+/* The Python caller of the lock method. */
+static struct rt_site caller_site(void)
+{
+	PyFrameObject *f = PyEval_GetFrame();   /* borrowed */
+	return f ? rt_py_frame_site(f) : (struct rt_site){ "<c>", 0, "?" };
+}
+
 /* The calling thread's Python stack, innermost first (malloc'd). */
-static char *stack_text(void)
+char *rt_py_stack_text(void)
 {
 	struct rt_buf b = { 0 };
 	rt_buf_printf(&b, "python stack (most recent call first):");
@@ -138,7 +142,7 @@ static char *graph_stack(void)
 	PyObject *et, *ev, *tb;
 	PyErr_Fetch(&et, &ev, &tb);
 	int was = PyGC_Disable();
-	char *s = stack_text();
+	char *s = rt_py_stack_text();
 	if (was)
 		PyGC_Enable();
 	PyErr_Restore(et, ev, tb);
@@ -267,7 +271,7 @@ static int do_acquire(RtLock *self, int blocking, double timeout)
 	if (timeout == 0)
 		return 0;
 	/* Busy: this thread may wait for long, show where it is. */
-	char *note = stack_text();
+	char *note = rt_py_stack_text();
 	rt_thread_set_note(note);
 	free(note);
 	int ok = 1;
@@ -584,7 +588,8 @@ PyObject *rt_pylocks_init(void)
 	if (!m)
 		return NULL;
 	if (PyModule_AddObjectRef(m, "Lock", (PyObject *)&LockType) < 0 ||
-	    PyModule_AddObjectRef(m, "RLock", (PyObject *)&RLockType) < 0) {
+	    PyModule_AddObjectRef(m, "RLock", (PyObject *)&RLockType) < 0 ||
+	    rt_pywait_add_types(m) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

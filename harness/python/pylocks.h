@@ -6,6 +6,8 @@
 #ifndef RT_PYLOCKS_H
 #define RT_PYLOCKS_H
 
+#include "runtime/site.h"
+
 struct rt_thread;
 
 /* PyImport_AppendInittab("_redirtorture", rt_pylocks_init) before
@@ -19,6 +21,17 @@ struct rt_thread *rt_py_self(void);
 /* How many tagged finalizers (fin_begin .. fin_end) are running on the
  * calling thread: their output is a separate line context. */
 int rt_py_fin_depth(void);
+
+/* An interned copy of s (lives forever; GIL held). */
+const char *rt_py_intern(const char *s);
+
+/* The site of a Python frame, file relative (rt_py_relpath), strings
+ * interned (GIL held). */
+struct rt_site rt_py_frame_site(PyFrameObject *f);
+
+/* The calling thread's Python stack, innermost first, as a thread note
+ * (malloc'd; GIL held). */
+char *rt_py_stack_text(void);
 
 /* "rich/console.py" for ".../dist-packages/rich/console.py". */
 const char *rt_py_relpath(const char *path);

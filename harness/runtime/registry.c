@@ -24,6 +24,7 @@ const char *rt_tstate_name(int s)
 	case RT_TS_BLOCKED_SYSCALL: return "blocked in syscall";
 	case RT_TS_SLEEPING: return "sleeping";
 	case RT_TS_FINISHED: return "finished";
+	case RT_TS_WAITING_NOTIFY: return "waits for notify";
 	}
 	return "?";
 }
@@ -146,5 +147,18 @@ void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	t->wait_serial++;
 	t->state_since_ns = rt_now_ns();
 	atomic_store(&t->state, RT_TS_BLOCKED_LOCK);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_notify_wait_begin(struct rt_thread *t, const char *what, struct rt_site site,
+				 uint64_t deadline_ns)
+{
+	pthread_mutex_lock(&t->mu);
+	t->notify_on = what;
+	t->notify_deadline_ns = deadline_ns;
+	t->wait_site = site;
+	t->wait_serial++;
+	t->state_since_ns = rt_now_ns();
+	atomic_store(&t->state, RT_TS_WAITING_NOTIFY);
 	pthread_mutex_unlock(&t->mu);
 }

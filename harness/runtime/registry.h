@@ -15,6 +15,11 @@ enum rt_tstate {
 	RT_TS_BLOCKED_SYSCALL,
 	RT_TS_SLEEPING,
 	RT_TS_FINISHED,
+	/* In a condition-variable wait (Python's Condition.wait, so Event.wait,
+	 * queue.Queue, Semaphore, Barrier): nobody owns what it waits for, so it
+	 * is no edge of the wait-for graph, and like SLEEPING the watchdog never
+	 * counts it as a stall by itself (idle workers wait like this). */
+	RT_TS_WAITING_NOTIFY,
 };
 const char *rt_tstate_name(int s);
 
@@ -47,6 +52,8 @@ struct rt_thread {
 	rt_lock *waiting_for;
 	struct rt_site wait_site;
 	const char *syscall;        /* what it is blocked in, if BLOCKED_SYSCALL */
+	const char *notify_on;      /* the condition, if WAITING_NOTIFY (lives forever) */
+	uint64_t notify_deadline_ns; /* when a timed notify wait gives up; 0: untimed */
 	uint64_t state_since_ns;
 	uint64_t wait_serial;       /* changes on every new wait */
 	const char *op;             /* operation in flight (static string) */
@@ -83,6 +90,11 @@ void rt_thread_set_state(struct rt_thread *t, int state);
 /* "t waits for l at site", recorded before t blocks (or is parked by the
  * controlled scheduler), so reports and the wait-for graph see it. */
 void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site);
+/* "t waits for a notify on `what` (a name that lives forever) at site",
+ * until deadline_ns (rt_now_ns clock; 0 = no timeout); ended by
+ * rt_thread_set_state(t, RT_TS_RUNNING). */
+void rt_thread_notify_wait_begin(struct rt_thread *t, const char *what, struct rt_site site,
+				 uint64_t deadline_ns);
 void rt_thread_set_op(struct rt_thread *t, const char *op);
 static inline void rt_thread_progress(struct rt_thread *t)
 {

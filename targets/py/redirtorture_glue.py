@@ -44,35 +44,78 @@ _ASSIGN = re.compile(r"\s*(?:self\.)?([A-Za-z_]\w*)\s*(?::[^=]*)?=[^=]")
 _naming = set()                      # thread idents inside _creation_name
 
 
+def _outside(f):
+    """The first frame from f outward that is neither threading.py nor
+    this glue (its wrappers), and the outermost threading.py frame passed."""
+    inner = None
+    while f is not None and f.f_code.co_filename in (threading.__file__, __file__):
+        if f.f_code.co_filename == threading.__file__:
+            inner = f
+        f = f.f_back
+    return f, inner
+
+
+def _site_label(f):
+    """'rich/live.py:76 Live._lock': frame f's site, the class of `self`
+    (from the function's qualified name) and the attribute it is assigned
+    to (from the source line)."""
+    co = f.f_code
+    where = "%s:%d" % (_rt.relpath(co.co_filename), f.f_lineno)
+    owner = co.co_qualname.rpartition(".")[0]
+    m = _ASSIGN.match(linecache.getline(co.co_filename, f.f_lineno))
+    if m:
+        label = owner + "." + m.group(1) if owner else m.group(1)
+    else:
+        label = co.co_qualname
+    return where + " " + label
+
+
 def _creation_name():
-    """('rich/live.py:76 Live._lock', True): the creation site of a lock,
-    the class of `self` (from the function's qualified name) and the
-    attribute it is assigned to (from the source line); and whether its
-    acquisitions are collection points: not for locks made inside
-    threading.py (Event, Condition, Semaphore), whose names also give the
-    first caller outside it."""
+    """('rich/live.py:76 Live._lock', True): the creation site of a lock
+    (_site_label); and whether its acquisitions are collection points: not
+    for locks made inside threading.py (Event, Condition, Semaphore), whose
+    names also give the first caller outside it."""
     me = threading.get_ident()
     if me in _naming:                # re-entered through a finalizer
         return "python lock", True
     _naming.add(me)
     try:
         f = sys._getframe(2)
-        co = f.f_code
-        where = "%s:%d" % (_rt.relpath(co.co_filename), f.f_lineno)
-        owner = co.co_qualname.rpartition(".")[0]
-        m = _ASSIGN.match(linecache.getline(co.co_filename, f.f_lineno))
-        if m:
-            label = owner + "." + m.group(1) if owner else m.group(1)
-        else:
-            label = co.co_qualname
-        name = where + " " + label
-        inside = co.co_filename == threading.__file__
+        name = _site_label(f)
+        inside = f.f_code.co_filename == threading.__file__
         if inside:
-            while f is not None and f.f_code.co_filename == threading.__file__:
-                f = f.f_back
+            f, _ = _outside(f)
             if f is not None:
                 name += " via %s:%d" % (_rt.relpath(f.f_code.co_filename), f.f_lineno)
         return name, not inside
+    finally:
+        _naming.discard(me)
+
+
+def _condition_name(f):
+    """A Condition's name from the frame that made it: made by threading
+    itself, the site outside that made the Event / Semaphore / Barrier /
+    Thread ('mod.py:30 Flusher.done (Event)'); else its own site, and the
+    first caller outside that file ('queue.py:35 Queue.not_empty via
+    lib/io.py:88')."""
+    me = threading.get_ident()
+    if me in _naming:
+        return "python Condition"
+    _naming.add(me)
+    try:
+        g, inner = _outside(f)
+        if g is None:
+            return "python Condition"
+        if inner is not None:
+            kind = inner.f_code.co_qualname.partition(".")[0]
+            return "%s (%s)" % (_site_label(g), kind)
+        name = _site_label(g)
+        h = g.f_back
+        while h is not None and h.f_code.co_filename in (g.f_code.co_filename, __file__):
+            h = h.f_back
+        if h is not None:
+            name += " via %s:%d" % (_rt.relpath(h.f_code.co_filename), h.f_lineno)
+        return name
     finally:
         _naming.discard(me)
 
@@ -89,12 +132,14 @@ def RLock(*args, **kwargs):
 
 def install_locks():
     """Before Rich or logging is imported: every threading.Lock() and
-    threading.RLock() from now on is a harness lock.  threading's own
-    _allocate_lock (Condition waiters, Thread internals) stays native."""
+    threading.RLock() from now on is a harness lock, and every
+    Condition.wait (so Event, queue.Queue, Semaphore, Barrier) waits on a
+    harness Waiter named after the Condition's creation site."""
     threading.Lock = Lock
     threading.RLock = RLock
     if "logging" in sys.modules:     # normally not imported yet
         sys.modules["logging"]._lock = RLock()
+    _install_waiters()
 
     inner = threading.Thread._bootstrap_inner
 
@@ -109,6 +154,31 @@ def install_locks():
                         else _rt.gc_stopped())
     sys.unraisablehook = _unraisable
     threading.excepthook = _thread_exception
+
+
+_native_allocate_lock = threading._allocate_lock
+
+
+def _install_waiters():
+    """threading._allocate_lock: a Waiter for Condition.wait (the only
+    caller once Lock is replaced), named after the Condition, which records
+    its creation site in __init__; native for anything else."""
+    cond_init = threading.Condition.__init__
+    wait_code = threading.Condition.wait.__code__
+
+    def __init__(self, lock=None):
+        cond_init(self, lock)
+        self._rt_name = _condition_name(sys._getframe(1))
+
+    def _allocate_lock():
+        f = sys._getframe(1)
+        if f.f_code is wait_code:
+            cond = f.f_locals.get("self")
+            return _rt.Waiter(getattr(cond, "_rt_name", "python Condition"))
+        return _native_allocate_lock()
+
+    threading.Condition.__init__ = __init__
+    threading._allocate_lock = _allocate_lock
 
 
 # ---- errors: reported as findings, never printed through the redirection --

@@ -144,6 +144,37 @@ def _run():
     for x in ts:
         x.join(5)
     check("Barrier and join", not any(x.is_alive() for x in ts))
+    # Condition waits: Waiters named by the Condition's creation site
+    check("Event's Condition named by the Event's site",
+          ev._cond._rt_name.startswith("lockcheck.py:") and ev._cond._rt_name.endswith(" ev (Event)"))
+    check("Queue's Condition named by site and caller",
+          q.not_empty._rt_name.startswith("queue.py:")
+          and " Queue.not_empty via lockcheck.py:" in q.not_empty._rt_name)
+    c2 = threading.Condition()
+    waiting = []
+
+    def sleeper():
+        with c2:
+            c2.wait(5)
+    st = threading.Thread(target=sleeper, name="lockcheck-sleeper")
+    st.start()
+    for _ in range(500):
+        with c2:
+            waiting = list(c2._waiters)
+            if waiting:
+                c2.notify()
+                break
+        time.sleep(0.01)
+    st.join(5)
+    check("Condition.wait waits on a Waiter",
+          len(waiting) == 1 and type(waiting[0]) is _redirtorture.Waiter
+          and "c2" in repr(waiting[0]))
+    wt = _redirtorture.Waiter("x")
+    check("Waiter acquire/locked", wt.acquire() and wt.locked() and wt.acquire(False) is False)
+    check("Waiter timed acquire", wt.acquire(True, 0.01) is False)
+    wt.release()
+    check("Waiter over-release raises", raises(RuntimeError, wt.release))
+    check("other locks stay native", type(threading._allocate_lock()) is not _redirtorture.Waiter)
     lk._at_fork_reinit()
     check("_at_fork_reinit", not lk.locked() and lk.acquire(False) and (lk.release() or True))
 

@@ -1,0 +1,208 @@
+/* pywait.c - `_redirtorture.Waiter(name)`: what threading._allocate_lock
+ * returns to Condition.wait (the glue decides), a binary lock like
+ * _thread.lock.  Condition.wait acquires it once, then blocks acquiring it
+ * again until notify() releases it from another thread.  That second,
+ * blocking acquire is a harness wait: the thread's record says "waits for
+ * notify on <name>" (the Condition's creation site, from the glue), where
+ * (the first frame outside threading.py), until when if timed, and the
+ * thread's Python stack is its note.  Nobody owns a condition, so the wait
+ * is no edge of the wait-for graph; it is not in the lock-order graph
+ * either (a waiter is a signal, not mutual exclusion).
+ * As in pylocks.c, everything that touches Python objects happens before
+ * the bookkeeping starts, and the thread waits with the GIL released. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "python/pywait.h"
+#include "python/pylocks.h"
+
+#include "runtime/hooks.h"
+#include "runtime/registry.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	PyObject_HEAD
+	PyThread_type_lock lock;
+	int locked;
+	const char *on;             /* the condition's name, interned */
+	PyObject *weakreflist;
+} Waiter;
+
+/* The first frame outside threading.py (and the glue): Queue.get, not
+ * Condition.wait.  GIL held. */
+static struct rt_site outside_site(void)
+{
+	PyFrameObject *f = PyEval_GetFrame();
+	Py_XINCREF(f);
+	struct rt_site s = { "<c>", 0, "?" };
+	while (f) {
+		s = rt_py_frame_site(f);
+		if (strcmp(s.file, "threading.py") && strcmp(s.file, "redirtorture_glue.py"))
+			break;
+		PyFrameObject *back = PyFrame_GetBack(f);
+		Py_DECREF(f);
+		f = back;
+	}
+	Py_XDECREF(f);
+	return s;
+}
+
+/* timeout < 0: no limit.  1 if acquired. */
+static int waiter_acquire_timed(Waiter *w, double timeout)
+{
+	if (PyThread_acquire_lock_timed(w->lock, 0, 0) == PY_LOCK_ACQUIRED)
+		return w->locked = 1;
+	if (timeout == 0)
+		return 0;
+	struct rt_thread *t = rt_py_self();
+	struct rt_site site = outside_site();
+	char *note = rt_py_stack_text();
+	PyErr_Clear();
+	rt_thread_set_note(note);
+	free(note);
+	double us = timeout * 1e6;
+	if (us > (double)PY_TIMEOUT_MAX)
+		us = (double)PY_TIMEOUT_MAX;
+	uint64_t deadline = timeout < 0 ? 0 : rt_now_ns() + (uint64_t)(us * 1e3) + 1;
+	rt_thread_notify_wait_begin(t, w->on, site, deadline);
+	PyLockStatus r;
+	Py_BEGIN_ALLOW_THREADS
+	r = PyThread_acquire_lock_timed(w->lock, timeout < 0 ? -1 : (PY_TIMEOUT_T)us, 0);
+	Py_END_ALLOW_THREADS
+	rt_thread_set_state(t, RT_TS_RUNNING);
+	rt_thread_set_note(NULL);
+	if (r != PY_LOCK_ACQUIRED)
+		return 0;
+	return w->locked = 1;
+}
+
+static PyObject *waiter_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "name", NULL };
+	const char *name = "python Condition";
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|s", kwlist, &name))
+		return NULL;
+	Waiter *self = (Waiter *)type->tp_alloc(type, 0);
+	if (!self)
+		return NULL;
+	self->lock = PyThread_allocate_lock();
+	if (!self->lock) {
+		Py_DECREF(self);
+		PyErr_SetString(PyExc_MemoryError, "cannot allocate lock");
+		return NULL;
+	}
+	self->on = rt_py_intern(name);
+	return (PyObject *)self;
+}
+
+static void waiter_dealloc(Waiter *self)
+{
+	if (self->weakreflist)
+		PyObject_ClearWeakRefs((PyObject *)self);
+	if (self->lock) {
+		if (self->locked)
+			PyThread_release_lock(self->lock);
+		PyThread_free_lock(self->lock);
+	}
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *waiter_acquire(Waiter *self, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "blocking", "timeout", NULL };
+	int blocking = 1;
+	double timeout = -1;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|pd:acquire", kwlist, &blocking, &timeout))
+		return NULL;
+	if (!blocking && timeout != -1) {
+		PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
+		return NULL;
+	}
+	if (timeout < 0 && timeout != -1) {
+		PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
+		return NULL;
+	}
+	return PyBool_FromLong(waiter_acquire_timed(self, blocking ? timeout : 0));
+}
+
+static PyObject *waiter_enter(Waiter *self, PyObject *unused)
+{
+	(void)unused;
+	waiter_acquire_timed(self, -1);
+	Py_RETURN_TRUE;
+}
+
+static PyObject *waiter_release(Waiter *self, PyObject *unused)
+{
+	(void)unused;
+	if (!self->locked) {
+		PyErr_SetString(PyExc_RuntimeError, "release unlocked lock");
+		return NULL;
+	}
+	self->locked = 0;
+	PyThread_release_lock(self->lock);
+	Py_RETURN_NONE;
+}
+
+static PyObject *waiter_exit(Waiter *self, PyObject *args)
+{
+	(void)args;
+	return waiter_release(self, NULL);
+}
+
+static PyObject *waiter_locked(Waiter *self, PyObject *unused)
+{
+	(void)unused;
+	return PyBool_FromLong(self->locked);
+}
+
+static PyObject *waiter_at_fork_reinit(Waiter *self, PyObject *unused)
+{
+	(void)unused;
+	/* In a forked child: a fresh, unlocked lock (the old one is left). */
+	PyThread_type_lock l = PyThread_allocate_lock();
+	if (!l)
+		return PyErr_NoMemory();
+	self->lock = l;
+	self->locked = 0;
+	Py_RETURN_NONE;
+}
+
+static PyObject *waiter_repr(Waiter *self)
+{
+	return PyUnicode_FromFormat("<redirtorture Waiter on \"%s\" %s>", self->on,
+				    self->locked ? "locked" : "unlocked");
+}
+
+static PyMethodDef waiter_methods[] = {
+	{ "acquire", (PyCFunction)(void (*)(void))waiter_acquire, METH_VARARGS | METH_KEYWORDS,
+	  "acquire(blocking=True, timeout=-1)" },
+	{ "release", (PyCFunction)waiter_release, METH_NOARGS, "release()" },
+	{ "__enter__", (PyCFunction)waiter_enter, METH_NOARGS, NULL },
+	{ "__exit__", (PyCFunction)waiter_exit, METH_VARARGS, NULL },
+	{ "locked", (PyCFunction)waiter_locked, METH_NOARGS, "locked()" },
+	{ "_at_fork_reinit", (PyCFunction)waiter_at_fork_reinit, METH_NOARGS, NULL },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyTypeObject WaiterType = {
+	PyVarObject_HEAD_INIT(NULL, 0).tp_name = "_redirtorture.Waiter",
+	.tp_basicsize = sizeof(Waiter),
+	.tp_dealloc = (destructor)waiter_dealloc,
+	.tp_repr = (reprfunc)waiter_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = "Waiter(name): a Condition waiter lock whose blocking waits the harness sees",
+	.tp_weaklistoffset = offsetof(Waiter, weakreflist),
+	.tp_methods = waiter_methods,
+	.tp_new = waiter_new,
+};
+
+int rt_pywait_add_types(PyObject *module)
+{
+	if (PyType_Ready(&WaiterType) < 0)
+		return -1;
+	return PyModule_AddObjectRef(module, "Waiter", (PyObject *)&WaiterType);
+}
