@@ -214,8 +214,11 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 		rt_watchdog_stop();
 		return RT_EXIT_INTERNAL;
 	}
-	/* Run for the duration, or until a finding ends it early. */
-	uint64_t end = rt_run_start_ns() + (uint64_t)c->duration_ms * 1000000ULL;
+	/* Run for the duration, or until a finding ends it early.  Counted from
+	 * here, not from the run's start: a target that takes long to start (an
+	 * embedded Python importing Rich on a loaded machine: up to 3 s) would
+	 * otherwise leave its drivers no time at all. */
+	uint64_t end = rt_now_ns() + (uint64_t)c->duration_ms * 1000000ULL;
 	while (rt_now_ns() < end) {
 		rt_sleep_ns(10 * 1000000ULL);
 		if (c->stop_on_potential && rt_report_nfindings())
