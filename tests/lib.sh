@@ -134,4 +134,16 @@ for bound in sys.argv[2:]:
 PYEOF
 }
 
+# 0 if this kernel shows where a sleeping thread waits (/proc/PID/wchan is
+# "0" when kallsyms are hidden from us): hang reports then have "kernel:" lines.
+kernel_shows_wchan() {
+  sleep 2 & local p=$!
+  sleep 0.2
+  local w
+  w=$(cat "/proc/$p/wchan" 2>/dev/null || echo 0)
+  kill "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  [ -n "$w" ] && [ "$w" != 0 ]
+}
+
 pass() { echo "PASS [$TEST_NAME]: $*"; }

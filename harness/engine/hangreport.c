@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 void (*rt_hang_report_extra)(struct rt_buf *b);
 
@@ -35,6 +36,7 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->owner = x->wait ? rt_lock_owner(x->wait) : NULL;
 		x->wsite = t->wait_site;
 		x->syscall = t->syscall;
+		x->tid = t->tid;
 		x->notify_on = t->notify_on;
 		x->notify_deadline = t->notify_deadline_ns;
 		x->op = t->op;
@@ -100,6 +102,59 @@ static void site_str(char *out, size_t n, struct rt_site st)
 		snprintf(out, n, "?");
 	else
 		snprintf(out, n, "%s:%d %s()", rt_basename(st.file), st.line, st.func);
+}
+
+/* The kernel's view of a thread that sleeps there: "pipe_write, in
+ * write(fd 5)" from /proc/self/task/TID/wchan and .../syscall; 0 (nothing
+ * written) if it is running, gone, or /proc does not say. */
+static int kernel_view(int tid, char *out, size_t n)
+{
+	char path[64], wchan[64] = "", sc[256] = "";
+	snprintf(path, sizeof path, "/proc/self/task/%d/wchan", tid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(wchan, sizeof wchan, f))
+		wchan[0] = 0;
+	fclose(f);
+	wchan[strcspn(wchan, "\n")] = 0;
+	if (!wchan[0] || !strcmp(wchan, "0"))
+		return 0;
+	snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
+	if ((f = fopen(path, "r"))) {
+		if (!fgets(sc, sizeof sc, f))
+			sc[0] = 0;
+		fclose(f);
+	}
+	static const struct { long nr; const char *name; int fd; } calls[] = {
+		{ SYS_read, "read", 1 }, { SYS_write, "write", 1 }, { SYS_futex, "futex", 0 },
+		{ SYS_ppoll, "ppoll", 0 }, { SYS_pselect6, "pselect6", 0 },
+		{ SYS_epoll_pwait, "epoll_pwait", 1 }, { SYS_clock_nanosleep, "clock_nanosleep", 0 },
+		{ SYS_readv, "readv", 1 }, { SYS_writev, "writev", 1 }, { SYS_wait4, "wait4", 0 },
+#ifdef SYS_poll
+		{ SYS_poll, "poll", 0 }, { SYS_select, "select", 0 }, { SYS_nanosleep, "nanosleep", 0 },
+		{ SYS_epoll_wait, "epoll_wait", 1 },
+#endif
+	};
+	long nr = -1;
+	unsigned long long a0 = 0;
+	int got = sscanf(sc, "%ld 0x%llx", &nr, &a0);
+	const char *name = NULL;
+	int fd = 0;
+	for (size_t i = 0; got >= 1 && i < sizeof calls / sizeof calls[0]; i++)
+		if (calls[i].nr == nr) {
+			name = calls[i].name;
+			fd = calls[i].fd && got == 2;
+		}
+	if (name && fd)
+		snprintf(out, n, "%s, in %s(fd %llu)", wchan, name, a0);
+	else if (name)
+		snprintf(out, n, "%s, in %s", wchan, name);
+	else if (got >= 1 && nr >= 0)
+		snprintf(out, n, "%s, in syscall %ld", wchan, nr);
+	else
+		snprintf(out, n, "%s", wchan);
+	return 1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -187,6 +242,8 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 				snprintf(s2, sizeof s2, "no timeout");
 			rt_buf_printf(&b, "      waits for notify at %s (%s)\n", s1, s2);
 		}
+		if (x->tid && kernel_view(x->tid, s2, sizeof s2))
+			rt_buf_printf(&b, "      kernel: %s\n", s2);
 		if (x->note)   /* e.g. the Python stack: indented under the thread */
 			rt_buf_indent(&b, "      | ", x->note);
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {

@@ -27,6 +27,7 @@ struct rt_snap {
 	struct rt_held *held;
 	int nheld;
 	int next;                   /* index of the thread it waits for, -1 */
+	int tid;                    /* kernel thread id, 0 if unknown */
 };
 
 /* Every thread's record, copied under its lock: the count, and *out. */

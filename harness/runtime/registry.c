@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rt_thread **threads;
@@ -53,6 +54,7 @@ void rt_registry_adopt(struct rt_thread *t)
 {
 	pthread_mutex_lock(&t->mu);
 	t->pt = pthread_self();
+	t->tid = (int)gettid();
 	pthread_mutex_unlock(&t->mu);
 	self = t;
 	self_gen = atomic_load(&generation);

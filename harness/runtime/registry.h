@@ -43,6 +43,7 @@ struct rt_thread {
 	char name[32];
 	char role[16];
 	pthread_t pt;
+	int tid;                    /* kernel thread id (gettid) once adopted, else 0 */
 	/* mu guards everything below except the atomics; it is held only for
 	 * short bookkeeping, never while blocking, so the watchdog can always
 	 * take it. */

@@ -10,7 +10,8 @@
 # site), untimed, holding Handler.lock, with its Python stack through
 # _Stream.flush; the I/O thread blocked on Handler.lock owned by that
 # flusher; the module's periodic flusher in its timed Event.wait(30), shown
-# as timed with the time left, and left out of the signature.  The fixed twin (event_flush_fixed.py: no lock around the wait)
+# as timed with the time left, and left out of the signature; the kernel's
+# view of the I/O thread (in futex) where the kernel shows wchan.  The fixed twin (event_flush_fixed.py: no lock around the wait)
 # stays clean in RUNS runs of 1.5 s with real work done.
 # Statistical budget: the drivers flush after 1 print in 8 (drivers.c), so
 # the chance that none of the first 100 prints of a run flushes is
@@ -22,6 +23,8 @@ source "$(dirname "$0")/pylib.sh"
 
 export PYTHONPATH="$RT_SOURCE_DIR/tests/py/mods"
 RUNS=${RUNS:-3}
+WCHAN=0
+kernel_shows_wchan && WCHAN=1
 COMMON=(--scenario live_refresh --set refresh_hz=0 --set finalizer_every=0)
 for i in $(seq 1 "$RUNS"); do
   run "bug$i" "$(scaled 30000)" run "${COMMON[@]}" --target py:event_flush --report none
@@ -50,6 +53,10 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$f" '^      waits for notify at event_flush\.py:[0-9]+ _tick_loop\(\) \(timed, [0-9]+\.[0-9]+ s left\)$' \
     "run $i: the timed wait shown as timed, with what is left"
   expect_not_in "$f" '^signature: .*_stop' "run $i: timed waits are not in the signature"
+  if [ "$WCHAN" = 1 ]; then
+    awk '/^  event-flush-io /{on=1; print; next} /^  [^ ]/{on=0} on' "$f" >io.txt
+    expect_in io.txt '^      kernel: [a-z_]+, in futex$' "run $i: the kernel's view of the I/O thread"
+  fi
   expect_in "$f" '^signature: HANG:[0-9a-f]+ .*notify event_flush\.py:[0-9]+ done \(Event\)@event_flush\.py:[0-9]+ _hand_over' \
     "run $i: the untimed notify wait in the signature"
 done
