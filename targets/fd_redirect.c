@@ -36,6 +36,7 @@
 
 #include "pystreams.h"
 #include "rt.h"
+#include "session/session_knobs.h"
 
 static int stream_fileno(struct pys *g, const char **why)
 {
@@ -336,6 +337,7 @@ const struct rt_target_ops fd_redirect_ops = {
 	.summary = "marimo run mode before PR #8353: per-session pipes, dup2 on fd 1/2, "
 		   "global sys.stdout swapped per cell",
 	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY,
+	.knobs = &rt_session_knobs,
 	.start = fd_start,
 	.stop = pys_teardown,
 	.write = pys_print,

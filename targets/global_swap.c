@@ -8,6 +8,7 @@
  * contextlib.redirect_stdout, another global swap. */
 #include "pystreams.h"
 #include "rt.h"
+#include "session/session_knobs.h"
 
 static int gs_start(const struct rt_target_env *env, const char **why)
 {
@@ -69,6 +70,7 @@ const struct rt_target_ops global_swap_ops = {
 	.name = "global_swap",
 	.summary = "naive run mode: each cell swaps the global sys.stdout object, no fds",
 	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY | RT_TARGET_FD_NOT_FORWARDED,
+	.knobs = &rt_session_knobs,
 	.start = gs_start,
 	.stop = pys_teardown,
 	.write = pys_print,

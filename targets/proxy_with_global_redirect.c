@@ -13,6 +13,7 @@
  * in global_swap.c, and can leave a stale object installed for good. */
 #include "pystreams.h"
 #include "rt.h"
+#include "session/session_knobs.h"
 
 static int is_proxy(void) { return atomic_load(&pys_stdout) == &pys_proxy_out; }
 
@@ -102,6 +103,7 @@ const struct rt_target_ops proxy_with_global_redirect_ops = {
 	.summary = "PR #8353's proxy while session 0 uses contextlib.redirect_stdout: "
 		   "the residual leak",
 	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY | RT_TARGET_FD_NOT_FORWARDED,
+	.knobs = &rt_session_knobs,
 	.start = pg_start,
 	.stop = pys_teardown,
 	.write = pys_print,

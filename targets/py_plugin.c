@@ -22,6 +22,28 @@
 #include "py_plugin.h"
 #include "rt.h"
 
+/* ---- the Python family's knobs (declared here only) ---------------------- */
+#define F(field) RT_KNOB_FIELD(struct rt_py_settings, field)
+
+static const struct rt_knob py_knobs[] = {
+	{ "py_gc_pct", RT_KNOB_INT, F(gc_pct), 0, 100, "5", NULL,
+	  "percent of lock acquisitions and operations after which the next allocation "
+	  "collects; 0 = CPython's own timing" },
+	{ "py_log_handler", RT_KNOB_ENUM, F(log_handler), 0, 2, "after", "after|last_resort|before",
+	  "log through a handler made after the redirection (it binds the redirected stderr), "
+	  "logging.lastResort (the current sys.stderr), or a handler made before it (the real "
+	  "stderr)" },
+};
+
+const struct rt_knob_family rt_py_knobs = {
+	.name = "python",
+	.applies = "embedded-Python targets: py_rich, py_rich_noredirect, py:MODULE",
+	.knobs = py_knobs,
+	.nknobs = sizeof py_knobs / sizeof py_knobs[0],
+	.size = sizeof(struct rt_py_settings),
+};
+
+/* ---- forwarding to the plugin ------------------------------------------- */
 static const struct rt_py_plugin *plugin;
 static const struct rt_target_ops *real;   /* the started target's plugin ops */
 
@@ -86,6 +108,7 @@ const struct rt_target_ops py_rich_ops = {
 	.summary = "real Rich (python3-rich) Live with stdout/stderr redirection in embedded "
 		   "CPython (#4158)",
 	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY,
+	.knobs = &rt_py_knobs,
 	.start = rich_start,
 	FORWARDERS,
 	.refresh = NULL,   /* Live's own refresh thread */
@@ -95,6 +118,7 @@ const struct rt_target_ops py_rich_noredirect_ops = {
 	.name = "py_rich_noredirect",
 	.summary = "real Rich Live, redirection off (the #4158 workaround), embedded CPython",
 	.flags = RT_TARGET_FREE_ONLY,
+	.knobs = &rt_py_knobs,
 	.start = rich_noredirect_start,
 	FORWARDERS,
 	.refresh = NULL,
@@ -152,6 +176,7 @@ const struct rt_target_ops *rt_py_module_target(const char *name)
 		.name = module_target,
 		.summary = "a Python module implementing docs/py-targets.md, in embedded CPython",
 		.flags = RT_TARGET_FREE_ONLY,
+		.knobs = &rt_py_knobs,
 		.start = module_start,
 		FORWARDERS,
 		.refresh = NULL,   /* set by start() if the module has refresh() */

@@ -4,9 +4,25 @@
 #ifndef RT_PY_PLUGIN_H
 #define RT_PY_PLUGIN_H
 
+#include "base/config.h"
 #include "rt.h"
 
-#define RT_PY_PLUGIN_VERSION 1
+#define RT_PY_PLUGIN_VERSION 2
+
+/* Which logging handler Python targets log through (knob py_log_handler). */
+enum rt_py_log_handler {
+	RT_PY_LOG_AFTER,        /* a StreamHandler made after the redirection */
+	RT_PY_LOG_LAST_RESORT,  /* no handler: logging.lastResort, the current sys.stderr */
+	RT_PY_LOG_BEFORE,       /* a StreamHandler made before it: the real stderr */
+};
+
+/* The Python family's knobs (table in py_plugin.c); a py target's start()
+ * gets them as env->knobs. */
+struct rt_py_settings {
+	int gc_pct;             /* py_gc_pct: collection points (python/pygc.c) */
+	int log_handler;        /* py_log_handler: enum rt_py_log_handler */
+};
+extern const struct rt_knob_family rt_py_knobs;
 
 struct rt_py_plugin {
 	int version;                           /* RT_PY_PLUGIN_VERSION */

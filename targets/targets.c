@@ -3,6 +3,8 @@
 
 #include "base/config.h"
 #include "base/util.h"
+#include "py_plugin.h"
+#include "session/session_knobs.h"
 
 #include <string.h>
 
@@ -57,11 +59,12 @@ const struct rt_target_ops *rt_target_find(const char *name)
 	return NULL;
 }
 
-static int catalog_find(const char *name, int *sessions)
+static int catalog_find(const char *name, struct rt_target_info *info)
 {
 	const struct rt_target_ops *t = rt_target_find(name);
-	if (t && sessions)
-		*sessions = t->session_start != NULL;
+	if (t && info)
+		*info = (struct rt_target_info){ .sessions = t->session_start != NULL,
+						 .family = t->knobs };
 	return t != NULL;
 }
 
@@ -71,7 +74,15 @@ static void catalog_names(struct rt_buf *out)
 		rt_buf_printf(out, "%s%s", i ? ", " : "", rt_targets[i]->name);
 }
 
+/* The knob families targets read (each declared in its family's file). */
+static const struct rt_knob_family *const families[] = {
+	&rt_session_knobs,
+	&rt_py_knobs,
+	NULL,
+};
+
 const struct rt_target_catalog rt_target_catalog = {
 	.find = catalog_find,
 	.names = catalog_names,
+	.families = families,
 };

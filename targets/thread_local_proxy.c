@@ -13,6 +13,7 @@
  * Nothing is shared between sessions, so there is nothing to interleave. */
 #include "pystreams.h"
 #include "rt.h"
+#include "session/session_knobs.h"
 
 static int tl_start(const struct rt_target_env *env, const char **why)
 {
@@ -81,6 +82,7 @@ const struct rt_target_ops thread_local_proxy_ops = {
 	.name = "thread_local_proxy",
 	.summary = "marimo run mode after PR #8353: one thread-local proxy, per-thread streams",
 	.flags = RT_TARGET_FREE_ONLY | RT_TARGET_FD_NOT_FORWARDED,
+	.knobs = &rt_session_knobs,
 	.start = tl_start,
 	.stop = pys_teardown,
 	.write = pys_print,

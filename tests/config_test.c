@@ -9,6 +9,8 @@
  */
 #include "base/config.h"
 #include "base/util.h"
+#include "py_plugin.h"
+#include "session/session_knobs.h"
 #include "targets.h"
 
 #include <dirent.h>
@@ -172,6 +174,90 @@ static void test_ranges(void)
 	rt_buf_free(&help);
 }
 
+/* Knob families (session, python): their knobs parse for any target (older
+ * repros list every knob), their values land in the family's settings with
+ * the family's defaults, `knobs` groups them under their family, validation
+ * is the family's, and the effective configuration (text and JSON) shows
+ * the generic knobs and the target's family's only. */
+static void test_families(void)
+{
+	struct rt_config c;
+	char err[RT_CONFIG_ERRLEN];
+	rt_config_defaults(&c);
+	const struct rt_session_settings *ss = rt_session_settings(&c);
+	const struct rt_py_settings *ps = rt_config_family(&c, &rt_py_knobs);
+	CHECK(ss->sessions == 16 && ss->server_log_us == 2000 && !ss->session_script[0],
+	      "session defaults: %d %d", ss->sessions, ss->server_log_us);
+	CHECK(ps && ps->gc_pct == 5 && ps->log_handler == RT_PY_LOG_AFTER, "python defaults");
+	CHECK(parse(&c, "target = rich_live\nsessions = 3\ncell_prints = 9\npy_gc_pct = 40\n"
+		    "py_log_handler = before\n", err) == 0, "family knobs on any target: %s", err);
+	ss = rt_session_settings(&c);
+	ps = rt_config_family(&c, &rt_py_knobs);
+	CHECK(ss->sessions == 3 && ss->cell_prints == 9 && ss->cells_per_session == 6,
+	      "session settings %d %d %d", ss->sessions, ss->cell_prints, ss->cells_per_session);
+	CHECK(ps->gc_pct == 40 && ps->log_handler == RT_PY_LOG_BEFORE, "python settings");
+	CHECK(rt_config_set(&c, "sessions", "65", "--set", 0, err) == -1 &&
+		      strstr(err, "--set: bad value '65' for sessions (expected an integer 1..64)"),
+	      "family range: %s", err);
+	static const struct {
+		const char *target, *shown, *hidden;
+	} cases[] = {
+		{ "rich_live", NULL, NULL },
+		{ "test_clean", NULL, NULL },
+		{ "fd_redirect", "sessions = 3", "py_gc_pct" },
+		{ "thread_local_proxy", "cell_prints = 9", "py_log_handler" },
+		{ "py_rich", "py_gc_pct = 40", "sessions" },
+		{ "py:some.module", "py_log_handler = before", "cell_prints" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CHECK(rt_config_set(&c, "target", cases[i].target, "t", 1, err) == 0, "%s", err);
+		struct rt_buf b = { 0 }, j = { 0 };
+		rt_config_dump(&c, &b, "  ");
+		rt_config_dump_json(&c, &j);
+		CHECK(strstr(b.p, "  max_ops = ") && strstr(j.p, "\"max_ops\": "),
+		      "%s: generic knobs missing", cases[i].target);
+		if (cases[i].shown)
+			CHECK(strstr(b.p, cases[i].shown) != NULL, "%s: no '%s' in\n%s", cases[i].target,
+			      cases[i].shown, b.p);
+		const char *other[] = { "sessions", "cell_prints", "session_script", "py_gc_pct",
+					"py_log_handler" };
+		for (size_t k = 0; k < sizeof other / sizeof other[0]; k++) {
+			char line[64], key[64];
+			snprintf(line, sizeof line, "  %s = ", other[k]);
+			snprintf(key, sizeof key, "\"%s\": ", other[k]);
+			/* shown iff other[k] is of the case's family (py_* or session) */
+			int want = cases[i].shown && !strncmp(cases[i].shown, "py_", 3) ==
+							     !strncmp(other[k], "py_", 3);
+			CHECK(!!strstr(b.p, line) == want && !!strstr(j.p, key) == want,
+			      "%s: %s shown %d, expected %d", cases[i].target, other[k],
+			      !!strstr(b.p, line), want);
+		}
+		if (cases[i].hidden)
+			CHECK(!strstr(b.p, cases[i].hidden), "%s: %s shown", cases[i].target, cases[i].hidden);
+		rt_buf_free(&b);
+		rt_buf_free(&j);
+	}
+	/* the session family's own check */
+	CHECK(parse(&c, "target = test_clean\nsession_script = x.script\n", err) == 0, "%s", err);
+	CHECK(rt_config_validate(&c, err) == -1 &&
+		      strstr(err, "session_script needs a session target") && strstr(err, "test_clean"),
+	      "validate: %s", err);
+	CHECK(parse(&c, "target = fd_redirect\nsession_script = x.script\n", err) == 0 &&
+		      rt_config_validate(&c, err) == 0,
+	      "session_script on a session target: %s", err);
+	/* `knobs`: generic first, then each family under its heading */
+	struct rt_buf h = { 0 };
+	rt_config_help(&h);
+	const char *g = strstr(h.p, "generic knobs ("), *sh = strstr(h.p, "\nsession knobs ("),
+		   *py = strstr(h.p, "\npython knobs (");
+	const char *k_max = strstr(h.p, "\n  max_ops "), *k_ses = strstr(h.p, "\n  sessions "),
+		   *k_py = strstr(h.p, "\n  py_gc_pct ");
+	CHECK(g == h.p && sh && py && k_max && k_ses && k_py && k_max < sh && sh < k_ses &&
+		      k_ses < py && py < k_py,
+	      "knobs not grouped by family:\n%s", h.p);
+	rt_buf_free(&h);
+}
+
 static void test_scenarios(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -261,6 +347,7 @@ int main(int argc, char **argv)
 	test_accepted();
 	test_errors();
 	test_ranges();
+	test_families();
 	test_scenarios(argv[1]);
 	test_fuzz(iters);
 	if (failures) {

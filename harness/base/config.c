@@ -1,5 +1,6 @@
-/* config.c - the knob table (each knob declared exactly once) and the
- * scenario-file parser.  Errors name file, line and what was expected. */
+/* config.c - the generic knob table (each knob declared exactly once), the
+ * knob families the catalog registers, and the scenario-file parser.  Errors
+ * name file, line and what was expected. */
 #include "base/config.h"
 
 #include "base/util.h"
@@ -12,21 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ktype { K_INT, K_I64, K_U64, K_BOOL, K_STR, K_ENUM };
+#define F(field) RT_KNOB_FIELD(struct rt_config, field)
+#define K_INT RT_KNOB_INT
+#define K_I64 RT_KNOB_I64
+#define K_U64 RT_KNOB_U64
+#define K_BOOL RT_KNOB_BOOL
+#define K_STR RT_KNOB_STR
+#define K_ENUM RT_KNOB_ENUM
 
-struct knob {
-	const char *name;
-	enum ktype type;
-	size_t off, size;       /* field in struct rt_config */
-	int64_t min, max;       /* integers */
-	const char *def;        /* default, as text */
-	const char *choices;    /* K_ENUM: "log|print|mixed" */
-	const char *help;
-};
-
-#define F(field) offsetof(struct rt_config, field), sizeof(((struct rt_config *)0)->field)
-
-static const struct knob knobs[] = {
+static const struct rt_knob knobs[] = {
 	{ "description", K_STR, F(description), 0, 0, "", NULL,
 	  "one-line summary shown by `redirtorture list`" },
 	{ "target", K_STR, F(target), 0, 0, "rich_live", NULL,
@@ -57,13 +52,6 @@ static const struct knob knobs[] = {
 	  "length of each tagged line, newline excluded" },
 	{ "live_rows", K_INT, F(live_rows), 1, 1000, "20", NULL,
 	  "rows of the live display; rendering allocates once per row" },
-	{ "py_gc_pct", K_INT, F(py_gc_pct), 0, 100, "5", NULL,
-	  "embedded-Python targets: percent of lock acquisitions and operations after which the "
-	  "next allocation collects; 0 = CPython's own timing" },
-	{ "py_log_handler", K_ENUM, F(py_log_handler), 0, 2, "after", "after|last_resort|before",
-	  "embedded-Python targets: log through a handler made after the redirection (it binds "
-	  "the redirected stderr), logging.lastResort (the current sys.stderr), or a handler "
-	  "made before it (the real stderr)" },
 	{ "max_ops", K_I64, F(max_ops), 0, INT64_MAX, "0", NULL,
 	  "operations per driver thread before it stops; 0 = until duration_ms" },
 	{ "noise", K_BOOL, F(noise), 0, 1, "1", NULL,
@@ -82,44 +70,78 @@ static const struct knob knobs[] = {
 	  "after a potential deadlock, steered controlled executions that try to make it happen" },
 	{ "progress_ms", K_I64, F(progress_ms), 0, 3600000, "1000", NULL,
 	  "period of progress lines when not on a terminal; 0 = none" },
-	{ "sessions", K_INT, F(sessions), 1, 64, "16", NULL,
-	  "session targets: concurrent sessions (page loads), one thread each, reloading in a loop" },
-	{ "cells_per_session", K_INT, F(cells_per_session), 1, 10000, "6", NULL,
-	  "session targets: cells each page load runs (enter, writes, exit)" },
-	{ "cell_prints", K_INT, F(cell_prints), 1, 10000, "4", NULL,
-	  "session targets: tagged writes per cell" },
-	{ "c_write_pct", K_INT, F(c_write_pct), 0, 100, "10", NULL,
-	  "session targets: percent of a cell's writes made with write(2) on fd 1/2, as C code would" },
-	{ "capture_pct", K_INT, F(capture_pct), 0, 100, "10", NULL,
-	  "session targets: percent of cells that capture stdout around a few prints" },
-	{ "session_idle_ms", K_INT, F(session_idle_ms), 0, 60000, "5", NULL,
-	  "session targets: a loaded page stays open this long on average before it reloads" },
-	{ "server_log_us", K_INT, F(server_log_us), 0, 10000000, "2000", NULL,
-	  "session targets: the server logs a line to its stderr this often; 0 = no server thread" },
-	{ "session_script", K_STR, F(session_script), 0, 0, "", NULL,
-	  "session targets: run this script of 'ACTOR op' lines in order instead of the reload loop" },
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 
 static const struct rt_target_catalog *catalog;
+static const struct rt_knob_family *fams[RT_KNOB_FAMILIES];
+static int nfams;
 
-void rt_config_use_catalog(const struct rt_target_catalog *cat) { catalog = cat; }
-
-/* Without a catalog (a program that links no targets) every name is known,
- * as a target without sessions. */
-static int target_known(const char *name, int *sessions)
+void rt_config_use_catalog(const struct rt_target_catalog *cat)
 {
-	if (sessions)
-		*sessions = 0;
-	return !catalog || catalog->find(name, sessions);
+	catalog = cat;
+	nfams = 0;
+	for (int i = 0; cat && cat->families && cat->families[i]; i++) {
+		const struct rt_knob_family *f = cat->families[i];
+		if (nfams == RT_KNOB_FAMILIES || f->size > RT_KNOB_BLOCK)
+			rt_die("knob family %s: more than %d families or settings over %d bytes "
+			       "(RT_KNOB_FAMILIES, RT_KNOB_BLOCK in base/config.h)", f->name,
+			       RT_KNOB_FAMILIES, RT_KNOB_BLOCK);
+		fams[nfams++] = f;
+	}
 }
 
-static const struct knob *find_knob(const char *name)
+const void *rt_config_family(const struct rt_config *c, const struct rt_knob_family *f)
+{
+	for (int i = 0; i < nfams; i++)
+		if (fams[i] == f)
+			return c->family[i];
+	return NULL;
+}
+
+/* Without a catalog (a program that links no targets) every name is known,
+ * as a target without sessions or family. */
+static int target_known(const char *name, struct rt_target_info *info)
+{
+	if (info)
+		*info = (struct rt_target_info){ 0 };
+	return !catalog || catalog->find(name, info);
+}
+
+/* A knob and the family it belongs to (-1: generic, a field of rt_config). */
+struct kref {
+	const struct rt_knob *k;
+	int fam;
+};
+
+static char *field_of(const struct rt_config *c, struct kref r)
+{
+	char *base = r.fam < 0 ? (char *)c : (char *)c->family[r.fam];
+	return base + r.k->off;
+}
+
+static struct kref find_knob(const char *name)
 {
 	for (size_t i = 0; i < NKNOBS; i++)
 		if (!strcmp(knobs[i].name, name))
-			return &knobs[i];
-	return NULL;
+			return (struct kref){ &knobs[i], -1 };
+	for (int f = 0; f < nfams; f++)
+		for (size_t i = 0; i < fams[f]->nknobs; i++)
+			if (!strcmp(fams[f]->knobs[i].name, name))
+				return (struct kref){ &fams[f]->knobs[i], f };
+	return (struct kref){ NULL, -1 };
+}
+
+/* The family of the configured target, or -1. */
+static int target_family(const struct rt_config *c)
+{
+	struct rt_target_info info;
+	if (!target_known(c->target, &info))
+		return -1;
+	for (int f = 0; f < nfams; f++)
+		if (fams[f] == info.family)
+			return f;
+	return -1;
 }
 
 static void knob_names(char *out, size_t n)
@@ -128,6 +150,9 @@ static void knob_names(char *out, size_t n)
 	out[0] = 0;
 	for (size_t i = 0; i < NKNOBS && used + 2 < n; i++)
 		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? ", " : "", knobs[i].name);
+	for (int f = 0; f < nfams; f++)
+		for (size_t i = 0; i < fams[f]->nknobs && used + 2 < n; i++)
+			used += (size_t)snprintf(out + used, n - used, ", %s", fams[f]->knobs[i].name);
 }
 
 static void where(char *buf, size_t n, const char *origin, int line)
@@ -181,7 +206,8 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 {
 	char at[1100];
 	where(at, sizeof at, origin, line);
-	const struct knob *k = find_knob(key);
+	struct kref r = find_knob(key);
+	const struct rt_knob *k = r.k;
 	if (!k) {
 		char names[1024];
 		knob_names(names, sizeof names);
@@ -189,7 +215,7 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 			 names);
 		return -1;
 	}
-	char *field = (char *)c + k->off;
+	char *field = field_of(c, r);
 	switch (k->type) {
 	case K_STR:
 		if (strlen(value) >= k->size) {
@@ -200,7 +226,8 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 		}
 		/* an unknown target is a bad value: reject it here, where the
 		 * error can still name file:line (validate only knows the file) */
-		if (k->off == offsetof(struct rt_config, target) && !target_known(value, NULL)) {
+		if (r.fam < 0 && k->off == offsetof(struct rt_config, target) &&
+		    !target_known(value, NULL)) {
 			struct rt_buf names = { 0 };
 			catalog->names(&names);
 			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
@@ -279,6 +306,11 @@ void rt_config_defaults(struct rt_config *c)
 	for (size_t i = 0; i < NKNOBS; i++)
 		if (rt_config_set(c, knobs[i].name, knobs[i].def, "defaults", 0, err))
 			rt_die("bad built-in default: %s", err);
+	for (int f = 0; f < nfams; f++)
+		for (size_t i = 0; i < fams[f]->nknobs; i++)
+			if (rt_config_set(c, fams[f]->knobs[i].name, fams[f]->knobs[i].def, "defaults",
+					  0, err))
+				rt_die("bad built-in default: %s", err);
 	snprintf(c->scenario, sizeof c->scenario, "default");
 }
 
@@ -387,8 +419,9 @@ int rt_config_load(struct rt_config *c, const char *name_or_path, const char *sc
 
 int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
 {
-	int sessions = 0;
-	if (!target_known(c->target, &sessions)) {
+	struct rt_target_info info;
+	const char *at = c->scenario_path[0] ? c->scenario_path : "configuration";
+	if (!target_known(c->target, &info)) {
 		struct rt_buf names = { 0 };
 		catalog->names(&names);
 		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
@@ -397,25 +430,22 @@ int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
 		rt_buf_free(&names);
 		return -1;
 	}
-	if (c->session_script[0] && !sessions) {
+	for (int f = 0; f < nfams; f++)
+		if (fams[f]->validate &&
+		    fams[f]->validate(c->family[f], c->target, fams[f] == info.family, at, err))
+			return -1;
+	if (c->print_workers + c->log_workers == 0 && !info.sessions) {
 		snprintf(err, RT_CONFIG_ERRLEN,
-			 "%s: session_script needs a session target (expected a target with sessions, "
-			 "e.g. fd_redirect or thread_local_proxy; got '%.60s')",
-			 c->scenario_path[0] ? c->scenario_path : "configuration", c->target);
-		return -1;
-	}
-	if (c->print_workers + c->log_workers == 0 && !sessions) {
-		snprintf(err, RT_CONFIG_ERRLEN,
-			 "%s: no driver threads (expected print_workers + log_workers >= 1)",
-			 c->scenario_path[0] ? c->scenario_path : "configuration");
+			 "%s: no driver threads (expected print_workers + log_workers >= 1)", at);
 		return -1;
 	}
 	return 0;
 }
 
-static void knob_value(const struct rt_config *c, const struct knob *k, char *out, size_t n)
+static void knob_value(const struct rt_config *c, struct kref r, char *out, size_t n)
 {
-	const char *field = (const char *)c + k->off;
+	const struct rt_knob *k = r.k;
+	const char *field = field_of(c, r);
 	switch (k->type) {
 	case K_STR: snprintf(out, n, "%s", field); break;
 	case K_ENUM: enum_name(k->choices, *(const int *)field, out, n); break;
@@ -426,14 +456,31 @@ static void knob_value(const struct rt_config *c, const struct knob *k, char *ou
 	}
 }
 
+/* The knobs that apply to c's target, in order: generic, then its family's.
+ * i counts from 0; returns 0 past the last. */
+static int applied_knob(int fam, size_t i, struct kref *r)
+{
+	if (i < NKNOBS) {
+		*r = (struct kref){ &knobs[i], -1 };
+		return 1;
+	}
+	i -= NKNOBS;
+	if (fam < 0 || i >= fams[fam]->nknobs)
+		return 0;
+	*r = (struct kref){ &fams[fam]->knobs[i], fam };
+	return 1;
+}
+
 void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *indent)
 {
 	char v[300];
 	rt_buf_printf(out, "%sscenario = %s (%s)\n", indent, c->scenario,
 		      c->scenario_path[0] ? c->scenario_path : "built-in defaults");
-	for (size_t i = 0; i < NKNOBS; i++) {
-		knob_value(c, &knobs[i], v, sizeof v);
-		rt_buf_printf(out, "%s%s = %s\n", indent, knobs[i].name, v);
+	int fam = target_family(c);
+	struct kref r;
+	for (size_t i = 0; applied_knob(fam, i, &r); i++) {
+		knob_value(c, r, v, sizeof v);
+		rt_buf_printf(out, "%s%s = %s\n", indent, r.k->name, v);
 	}
 }
 
@@ -444,9 +491,11 @@ void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out)
 	rt_buf_json_str(out, c->scenario);
 	rt_buf_add(out, ", \"scenario_path\": ", 19);
 	rt_buf_json_str(out, c->scenario_path);
-	for (size_t i = 0; i < NKNOBS; i++) {
-		const struct knob *k = &knobs[i];
-		knob_value(c, k, v, sizeof v);
+	int fam = target_family(c);
+	struct kref r;
+	for (size_t i = 0; applied_knob(fam, i, &r); i++) {
+		const struct rt_knob *k = r.k;
+		knob_value(c, r, v, sizeof v);
 		rt_buf_printf(out, ", \"%s\": ", k->name);
 		if (k->type == K_STR || k->type == K_ENUM || k->type == K_U64)
 			rt_buf_json_str(out, v); /* u64 as a string: JSON numbers lose bits */
@@ -456,10 +505,10 @@ void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out)
 	rt_buf_add(out, "}", 1);
 }
 
-void rt_config_help(struct rt_buf *out)
+static void help_table(struct rt_buf *out, const struct rt_knob *ks, size_t n)
 {
-	for (size_t i = 0; i < NKNOBS; i++) {
-		const struct knob *k = &knobs[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct rt_knob *k = &ks[i];
 		char range[96];
 		switch (k->type) {
 		case K_STR: snprintf(range, sizeof range, "string"); break;
@@ -471,5 +520,15 @@ void rt_config_help(struct rt_buf *out)
 		}
 		rt_buf_printf(out, "  %-20s %-26s default %-10s %s\n", k->name, range,
 			      k->def[0] ? k->def : "\"\"", k->help);
+	}
+}
+
+void rt_config_help(struct rt_buf *out)
+{
+	rt_buf_printf(out, "generic knobs (every target):\n");
+	help_table(out, knobs, NKNOBS);
+	for (int f = 0; f < nfams; f++) {
+		rt_buf_printf(out, "\n%s knobs (%s):\n", fams[f]->name, fams[f]->applies);
+		help_table(out, fams[f]->knobs, fams[f]->nknobs);
 	}
 }

@@ -1,5 +1,9 @@
 /* config.h - scenario knobs: one declaration each (type, range, default,
- * help), scenario files of key=value lines over those defaults. */
+ * help), scenario files of key=value lines over those defaults.  The generic
+ * knobs, which any target may use, are fields of struct rt_config; a family
+ * of targets (sessions, embedded Python) declares its own knobs in its own
+ * file as a struct rt_knob_family, registered through the target catalog,
+ * and keeps their values in its settings block (rt_config_family). */
 #ifndef RT_CONFIG_H
 #define RT_CONFIG_H
 
@@ -7,6 +11,43 @@
 #include <stdint.h>
 
 enum rt_fin_action { RT_FIN_LOG, RT_FIN_PRINT, RT_FIN_MIXED };
+
+/* Parse errors: one line "file:line: what, expected ..." in err. */
+#define RT_CONFIG_ERRLEN 512
+
+enum rt_knob_type { RT_KNOB_INT, RT_KNOB_I64, RT_KNOB_U64, RT_KNOB_BOOL, RT_KNOB_STR, RT_KNOB_ENUM };
+
+/* One knob.  INT, BOOL and ENUM values are int, I64 int64_t, U64 uint64_t,
+ * STR a char array of size bytes. */
+struct rt_knob {
+	const char *name;
+	enum rt_knob_type type;
+	size_t off, size;       /* its field: in struct rt_config, or in its family's settings */
+	int64_t min, max;       /* integers */
+	const char *def;        /* default, as text */
+	const char *choices;    /* ENUM: "log|print|mixed" */
+	const char *help;
+};
+/* off, size of a field: RT_KNOB_FIELD(struct rt_session_settings, sessions) */
+#define RT_KNOB_FIELD(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+
+/* The knobs of a family of targets, declared in the family's own file.  The
+ * values live in the family's settings struct (size bytes, at most
+ * RT_KNOB_BLOCK), one block of every struct rt_config. */
+struct rt_knob_family {
+	const char *name;           /* "session" */
+	const char *applies;        /* for `knobs`: which targets read them */
+	const struct rt_knob *knobs;
+	size_t nknobs;
+	size_t size;                /* sizeof its settings struct */
+	/* Optional cross-knob check once everything is applied; applies = 1
+	 * if the configured target belongs to the family.  0 or -1 (err set;
+	 * where names the file or "configuration"). */
+	int (*validate)(const void *settings, const char *target, int applies, const char *where,
+			char err[RT_CONFIG_ERRLEN]);
+};
+#define RT_KNOB_FAMILIES 4
+#define RT_KNOB_BLOCK 1024
 
 struct rt_config {
 	/* identity */
@@ -28,8 +69,6 @@ struct rt_config {
 	int stderr_pct;
 	int line_len;
 	int live_rows;
-	int py_gc_pct;
-	int py_log_handler;         /* enum rt_py_log_handler */
 	int64_t max_ops;
 	/* noise */
 	int noise;
@@ -41,30 +80,30 @@ struct rt_config {
 	int stop_on_potential;
 	int confirm_runs;
 	int64_t progress_ms;
-	/* run-mode sessions (session targets only) */
-	int sessions;
-	int cells_per_session;
-	int cell_prints;
-	int c_write_pct;
-	int capture_pct;
-	int session_idle_ms;
-	int server_log_us;
-	char session_script[512];
+	/* the families' knobs (rt_config_family), in the catalog's order */
+	_Alignas(max_align_t) unsigned char family[RT_KNOB_FAMILIES][RT_KNOB_BLOCK];
 };
 
-/* Which targets exist: set once by the program (targets/targets.h's
- * rt_target_catalog), so the parser names a bad target at file:line without
- * calling up into targets/.  Unset: every target name is accepted. */
+/* Which targets exist and which knob families there are: set once by the
+ * program (targets/targets.h's rt_target_catalog), so the parser names a bad
+ * target at file:line and knows the families' knobs without calling up into
+ * targets/.  Unset: every target name is accepted, generic knobs only. */
 struct rt_buf;
+struct rt_target_info {
+	int sessions;                          /* the target has sessions */
+	const struct rt_knob_family *family;   /* the knobs it reads besides the generic ones */
+};
 struct rt_target_catalog {
-	/* 1 if name is a target; *sessions = 1 if it has sessions (may be NULL) */
-	int (*find)(const char *name, int *sessions);
+	/* 1 if name is a target, and what it is in *info (may be NULL) */
+	int (*find)(const char *name, struct rt_target_info *info);
 	void (*names)(struct rt_buf *out);    /* "a, b, c" */
+	const struct rt_knob_family *const *families;   /* NULL-terminated */
 };
 void rt_config_use_catalog(const struct rt_target_catalog *cat);
 
-/* Parse errors: one line "file:line: what, expected ..." in err. */
-#define RT_CONFIG_ERRLEN 512
+/* The settings block of family f in c (its settings struct), or NULL if the
+ * catalog has no such family. */
+const void *rt_config_family(const struct rt_config *c, const struct rt_knob_family *f);
 
 void rt_config_defaults(struct rt_config *c);
 /* Load a scenario by name (looked up as scenarios/NAME.scn under dir) or path. */
@@ -79,10 +118,11 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 /* Cross-knob checks after everything is applied (target exists, ...). */
 int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN]);
 
-/* "key = value" lines of the full effective configuration. */
+/* "key = value" lines of the effective configuration: the generic knobs and
+ * those of the target's family (the knobs that apply to it). */
 void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *indent);
 void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out);
-/* Knob reference: name, type, range, default, help. */
+/* Knob reference, grouped by family: name, type, range, default, help. */
 void rt_config_help(struct rt_buf *out);
 const char *rt_fin_action_name(int a);
 

@@ -6,18 +6,18 @@
 
 #include <string.h>
 
-void rt_target_env_from_config(const struct rt_config *c, struct rt_target_env *env)
+void rt_target_env_from_config(const struct rt_target_ops *t, const struct rt_config *c,
+			       struct rt_target_env *env)
 {
 	*env = (struct rt_target_env){ .live_rows = c->live_rows, .seed = c->seed,
 				       .refresh_hz = c->refresh_hz, .line_len = c->line_len,
-				       .py_gc_pct = c->py_gc_pct,
-				       .py_log_handler = c->py_log_handler };
+				       .knobs = t->knobs ? rt_config_family(c, t->knobs) : NULL };
 }
 
 int rt_target_start(const struct rt_target_ops *t, const struct rt_config *c)
 {
 	struct rt_target_env env;
-	rt_target_env_from_config(c, &env);
+	rt_target_env_from_config(t, c, &env);
 	const char *why = NULL;
 	int rc = t->start(&env, &why);
 	if (!rc)

@@ -7,7 +7,9 @@
 #include "base/config.h"
 #include "runtime/target.h"
 
-void rt_target_env_from_config(const struct rt_config *c, struct rt_target_env *env);
+/* The environment t starts with under c (env->knobs: its family's settings). */
+void rt_target_env_from_config(const struct rt_target_ops *t, const struct rt_config *c,
+			       struct rt_target_env *env);
 /* Start t for c: 0, or RT_EXIT_NOSTART after one line saying why. */
 int rt_target_start(const struct rt_target_ops *t, const struct rt_config *c);
 /* Controlled mode: 0, or RT_EXIT_NOSTART after one line if t runs only free. */

@@ -215,14 +215,19 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 {
 	/* Free-running only (RT_TARGET_FREE_ONLY: one GIL, so the controlled
 	 * scheduler could not pick the thread that runs); exec.c refuses them. */
+	const struct rt_py_settings *ps = env->knobs;   /* the Python family's knobs */
+	if (!ps) {
+		*why = "started without the Python knobs (ops.knobs = &rt_py_knobs)";
+		return -EINVAL;
+	}
 	*why = why_buf;
 	if (py_init(env) || !glue)   /* !glue: an earlier start() failed (why_buf kept) */
 		return -ENOENT;
 	py_sinks_open(with_capture);
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
-	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", env->py_log_handler) : NULL;
-	int rc = r2 && !rt_py_gc_configure(env->py_gc_pct, env->seed) ? 0 : -EIO;
+	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", ps->log_handler) : NULL;
+	int rc = r2 && !rt_py_gc_configure(ps->gc_pct, env->seed) ? 0 : -EIO;
 	Py_XDECREF(r2);
 	if (rc)
 		take_error("configuring the embedded Python");

@@ -11,20 +11,18 @@
 /* Session ids of session targets: 0..RT_MAX_SESSIONS-1. */
 #define RT_MAX_SESSIONS 64
 
-/* Which logging handler Python targets log through (knob py_log_handler). */
-enum rt_py_log_handler {
-	RT_PY_LOG_AFTER,        /* a StreamHandler made after the redirection */
-	RT_PY_LOG_LAST_RESORT,  /* no handler: logging.lastResort, the current sys.stderr */
-	RT_PY_LOG_BEFORE,       /* a StreamHandler made before it: the real stderr */
-};
+struct rt_knob_family;   /* base/config.h */
 
+/* What start() gets: the generic knobs any target may use, and the values of
+ * its family's knobs. */
 struct rt_target_env {
 	int live_rows;     /* rows of the live display, one alloc point each */
 	uint64_t seed;
 	int refresh_hz;    /* the scenario's refresh rate, 0 = none */
 	int line_len;      /* tagged line length (targets that make their own lines) */
-	int py_gc_pct;     /* embedded Python: collection points (harness/pygc.c) */
-	int py_log_handler;   /* embedded Python: enum rt_py_log_handler */
+	/* the settings struct of the target's knob family (ops.knobs), e.g.
+	 * struct rt_py_settings; NULL for a target without one */
+	const void *knobs;
 };
 
 #define RT_TARGET_TEST 0x1u     /* helper target for the test suite */
@@ -44,6 +42,9 @@ struct rt_target_ops {
 	const char *name;
 	const char *summary;
 	unsigned flags;
+	/* The family whose knobs it reads besides the generic ones (declared in
+	 * the family's file; values in env->knobs), or NULL. */
+	const struct rt_knob_family *knobs;
 	/* Install the redirection.  0 on success, or -errno; *why gets a message. */
 	int (*start)(const struct rt_target_env *env, const char **why);
 	/* Uninstall, flushing partial lines; called once all drivers stopped. */

@@ -15,6 +15,7 @@
 #include "session/session_console.h"
 #include "session/session_driver.h"
 #include "session/session_events.h"
+#include "session/session_knobs.h"
 #include "session/session_oracle.h"
 #include "session/session_script.h"
 
@@ -42,6 +43,7 @@ struct sx {                        /* one session (or server) thread */
 };
 
 static const struct rt_config *cfg;
+static const struct rt_session_settings *ss;   /* the session knobs */
 static const struct rt_target_ops *tgt;
 static struct sc_script script;
 static int scripted;
@@ -190,15 +192,15 @@ static void reload_loop(struct sx *x)
 		op_start(x);
 		if (!x->started) {
 			/* the page shows an error; the user reloads a bit later */
-			idle(x, 1 + rt_rng_below(&x->rng, 2 * (uint32_t)cfg->session_idle_ms + 1));
+			idle(x, 1 + rt_rng_below(&x->rng, 2 * (uint32_t)ss->session_idle_ms + 1));
 			continue;
 		}
-		for (int c = 0; c < cfg->cells_per_session && !stopping(); c++) {
+		for (int c = 0; c < ss->cells_per_session && !stopping(); c++) {
 			op_enter(x);
-			int cap_at = dice(x, cfg->capture_pct)
-					     ? (int)rt_rng_below(&x->rng, (uint32_t)cfg->cell_prints)
+			int cap_at = dice(x, ss->capture_pct)
+					     ? (int)rt_rng_below(&x->rng, (uint32_t)ss->cell_prints)
 					     : -1;
-			for (int i = 0; i < cfg->cell_prints; i++) {
+			for (int i = 0; i < ss->cell_prints; i++) {
 				if (i == cap_at) {
 					op_cap_begin(x);
 					for (int k = 1 + (int)rt_rng_below(&x->rng, 3); k > 0; k--)
@@ -206,14 +208,14 @@ static void reload_loop(struct sx *x)
 					op_cap_end(x);
 				}
 				int stream = dice(x, cfg->stderr_pct) ? RT_STDERR : RT_STDOUT;
-				op_write(x, can_c && dice(x, cfg->c_write_pct), stream);
+				op_write(x, can_c && dice(x, ss->c_write_pct), stream);
 				rt_sched_point(x->t, RT_EV_OP, NULL);
 			}
 			op_exit(x);
 			rt_thread_progress(x->t);
 		}
-		if (cfg->session_idle_ms)
-			idle(x, rt_rng_below(&x->rng, 2 * (uint32_t)cfg->session_idle_ms + 1));
+		if (ss->session_idle_ms)
+			idle(x, rt_rng_below(&x->rng, 2 * (uint32_t)ss->session_idle_ms + 1));
 		op_stop(x);
 		rt_thread_progress(x->t);
 	}
@@ -226,7 +228,7 @@ static void server_loop(struct sx *x)
 		op_log(x);
 		rt_thread_progress(x->t);
 		rt_thread_set_op(x->t, "sleep");
-		rt_sched->sleep(x->t, (uint64_t)cfg->server_log_us * 1000ULL);
+		rt_sched->sleep(x->t, (uint64_t)ss->server_log_us * 1000ULL);
 	}
 }
 
@@ -324,6 +326,7 @@ static int spawn(int sid, int actor, const char *name, const char *role)
 int rt_session_run_begin(const struct rt_config *c, const struct rt_target_ops *t)
 {
 	cfg = c;
+	ss = rt_session_settings(c);
 	tgt = t;
 	nthr = 0;
 	turn = -1;   /* a script starts once every actor exists */
@@ -332,8 +335,8 @@ int rt_session_run_begin(const struct rt_config *c, const struct rt_target_ops *
 	atomic_store(&nfinished, 0);
 	so_init(c, t);
 	char err[700];
-	if (c->session_script[0]) {
-		if (sc_load(c->session_script, &script, err, sizeof err)) {
+	if (ss->session_script[0]) {
+		if (sc_load(ss->session_script, &script, err, sizeof err)) {
 			rt_fdprintf(rt_err_fd(), "redirtorture: %s\n", err);
 			return RT_EXIT_BADINPUT;
 		}
@@ -365,12 +368,12 @@ int rt_sessions_start(void)
 		pass_turn();   /* -1 -> 0: go */
 		return 0;
 	}
-	for (int s = 0; s < cfg->sessions; s++) {
+	for (int s = 0; s < ss->sessions; s++) {
 		snprintf(name, sizeof name, "session-%d", s);
 		if (spawn(s, s, name, "session"))
 			return -1;
 	}
-	if (cfg->server_log_us > 0 && tgt->server_log && spawn(-1, -1, "server", "server"))
+	if (ss->server_log_us > 0 && tgt->server_log && spawn(-1, -1, "server", "server"))
 		return -1;
 	return 0;
 }
