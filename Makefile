@@ -1,7 +1,7 @@
 # Thin wrapper: the documented verbs.  Everything real is in CMake.
 #   make stress SCENARIO=live_refresh [TARGET=rich_live_fixed] [SEED=N] [SANITIZER=thread] [ARGS=...]
 #   make test [SANITIZER=thread|address,undefined]
-#   make list | make bench | make bench-py | make stress-all
+#   make list | make bench | make bench-py | make bench-controlled | make stress-all
 comma := ,
 SCENARIO ?= live_refresh
 TARGET ?=
@@ -21,7 +21,7 @@ endif
 BIN := build/$(PRESET)/redirtorture
 REPORT := build/reports/$(SCENARIO)$(if $(TARGET),-$(TARGET)).json
 
-.PHONY: deps configure build stress stress-all test list bench bench-py clean
+.PHONY: deps configure build stress stress-all test list bench bench-py bench-controlled clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -54,6 +54,11 @@ bench: build
 
 bench-py: build
 	@bash bench/py_gc.sh
+
+# Controlled mode: executions/s by strategy, --jobs, thread count, TSan; lock cost.
+bench-controlled: build
+	@cmake --preset tsan >/dev/null && cmake --build --preset tsan >/dev/null || true
+	@/usr/bin/python3 bench/controlled.py $(ARGS)
 
 clean:
 	rm -rf build

@@ -5,9 +5,9 @@
 #include "base/report.h"
 #include "base/util.h"
 #include "commands/explore.h"
+#include "commands/explore_jobs.h"
 #include "commands/run.h"
 #include "commands/supervisor.h"
-#include "engine/watchdog.h"
 #include "runtime/rt.h"
 #include "sched/exec.h"
 #include "sched/sched_ctl.h"
@@ -31,7 +31,7 @@ struct scenario_args {
 	struct rt_opt_list sets;
 	/* explore */
 	const char *strategy, *repro, *repro_dir;
-	int depth, save_clean, until_deadlock;
+	int depth, save_clean, until_deadlock, jobs;
 	uint64_t runs, confirm_runs;
 };
 
@@ -81,6 +81,9 @@ static const struct rt_opt explore_opts[] = {
 	  .help = "write a repro of the last execution even if it was clean (a regression test)" },
 	{ .name = "until-deadlock", .kind = RT_OPT_FLAG, AT(until_deadlock),
 	  .help = "go on past potential-deadlock and integrity findings until a real deadlock" },
+	{ .name = "jobs", .short_name = 'j', .kind = RT_OPT_INT, .metavar = "N", .min = 0, .max = 256,
+	  .def = "0", AT(jobs),
+	  .help = "worker processes exploring disjoint executions; 0: one per CPU" },
 	{ 0 }
 };
 
@@ -183,13 +186,7 @@ static void replay_command(struct rt_buf *b, const char *prog, const struct scen
 
 static int explore_body(const struct rt_config *c, int hb, void *arg)
 {
-	/* heartbeats; wedges outside controlled code */
-	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
-					 .fatal = rt_run_emergency_exit };
-	rt_watchdog_start(&wp);
-	int code = rt_explore(c, arg);
-	rt_watchdog_stop();
-	return code;
+	return rt_explore_run(c, arg, hb);   /* each worker starts its own watchdog */
 }
 
 static struct rt_explore_opts explore_opts_of(const struct scenario_args *a, uint64_t seed)
@@ -203,6 +200,7 @@ static struct rt_explore_opts explore_opts_of(const struct scenario_args *a, uin
 		.repro_path = a->repro,
 		.until_deadlock = a->until_deadlock,
 		.save_clean = a->save_clean,
+		.jobs = a->jobs ? a->jobs : rt_explore_default_jobs(),
 		.seed = seed,
 	};
 }

@@ -2,6 +2,7 @@
  * potential -> confirmed deadlocks, repro files. */
 #include "commands/explore.h"
 
+#include "commands/explore_jobs.h"
 #include "commands/steer.h"
 #include "sched/exec.h"
 #include "base/report.h"
@@ -40,9 +41,15 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		mkdir(o->repro_dir, 0755);
 	char *cmd = rt_xstrdup(rt_report_replay());   /* restored at the end */
 	rt_report_set_quiet(1);
-	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %" PRIu64 "\n",
-		    rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "", o->runs, o->seed);
-	for (uint64_t i = 0; i < o->runs && !found; i++) {
+	struct rt_explore_shared *sh = o->shared;
+	const uint64_t step = o->nshards > 1 ? (uint64_t)o->nshards : 1;
+	if (!sh)
+		rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %"
+			    PRIu64 "\n", rt_strategy_name(o->strategy),
+			    o->strategy == 1 ? " (PCT)" : "", o->runs, o->seed);
+	for (uint64_t i = sh ? (uint64_t)o->shard : 0; i < o->runs && !found; i += step) {
+		if (sh && rt_explore_shared_stopped(sh))
+			break;   /* another worker found something */
 		struct rt_ctl_params p;
 		rt_ctl_params_from_config(c, &p);
 		p.strategy = o->strategy;
@@ -56,6 +63,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_exec_controlled(t, c, &p, &r);
 		done++;
 		k_sum += r.ctl.nchoices;
+		if (sh)
+			rt_explore_shared_add(sh, 1, r.ctl.nchoices);
 		if (r.code == RT_EXIT_NOSTART) {
 			rt_report_set_quiet(0);
 			rt_report_set_replay(cmd);
@@ -75,7 +84,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			pp = p;
 		} else if (i + 1 < o->runs) {
 			rt_exec_result_free(&r);
-		} else if (o->save_clean) {
+		} else if (o->save_clean) {   /* the last execution, whichever worker ran it */
 			unwritten = rt_repro_save(path, c, &p, &r) != 0;
 			if (!unwritten)
 				rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
@@ -91,6 +100,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	}
 	double el = (double)(rt_now_ns() - t0) / 1e9;
 	int code = RT_EXIT_SUCCESS;
+	if (found && sh && !rt_explore_shared_claim(sh, o->shard))
+		found = 0;   /* another worker was first: it reports */
 	if (found == 1) {
 		rt_report_print(potential.text);
 		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " executions (%.2f s): %s\n"
@@ -108,6 +119,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 				    "execution %" PRIu64 " of the confirmation\n", tries);
 		}
 		done += tries;
+		if (sh)
+			rt_explore_shared_add(sh, tries, 0);
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
 				    "reporting the potential deadlock\n", o->confirm_runs);
@@ -121,12 +134,15 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		code = r.code;
 	}
 	el = (double)(rt_now_ns() - t0) / 1e9;
-	if (!found)
+	if (!found && !sh)
 		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " executions\n", done);
-	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s), %" PRIu64
-		    " choice points per execution\n", done, el, (double)done / (el > 0 ? el : 1),
-		    done ? k_sum / done : 0);
-	if (found)
+	if (!sh)
+		rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s), %" PRIu64
+			    " choice points per execution\n", done, el,
+			    (double)done / (el > 0 ? el : 1), done ? k_sum / done : 0);
+	if (found && sh)
+		rt_explore_shared_result(sh, found == 2 ? r.signature : potential.signature, path);
+	if (found && !sh)
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
 			    done, found == 2 ? r.signature : potential.signature,
 			    unwritten ? "not written (see above)" : path);

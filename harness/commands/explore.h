@@ -15,6 +15,11 @@ struct rt_explore_opts {
 	int quiet_progress;
 	int until_deadlock;    /* go on past other findings until a real deadlock */
 	int save_clean;        /* write a repro of the last execution even if clean */
+	int jobs;              /* worker processes (explore_jobs.c); 0 or 1: this one */
+	/* Set for a worker of --jobs: it runs executions shard, shard + nshards,
+	 * ... and reports through shared; the parent prints header and summary. */
+	int shard, nshards;
+	struct rt_explore_shared *shared;
 };
 
 int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o);

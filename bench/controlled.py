@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Controlled mode at its speed limit: one table, every number measured side
+by side in this run, the compared commands interleaved sample by sample.
+
+    make bench-controlled            (or: /usr/bin/python3 bench/controlled.py [SAMPLES])
+
+For each configuration: controlled executions per second of `explore` on
+live_refresh (8 print workers + refresh) against rich_live_fixed (nothing is
+found, so every execution runs its full length), by wall time and by CPU time
+(user + system of the explore process and its children), min / median / max
+over SAMPLES samples, and the median's ratio to the first row.  The load
+average before and after is printed: on a busy machine the wall-time column
+says more about the machine than about the tool.  Then the instrumented-lock
+microbenchmark (build/default/lockbench)."""
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEF = os.path.join(ROOT, "build/default/redirtorture")
+TSAN = os.path.join(ROOT, "build/tsan/redirtorture")
+LOCKBENCH = os.path.join(ROOT, "build/default/lockbench")
+
+# name, binary, runs per sample, extra arguments
+CONFIGS = [
+    ("pct, --jobs 1", DEF, 3000, ["--strategy", "pct", "--jobs", "1"]),
+    ("pct, --jobs 2", DEF, 3000, ["--strategy", "pct", "--jobs", "2"]),
+    ("random, --jobs 1", DEF, 1000, ["--strategy", "random", "--jobs", "1"]),
+    ("random, --jobs 2", DEF, 1000, ["--strategy", "random", "--jobs", "2"]),
+    ("pct, 64 print workers, --jobs 1", DEF, 300,
+     ["--strategy", "pct", "--jobs", "1", "--set", "print_workers=64"]),
+    ("pct, --jobs 2, TSan build", TSAN, 300, ["--strategy", "pct", "--jobs", "2"]),
+]
+
+
+def one(binary, runs, extra, seed):
+    """executions/s by wall time and by CPU time of one explore"""
+    cmd = [binary, "explore", "--scenario", "live_refresh", "--target", "rich_live_fixed",
+           "--runs", str(runs), "--seed", str(seed), "--no-supervisor"] + extra
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         cwd=os.environ.get("TMPDIR", "/tmp"), check=False)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if out.returncode != 0 or f"explore: {runs} executions" not in out.stdout:
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {out.returncode}:\n{out.stdout[-2000:]}")
+    return runs / wall, runs / cpu
+
+
+def fmt(v):
+    return f"{min(v):.0f} / {statistics.median(v):.0f} / {max(v):.0f}"
+
+
+def main():
+    samples = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    configs = [c for c in CONFIGS if os.access(c[1], os.X_OK)]
+    skipped = [c[0] for c in CONFIGS if c not in configs]
+    load0 = os.getloadavg()
+    wall = {c[0]: [] for c in configs}
+    cpu = {c[0]: [] for c in configs}
+    for s in range(samples):           # interleaved: every config once per sample
+        for name, binary, runs, extra in configs:
+            w, c = one(binary, runs, extra, 3 + s)
+            wall[name].append(w)
+            cpu[name].append(c)
+    load1 = os.getloadavg()
+    print(f"controlled executions/s, explore live_refresh on rich_live_fixed, {samples} samples "
+          f"interleaved; load average {load0[0]:.2f} before, {load1[0]:.2f} after, "
+          f"{os.cpu_count()} CPUs")
+    print()
+    print("| configuration | wall: min / median / max | x first | CPU: min / median / max | x first |")
+    print("|---|---|---|---|---|")
+    w0 = statistics.median(wall[configs[0][0]])
+    c0 = statistics.median(cpu[configs[0][0]])
+    for name, *_ in configs:
+        print(f"| {name} | {fmt(wall[name])} | {statistics.median(wall[name]) / w0:.2f} "
+              f"| {fmt(cpu[name])} | {statistics.median(cpu[name]) / c0:.2f} |")
+    for name in skipped:
+        print(f"| {name} | not built | | | |")
+    print()
+    if os.access(LOCKBENCH, os.X_OK):
+        sys.stdout.flush()
+        subprocess.run([LOCKBENCH, str(max(samples, 5))], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+/* explore_jobs.c - `explore --jobs N`: N worker processes explore disjoint
+ * executions (worker k runs executions k, k + N, k + 2N, ... of the same
+ * seeded sequence, so a repro is the same whichever worker found it).  The
+ * first worker to find something claims the report; the others see the claim
+ * before their next execution and leave silently.  Workers are forked before
+ * any thread exists in this process (each starts its own watchdog), so no
+ * lock is held across fork. */
+#include "commands/explore_jobs.h"
+
+#include "base/report.h"
+#include "base/util.h"
+#include "commands/run.h"
+#include "engine/watchdog.h"
+#include "sched/sched_ctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RT_JOBS_MAX 256
+
+struct rt_explore_shared {
+	_Atomic uint64_t execs, choices;
+	_Atomic int winner;              /* worker index, -1 while none */
+	_Atomic uint64_t execs_at_win;   /* executions done by all when it won */
+	char sig[1024];                  /* written by the winner before its exit */
+	char path[2048];
+};
+
+int rt_explore_shared_stopped(struct rt_explore_shared *s)
+{
+	return atomic_load(&s->winner) >= 0;
+}
+
+void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices)
+{
+	atomic_fetch_add(&s->execs, execs);
+	atomic_fetch_add(&s->choices, choices);
+}
+
+int rt_explore_shared_claim(struct rt_explore_shared *s, int worker)
+{
+	int none = -1;
+	return atomic_compare_exchange_strong(&s->winner, &none, worker);
+}
+
+void rt_explore_shared_result(struct rt_explore_shared *s, const char *sig, const char *path)
+{
+	atomic_store(&s->execs_at_win, atomic_load(&s->execs));
+	snprintf(s->sig, sizeof s->sig, "%s", sig);
+	snprintf(s->path, sizeof s->path, "%s", path);
+}
+
+int rt_explore_default_jobs(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set) < RT_JOBS_MAX ? CPU_COUNT(&set) : RT_JOBS_MAX;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)(n < RT_JOBS_MAX ? n : RT_JOBS_MAX) : 1;
+}
+
+static int explore_here(const struct rt_config *c, const struct rt_explore_opts *o, int hb)
+{
+	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
+					 .fatal = rt_run_emergency_exit };
+	rt_watchdog_start(&wp);   /* heartbeats; wedges outside controlled code */
+	int code = rt_explore(c, o);
+	rt_watchdog_stop();
+	return code;
+}
+
+static void progress(const struct rt_explore_shared *s, uint64_t t0)
+{
+	uint64_t now = rt_now_ns(), n = atomic_load(&s->execs);
+	rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " executions, %.0f/s, %" PRIu64
+		    " choice points per execution (all jobs)\n", (double)(now - t0) / 1e9, n,
+		    (double)n * 1e9 / (double)(now - t0 ? now - t0 : 1),
+		    n ? atomic_load(&s->choices) / n : 0);
+}
+
+/* Wait for every worker; the winner's exit status is the verdict.  A worker
+ * killed by a signal is a crash of the harness's own worker: reported. */
+static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct rt_explore_opts *o,
+		int hb, uint64_t t0)
+{
+	int code = RT_EXIT_SUCCESS, left = jobs, crashed = -1, csig = 0;
+	uint64_t last = t0;
+	while (left) {
+		for (int k = 0; k < jobs; k++) {
+			int st;
+			if (pid[k] <= 0 || waitpid(pid[k], &st, WNOHANG) != pid[k])
+				continue;
+			pid[k] = 0;
+			left--;
+			if (WIFSIGNALED(st) && crashed < 0) {
+				crashed = k;
+				csig = WTERMSIG(st);
+			} else if (WIFEXITED(st) && atomic_load(&s->winner) == k) {
+				code = WEXITSTATUS(st);
+			} else if (WIFEXITED(st) && WEXITSTATUS(st) != RT_EXIT_SUCCESS &&
+				   atomic_load(&s->winner) < 0) {
+				code = WEXITSTATUS(st);   /* bad input, target cannot start */
+			}
+		}
+		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
+			hb = -1;
+		uint64_t now = rt_now_ns();
+		if (!o->quiet_progress && now - last > 1000000000ULL) {
+			progress(s, t0);
+			last = now;
+		}
+		if (left)
+			rt_sleep_ns(5000000ULL);
+	}
+	if (crashed >= 0 && atomic_load(&s->winner) < 0) {
+		char text[256];
+		snprintf(text, sizeof text, "\nCRASH: explore worker %d died from signal %d (%s)\n",
+			 crashed, csig, strsignal(csig));
+		rt_report_finding(RT_EXIT_CRASH, "crash", "explore worker died", "CRASH:explore-worker",
+				  text);
+		code = RT_EXIT_CRASH;
+	}
+	return code;
+}
+
+static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs)
+{
+	double el = (double)(rt_now_ns() - t0) / 1e9;
+	uint64_t n = atomic_load(&s->execs), k = atomic_load(&s->choices);
+	int won = atomic_load(&s->winner) >= 0;
+	if (!won)
+		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " executions\n", n);
+	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s) over %d jobs, %"
+		    PRIu64 " choice points per execution\n", n, el, (double)n / (el > 0 ? el : 1),
+		    jobs, n ? k / n : 0);
+	if (won) {
+		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
+			    atomic_load(&s->execs_at_win), s->sig, s->path);
+		char rp[2200];
+		snprintf(rp, sizeof rp, "redirtorture replay %s", s->path);
+		rt_report_set_replay(rp);
+	}
+}
+
+int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, int hb)
+{
+	int jobs = o->jobs < RT_JOBS_MAX ? o->jobs : RT_JOBS_MAX;
+	if (jobs <= 1 || o->runs < 2)
+		return explore_here(c, o, hb);
+	if ((uint64_t)jobs > o->runs)
+		jobs = (int)o->runs;
+	int code = RT_EXIT_INTERNAL;
+	pid_t pid[RT_JOBS_MAX] = { 0 };
+	struct rt_explore_shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE,
+					   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s == MAP_FAILED) {
+		rt_fdprintf(rt_err_fd(), "redirtorture: explore --jobs: cannot share counters: %s\n",
+			    strerror(errno));
+		return RT_EXIT_INTERNAL;
+	}
+	atomic_store(&s->winner, -1);
+	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %" PRIu64
+		    ", %d jobs\n", rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "",
+		    o->runs, o->seed, jobs);
+	uint64_t t0 = rt_now_ns();
+	for (int k = 0; k < jobs; k++) {
+		pid[k] = fork();
+		if (pid[k] == 0) {
+			struct rt_explore_opts w = *o;
+			w.shard = k;
+			w.nshards = jobs;
+			w.shared = s;
+			w.quiet_progress = 1;
+			_exit(explore_here(c, &w, hb));
+		}
+		if (pid[k] < 0) {
+			rt_fdprintf(rt_err_fd(), "redirtorture: explore --jobs: fork: %s\n",
+				    strerror(errno));
+			atomic_store(&s->winner, RT_JOBS_MAX);   /* stop the others */
+			goto out;
+		}
+	}
+	code = reap(pid, jobs, s, o, hb, t0);
+	summary(s, t0, jobs);
+out:
+	for (int k = 0; k < jobs; k++)
+		if (pid[k] > 0)
+			waitpid(pid[k], NULL, 0);
+	munmap(s, sizeof *s);
+	return code;
+}
