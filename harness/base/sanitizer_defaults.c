@@ -46,3 +46,15 @@ void rt_sanitizer_report_fd(int fd)
 #else
 void rt_sanitizer_report_fd(int fd) { (void)fd; }
 #endif
+
+int rt_sanitizer_is_tsan(void)
+{
+#if defined(__SANITIZE_THREAD__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}

@@ -5,5 +5,8 @@
 
 /* Sanitizer reports go to fd from now on (no-op without sanitizers). */
 void rt_sanitizer_report_fd(int fd);
+/* 1 in a ThreadSanitizer build: it cannot start threads in a child forked
+ * from a multi-threaded process. */
+int rt_sanitizer_is_tsan(void);
 
 #endif

@@ -67,9 +67,17 @@ int rt_explore_default_jobs(void)
 	return n > 0 ? (int)(n < RT_JOBS_MAX ? n : RT_JOBS_MAX) : 1;
 }
 
+/* Controlled executions find deadlocks exactly; their watchdog only catches a
+ * wedge outside controlled code, so its stall timeout is generous: a slow
+ * sanitizer report on a loaded machine must not look like a wedge. */
+#define RT_EXPLORE_MIN_STALL_MS 10000
+
 static int explore_here(const struct rt_config *c, const struct rt_explore_opts *o, int hb)
 {
-	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
+	struct rt_config wc = *c;
+	if (wc.stall_timeout_ms < RT_EXPLORE_MIN_STALL_MS)
+		wc.stall_timeout_ms = RT_EXPLORE_MIN_STALL_MS;
+	struct rt_watchdog_params wp = { .cfg = &wc, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
 					 .fatal = rt_run_emergency_exit };
 	rt_watchdog_start(&wp);   /* heartbeats; wedges outside controlled code */
 	int code = rt_explore(c, o);

@@ -7,6 +7,7 @@
 #include "engine/oracle.h"
 #include "runtime/registry.h"
 #include "base/report.h"
+#include "base/sanitizer_defaults.h"
 #include "runtime/rt.h"
 #include "runtime/schedpoint.h"
 #include "session/session_console.h"
@@ -110,6 +111,12 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	const struct rt_target_ops *t = rt_target_find(c->target);
 	if (t && (t->flags & RT_TARGET_FREE_ONLY))
 		return;   /* controlled executions cannot drive it */
+	if (rt_sanitizer_is_tsan()) {
+		rt_fdprintf(rt_out_fd(), "not confirming the potential deadlock: ThreadSanitizer "
+			    "cannot start threads in a child forked from this run; confirm it with "
+			    "`redirtorture explore`\n");
+		return;
+	}
 	char path[1200];
 	mkdir("repros", 0755);
 	snprintf(path, sizeof path, "repros/%s-%s-%" PRIu64 "-confirmed.repro", c->target, c->scenario,
