@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # explore --jobs 2: the workers' executions add up to --runs exactly on a
-# clean target; on rich_live the first finding is reported once (one report,
-# one repro), and its repro replays the same signature whichever worker
-# found it.  Controlled executions are deterministic, so no statistical
-# budget: any miss is a failure.
+# clean target; on rich_live the finding is reported once (one report, one
+# repro), it is the one --jobs 1 reports (same execution, same repro file
+# but for its name), and the repro replays its signature.  Controlled
+# executions are deterministic, so no statistical budget: any miss is a
+# failure.
 source "$(dirname "$0")/lib.sh"
 
 run clean "$(scaled 60000)" explore --scenario live_refresh --target rich_live_fixed \
@@ -23,9 +24,17 @@ for seed in 3 4; do
   repro=$(sed -n 's/^repro: //p' "dl$seed.out")
   sig=$(sed -n 's/^first finding after [0-9]* executions: //p' "dl$seed.out")
   [ -f "$repro" ] || fail "seed $seed: repro '$repro' not written"
+  run "one$seed" "$(scaled 60000)" explore --scenario live_refresh --target rich_live \
+    --strategy pct --runs 100000 --seed "$seed" --jobs 1 --until-deadlock --repro "one$seed.repro"
+  expect_rc 2
+  one=$(sed -n 's/^first finding after \([0-9]*\) executions: .*/\1/p' "one$seed.out")
+  two=$(sed -n 's/^first finding after \([0-9]*\) executions: .*/\1/p' "dl$seed.out")
+  [ "$one" = "$two" ] || fail "seed $seed: --jobs 1 found it after $one executions, --jobs 2 after $two"
+  diff <(tail -n +2 "one$seed.repro") <(tail -n +2 "$repro") >/dev/null ||
+    fail "seed $seed: --jobs 2 wrote another repro than --jobs 1"
   run "replay$seed" "$(scaled 30000)" replay "$repro"
   expect_rc 2
   grep -F -- "replay: reproduced $sig (" "replay$seed.out" >/dev/null ||
     fail "seed $seed: the repro does not replay $sig"
 done
-pass "--jobs 2: executions add up, one report per finding, repros replay"
+pass "--jobs 2: executions add up; one report per finding, the same as --jobs 1; repros replay"

@@ -19,6 +19,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static void params_of(struct rt_ctl_params *p, const struct rt_config *c,
+		      const struct rt_explore_opts *o, uint64_t i, uint64_t k_cal)
+{
+	rt_ctl_params_from_config(c, p);
+	p->strategy = o->strategy;
+	p->depth = o->depth;
+	p->seed = rt_mix64(o->seed + i);
+	/* PCT's estimate of the steps to come: the choice points of execution
+	 * 0, so execution i is the same whichever worker of --jobs runs it */
+	p->k_estimate = i ? k_cal : 0;
+}
+
+/* A --jobs worker that does not run execution 0 runs it once, silently, for
+ * its choice-point count (the worker that owns it reports its findings). */
+static uint64_t calibrate(const struct rt_target_ops *t, const struct rt_config *c,
+			  const struct rt_explore_opts *o)
+{
+	struct rt_ctl_params p;
+	struct rt_exec_result r;
+	if (t->flags & RT_TARGET_FREE_ONLY)
+		return 0;   /* refused by the first execution, with its message */
+	params_of(&p, c, o, 0, 0);
+	rt_exec_controlled(t, c, &p, &r);
+	uint64_t k = r.ctl.nchoices;
+	rt_exec_result_free(&r);
+	return k;
+}
+
 static void plan_path(char *out, size_t n, const struct rt_config *c, const struct rt_explore_opts *o,
 		      uint64_t exec)
 {
@@ -36,26 +64,24 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	struct rt_exec_result r = { 0 }, potential = { 0 };
 	struct rt_ctl_params pp = { 0 };   /* params of the potential run */
 	int found = 0, unwritten = 0;
+	uint64_t found_at = 0, steer_tries = 0;   /* execution index; steered ones */
 	char path[2048] = "";
 	if (!o->repro_path)
 		mkdir(o->repro_dir, 0755);
 	char *cmd = rt_xstrdup(rt_report_replay());   /* restored at the end */
 	rt_report_set_quiet(1);
 	struct rt_explore_shared *sh = o->shared;
+	uint64_t k_cal = sh && o->shard ? calibrate(t, c, o) : 0;
 	const uint64_t step = o->nshards > 1 ? (uint64_t)o->nshards : 1;
 	if (!sh)
 		rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %"
 			    PRIu64 "\n", rt_strategy_name(o->strategy),
 			    o->strategy == 1 ? " (PCT)" : "", o->runs, o->seed);
 	for (uint64_t i = sh ? (uint64_t)o->shard : 0; i < o->runs && !found; i += step) {
-		if (sh && rt_explore_shared_stopped(sh))
-			break;   /* another worker found something */
+		if (sh && rt_explore_shared_next(sh, o->shard, i))
+			break;   /* a lower execution found something */
 		struct rt_ctl_params p;
-		rt_ctl_params_from_config(c, &p);
-		p.strategy = o->strategy;
-		p.depth = o->depth;
-		p.seed = rt_mix64(o->seed + i);
-		p.k_estimate = done ? k_sum / done : 0;
+		params_of(&p, c, o, i, k_cal);
 		plan_path(path, sizeof path, c, o, i);
 		char replay[2300];
 		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
@@ -63,6 +89,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_exec_controlled(t, c, &p, &r);
 		done++;
 		k_sum += r.ctl.nchoices;
+		if (i == 0)
+			k_cal = r.ctl.nchoices;
 		if (sh)
 			rt_explore_shared_add(sh, 1, r.ctl.nchoices);
 		if (r.code == RT_EXIT_NOSTART) {
@@ -79,8 +107,10 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			pp = p;
 			memset(&r, 0, sizeof r);
 			found = 1;
+			found_at = i;
 		} else if (r.code != RT_EXIT_SUCCESS) {
 			found = 2;
+			found_at = i;
 			pp = p;
 		} else if (i + 1 < o->runs) {
 			rt_exec_result_free(&r);
@@ -100,15 +130,17 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	}
 	double el = (double)(rt_now_ns() - t0) / 1e9;
 	int code = RT_EXIT_SUCCESS;
-	if (found && sh && !rt_explore_shared_claim(sh, o->shard))
-		found = 0;   /* another worker was first: it reports */
+	if (sh && !found)
+		rt_explore_shared_done(sh, o->shard);
+	if (found && sh && !rt_explore_shared_found(sh, o->shard, found_at))
+		found = 0;   /* a lower execution found something: its worker reports */
 	if (found == 1) {
 		rt_report_print(potential.text);
 		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " executions (%.2f s): %s\n"
 			    "confirming: steering the scheduler toward the cycle (up to %" PRIu64
-			    " executions)\n", done, el, potential.signature, o->confirm_runs);
+			    " executions)\n", found_at + 1, el, potential.signature, o->confirm_runs);
 		/* the replay line of the reports names the file the repro will get */
-		plan_path(path, sizeof path, c, o, done);
+		plan_path(path, sizeof path, c, o, found_at + 1);
 		char replay[2300];
 		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
 		rt_report_set_replay(replay);
@@ -119,6 +151,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 				    "execution %" PRIu64 " of the confirmation\n", tries);
 		}
 		done += tries;
+		steer_tries = tries;
 		if (sh)
 			rt_explore_shared_add(sh, tries, 0);
 		if (found == 1) {
@@ -141,7 +174,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			    " choice points per execution\n", done, el,
 			    (double)done / (el > 0 ? el : 1), done ? k_sum / done : 0);
 	if (found && sh)
-		rt_explore_shared_result(sh, found == 2 ? r.signature : potential.signature, path);
+		rt_explore_shared_result(sh, found_at + 1 + steer_tries,
+					 found == 2 ? r.signature : potential.signature,
+					 unwritten ? "not written (see above)" : path);
 	if (found && !sh)
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
 			    done, found == 2 ? r.signature : potential.signature,

@@ -1,8 +1,10 @@
 /* explore_jobs.c - `explore --jobs N`: N worker processes explore disjoint
  * executions (worker k runs executions k, k + N, k + 2N, ... of the same
  * seeded sequence, so a repro is the same whichever worker found it).  The
- * first worker to find something claims the report; the others see the claim
- * before their next execution and leave silently.  Workers are forked before
+ * lowest execution with a finding is reported, as with one job: a worker that
+ * finds something at i waits until every execution below i has run (workers
+ * stop before an execution above the lowest finding), then reports only if
+ * no lower one found anything.  Workers are forked before
  * any thread exists in this process (each starts its own watchdog), so no
  * lock is held across fork. */
 #include "commands/explore_jobs.h"
@@ -28,15 +30,19 @@
 
 struct rt_explore_shared {
 	_Atomic uint64_t execs, choices;
-	_Atomic int winner;              /* worker index, -1 while none */
-	_Atomic uint64_t execs_at_win;   /* executions done by all when it won */
-	char sig[1024];                  /* written by the winner before its exit */
+	_Atomic uint64_t best;                /* lowest execution with a finding */
+	_Atomic uint64_t pos[RT_JOBS_MAX];    /* execution each worker runs now */
+	_Atomic int winner;                   /* worker index, -1 while none */
+	_Atomic uint64_t execs_at_win;        /* executions one job would have needed */
+	char sig[1024];                       /* written by the winner before its exit */
 	char path[2048];
+	int jobs;
 };
 
-int rt_explore_shared_stopped(struct rt_explore_shared *s)
+int rt_explore_shared_next(struct rt_explore_shared *s, int worker, uint64_t i)
 {
-	return atomic_load(&s->winner) >= 0;
+	atomic_store(&s->pos[worker], i);
+	return i > atomic_load(&s->best);
 }
 
 void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices)
@@ -45,15 +51,30 @@ void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t
 	atomic_fetch_add(&s->choices, choices);
 }
 
-int rt_explore_shared_claim(struct rt_explore_shared *s, int worker)
+void rt_explore_shared_done(struct rt_explore_shared *s, int worker)
 {
-	int none = -1;
-	return atomic_compare_exchange_strong(&s->winner, &none, worker);
+	atomic_store(&s->pos[worker], UINT64_MAX);
 }
 
-void rt_explore_shared_result(struct rt_explore_shared *s, const char *sig, const char *path)
+int rt_explore_shared_found(struct rt_explore_shared *s, int worker, uint64_t i)
 {
-	atomic_store(&s->execs_at_win, atomic_load(&s->execs));
+	uint64_t b = atomic_load(&s->best);
+	while (i < b && !atomic_compare_exchange_weak(&s->best, &b, i))
+		;
+	atomic_store(&s->pos[worker], UINT64_MAX);   /* nobody waits for this one */
+	for (int k = 0; k < s->jobs; k++)            /* every lower execution has run */
+		while (k != worker && atomic_load(&s->pos[k]) < i)
+			rt_sleep_ns(1000000ULL);
+	if (atomic_load(&s->best) != i)
+		return 0;
+	atomic_store(&s->winner, worker);
+	return 1;
+}
+
+void rt_explore_shared_result(struct rt_explore_shared *s, uint64_t execs, const char *sig,
+			      const char *path)
+{
+	atomic_store(&s->execs_at_win, execs);
 	snprintf(s->sig, sizeof s->sig, "%s", sig);
 	snprintf(s->path, sizeof s->path, "%s", path);
 }
@@ -108,6 +129,7 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 				continue;
 			pid[k] = 0;
 			left--;
+			rt_explore_shared_done(s, k);   /* died early: nobody waits for it */
 			if (WIFSIGNALED(st) && crashed < 0) {
 				crashed = k;
 				csig = WTERMSIG(st);
@@ -175,6 +197,8 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 		return RT_EXIT_INTERNAL;
 	}
 	atomic_store(&s->winner, -1);
+	atomic_store(&s->best, UINT64_MAX);
+	s->jobs = jobs;
 	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %" PRIu64
 		    ", %d jobs\n", rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "",
 		    o->runs, o->seed, jobs);
@@ -192,7 +216,7 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 		if (pid[k] < 0) {
 			rt_fdprintf(rt_err_fd(), "redirtorture: explore --jobs: fork: %s\n",
 				    strerror(errno));
-			atomic_store(&s->winner, RT_JOBS_MAX);   /* stop the others */
+			atomic_store(&s->best, 0);   /* stop the others */
 			goto out;
 		}
 	}

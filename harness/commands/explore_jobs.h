@@ -1,6 +1,6 @@
 /* explore_jobs.h - `explore --jobs N` (explore_jobs.c): seed-sharded worker
  * processes; the first finding wins, the others stop; progress and summary
- * add up every worker. */
+ * add up every worker; the finding is the one --jobs 1 would report. */
 #ifndef RT_EXPLORE_JOBS_H
 #define RT_EXPLORE_JOBS_H
 
@@ -12,15 +12,21 @@
 /* What the workers share (a MAP_SHARED page). */
 struct rt_explore_shared;
 
-/* Stop before the next execution: another worker won. */
-int rt_explore_shared_stopped(struct rt_explore_shared *s);
+/* Worker `worker` is about to run execution i: 0, or 1 if it must stop
+ * because a lower execution already found something. */
+int rt_explore_shared_next(struct rt_explore_shared *s, int worker, uint64_t i);
 /* Count executions and choice points done by the calling worker. */
 void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices);
-/* The calling worker found something: 1 if it is the first (it reports), 0
- * if another worker already won. */
-int rt_explore_shared_claim(struct rt_explore_shared *s, int worker);
-/* The winner's result, for the parent's summary: signature and repro path. */
-void rt_explore_shared_result(struct rt_explore_shared *s, const char *sig, const char *path);
+/* Execution i of worker `worker` found something.  Waits until every lower
+ * execution has run; 1 if i is the lowest execution with a finding (this
+ * worker reports it, so the result is the same as with one job), else 0. */
+int rt_explore_shared_found(struct rt_explore_shared *s, int worker, uint64_t i);
+/* The worker leaves its loop without a finding. */
+void rt_explore_shared_done(struct rt_explore_shared *s, int worker);
+/* The winner's result, for the parent's summary: the executions one job
+ * would have needed to find it, signature and repro path. */
+void rt_explore_shared_result(struct rt_explore_shared *s, uint64_t execs, const char *sig,
+			      const char *path);
 
 /* Explore c: in this process with its watchdog when o->jobs <= 1, else in
  * o->jobs forked workers, each with its own watchdog (started after the
