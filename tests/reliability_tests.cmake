@@ -4,3 +4,4 @@ rt_sh_test(reliab_ctl_threads     reliab_ctl_threads.sh     300 "reliability;con
 rt_sh_test(reliab_disk_full       reliab_disk_full.sh        90 "reliability;report")
 set_tests_properties(reliab_disk_full PROPERTIES SKIP_RETURN_CODE 77)
 rt_sh_test(reliab_symlink         reliab_symlink.sh          60 "reliability;report")
+rt_sh_test(reliab_input_errors   reliab_input_errors.sh     60 "reliability;parser")

@@ -155,6 +155,15 @@ static void knob_names(char *out, size_t n)
 			used += (size_t)snprintf(out + used, n - used, ", %s", fams[f]->knobs[i].name);
 }
 
+/* An echoed input value, at most 60 bytes; a longer one ends in "...", so
+ * an abbreviation is never mistaken for the value. */
+static const char *abbrev(const char *s, char out[64])
+{
+	snprintf(out, 64, strlen(s) > 60 ? "%.57s..." : "%s", s);
+	return out;
+}
+#define AB(s) abbrev((s), (char[64]){ 0 })
+
 static void where(char *buf, size_t n, const char *origin, int line)
 {
 	if (line > 0)
@@ -204,14 +213,14 @@ const char *rt_fin_action_name(int a)
 int rt_config_set(struct rt_config *c, const char *key, const char *value, const char *origin,
 		  int line, char err[RT_CONFIG_ERRLEN])
 {
-	char at[1100];
+	char at[4200];
 	where(at, sizeof at, origin, line);
 	struct kref r = find_knob(key);
 	const struct rt_knob *k = r.k;
 	if (!k) {
-		char names[1024];
+		char names[4096];
 		knob_names(names, sizeof names);
-		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown key '%.60s' (expected one of: %s)", at, key,
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown key '%s' (expected one of: %s)", at, AB(key),
 			 names);
 		return -1;
 	}
@@ -230,8 +239,8 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 		    !target_known(value, NULL)) {
 			struct rt_buf names = { 0 };
 			catalog->names(&names);
-			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
-				 at, value, names.p ? names.p : "");
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%s' (expected one of: %s)",
+				 at, AB(value), names.p ? names.p : "");
 			rt_buf_free(&names);
 			return -1;
 		}
@@ -240,8 +249,8 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 	case K_ENUM: {
 		int i = enum_index(k->choices, value);
 		if (i < 0) {
-			snprintf(err, RT_CONFIG_ERRLEN, "%s: bad value '%.60s' for %s (expected one of: %s)",
-				 at, value, key, k->choices);
+			snprintf(err, RT_CONFIG_ERRLEN, "%s: bad value '%s' for %s (expected one of: %s)",
+				 at, AB(value), key, k->choices);
 			return -1;
 		}
 		*(int *)field = i;
@@ -259,8 +268,8 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 			return 0;
 		}
 		snprintf(err, RT_CONFIG_ERRLEN,
-			 "%s: bad value '%.60s' for %s (expected a boolean: 0, 1, true, false, on, off)",
-			 at, value, key);
+			 "%s: bad value '%s' for %s (expected a boolean: 0, 1, true, false, on, off)",
+			 at, AB(value), key);
 		return -1;
 	case K_INT:
 	case K_I64:
@@ -278,13 +287,13 @@ int rt_config_set(struct rt_config *c, const char *key, const char *value, const
 		    (k->type != K_U64 && (v < k->min || v > k->max))) {
 			if (k->type == K_U64)
 				snprintf(err, RT_CONFIG_ERRLEN,
-					 "%s: bad value '%.60s' for %s (expected an unsigned 64-bit integer)",
-					 at, value, key);
+					 "%s: bad value '%s' for %s (expected an unsigned 64-bit integer)",
+					 at, AB(value), key);
 			else
 				snprintf(err, RT_CONFIG_ERRLEN,
-					 "%s: bad value '%.60s' for %s (expected an integer %" PRId64
+					 "%s: bad value '%s' for %s (expected an integer %" PRId64
 					 "..%" PRId64 ")",
-					 at, value, key, k->min, k->max);
+					 at, AB(value), key, k->min, k->max);
 			return -1;
 		}
 		if (k->type == K_INT)
@@ -355,8 +364,8 @@ int rt_config_parse(struct rt_config *c, const char *text, size_t len, const cha
 			continue;
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(err, RT_CONFIG_ERRLEN, "%s:%d: '%.60s' is not a setting (expected key = value)",
-				 origin, lineno, s);
+			snprintf(err, RT_CONFIG_ERRLEN, "%s:%d: '%s' is not a setting (expected key = value)",
+				 origin, lineno, AB(s));
 			return -1;
 		}
 		*eq = 0;
@@ -369,8 +378,8 @@ int rt_config_parse(struct rt_config *c, const char *text, size_t len, const cha
 		for (char *k = key; *k; k++)
 			if (!isalnum((unsigned char)*k) && *k != '_') {
 				snprintf(err, RT_CONFIG_ERRLEN,
-					 "%s:%d: bad key '%.60s' (expected letters, digits and _)", origin,
-					 lineno, key);
+					 "%s:%d: bad key '%s' (expected letters, digits and _)", origin,
+					 lineno, AB(key));
 				return -1;
 			}
 		if (rt_config_set(c, key, val, origin, lineno, err))
@@ -382,31 +391,21 @@ int rt_config_parse(struct rt_config *c, const char *text, size_t len, const cha
 int rt_config_load(struct rt_config *c, const char *name_or_path, const char *scenario_dir,
 		   char err[RT_CONFIG_ERRLEN])
 {
-	char path[1024];
+	char path[sizeof c->scenario_path];
+	int pl;
 	if (strchr(name_or_path, '/') || strstr(name_or_path, ".scn"))
-		snprintf(path, sizeof path, "%s", name_or_path);
+		pl = snprintf(path, sizeof path, "%s", name_or_path);
 	else
-		snprintf(path, sizeof path, "%s/%s.scn", scenario_dir, name_or_path);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, RT_CONFIG_ERRLEN, "%s: cannot open scenario: %s (expected a scenario name "
-			 "from `redirtorture list` or a .scn file)", path, strerror(errno));
+		pl = snprintf(path, sizeof path, "%s/%s.scn", scenario_dir, name_or_path);
+	if (pl < 0 || (size_t)pl >= sizeof path) {
+		snprintf(err, RT_CONFIG_ERRLEN, "%.200s...: scenario path too long (%d bytes; expected "
+			 "at most %zu)", path, pl, sizeof path - 1);
 		return -1;
 	}
 	struct rt_buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		rt_buf_add(&b, chunk, n);
-		if (b.len > (1u << 20)) {
-			fclose(f);
-			rt_buf_free(&b);
-			snprintf(err, RT_CONFIG_ERRLEN, "%s: file too large (expected a small key=value file)",
-				 path);
-			return -1;
-		}
-	}
-	fclose(f);
+	if (rt_read_input(path, "scenario", "a scenario name from `redirtorture list` or a .scn file",
+			  1u << 20, &b, err, RT_CONFIG_ERRLEN))
+		return -1;
 	snprintf(c->scenario_path, sizeof c->scenario_path, "%s", path);
 	const char *base = rt_basename(path);
 	const char *dot = strrchr(base, '.');
@@ -424,8 +423,8 @@ int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN])
 	if (!target_known(c->target, &info)) {
 		struct rt_buf names = { 0 };
 		catalog->names(&names);
-		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%.60s' (expected one of: %s)",
-			 c->scenario_path[0] ? c->scenario_path : "target", c->target,
+		snprintf(err, RT_CONFIG_ERRLEN, "%s: unknown target '%s' (expected one of: %s)",
+			 c->scenario_path[0] ? c->scenario_path : "target", AB(c->target),
 			 names.p ? names.p : "");
 		rt_buf_free(&names);
 		return -1;
@@ -531,4 +530,21 @@ void rt_config_help(struct rt_buf *out)
 		rt_buf_printf(out, "\n%s knobs (%s):\n", fams[f]->name, fams[f]->applies);
 		help_table(out, fams[f]->knobs, fams[f]->nknobs);
 	}
+}
+
+int rt_input_error_form_ok(const char *err, const char *origin)
+{
+	size_t ol = strlen(origin), n = strlen(err);
+	if (strncmp(err, origin, ol) || n >= RT_CONFIG_ERRLEN - 1 || strchr(err, '\n'))
+		return 0;
+	const char *p = err + ol;
+	if (p[0] == ':' && p[1] >= '1' && p[1] <= '9') {   /* FILE:LINE: */
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p[0] != ':' || p[1] != ' ' || !p[2])
+		return 0;
+	/* what, then what was expected, closing the line */
+	return strstr(p, "expected ") && err[n - 1] == ')';
 }

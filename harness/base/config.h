@@ -12,8 +12,14 @@
 
 enum rt_fin_action { RT_FIN_LOG, RT_FIN_PRINT, RT_FIN_MIXED };
 
-/* Parse errors: one line "file:line: what, expected ..." in err. */
-#define RT_CONFIG_ERRLEN 512
+/* Input errors: one line in err, "FILE:LINE: what (expected ...)", or
+ * "FILE: what (expected ...)" for an error about the whole file.  The line
+ * is never cut: echoed values are abbreviated (at most 60 bytes, or "..."),
+ * origins are paths (at most PATH_MAX), and the buffer holds both.  It may
+ * echo control bytes from the input: print it with rt_input_error, which
+ * escapes them.  rt_input_error_form_ok checks all of this (fuzzers, tests). */
+#define RT_CONFIG_ERRLEN 8192
+int rt_input_error_form_ok(const char *err, const char *origin);
 
 enum rt_knob_type { RT_KNOB_INT, RT_KNOB_I64, RT_KNOB_U64, RT_KNOB_BOOL, RT_KNOB_STR, RT_KNOB_ENUM };
 

@@ -276,3 +276,83 @@ out:
 	free(tmp);
 	return rc;
 }
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "a special file";
+}
+
+int rt_read_input(const char *path, const char *what, const char *expected, size_t max,
+		  struct rt_buf *out, char *err, size_t errlen)
+{
+	struct stat st;
+	char chunk[8192];
+	int rc = -1;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open %s: %s (expected %s)", path, what,
+			 strerror(errno), expected);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot read %s: %s (expected %s)", path, what,
+			 strerror(errno), expected);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot read %s: %s, not a regular file (expected %s)", path,
+			 what, file_kind(st.st_mode), expected);
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: cannot read %s: %s (expected %s)", path, what,
+				 strerror(errno), expected);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			snprintf(err, errlen, "%s: %s too large (more than %zu bytes; expected %s)", path,
+				 what, max, expected);
+			goto out;
+		}
+		rt_buf_add(out, chunk, (size_t)n);
+	}
+	rc = 0;
+out:
+	close(fd);
+	if (rc)
+		rt_buf_free(out);
+	return rc;
+}
+
+void rt_buf_add_escaped(struct rt_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
+			      : c == '\\' ? "\\\\" : NULL;
+		if (e)
+			rt_buf_add(b, e, 2);
+		else if (c < 0x20 || c == 0x7f)
+			rt_buf_printf(b, "\\x%02x", c);
+		else
+			rt_buf_add(b, s + i, 1);
+	}
+}
+
+void rt_input_error(const char *err)
+{
+	struct rt_buf line = { 0 };
+	rt_buf_add(&line, "redirtorture: ", 14);
+	rt_buf_add_escaped(&line, err, strlen(err));
+	rt_buf_add(&line, "\n", 1);
+	rt_write_all(rt_err_fd(), line.p, line.len);
+	rt_buf_free(&line);
+}

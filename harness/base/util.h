@@ -54,4 +54,16 @@ void rt_buf_free(struct rt_buf *b);
  * removed and the old file untouched. */
 int rt_write_file_atomic(const char *path, const char *data, size_t len);
 
+/* Read a whole input file (scenario, repro, script) into out: regular files
+ * only (opened non-blocking, so a FIFO is refused instead of waited on),
+ * every read checked, at most max bytes.  0, or -1 with one line in err:
+ * "PATH: cannot open|cannot read WHAT: why (expected EXPECTED)". */
+int rt_read_input(const char *path, const char *what, const char *expected, size_t max,
+		  struct rt_buf *out, char *err, size_t errlen);
+/* s with control bytes and backslashes as C escapes (\r, \x1b, \\). */
+void rt_buf_add_escaped(struct rt_buf *b, const char *s, size_t n);
+/* "redirtorture: ERR" on the saved stderr as one line, control bytes of
+ * the input it echoes escaped. */
+void rt_input_error(const char *err);
+
 #endif

@@ -41,9 +41,11 @@ static void list_scenario(struct rt_buf *b, const char *dir, const char *name)
 	char err[RT_CONFIG_ERRLEN], path[2048];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	rt_config_defaults(&c);
-	if (rt_config_load(&c, path, dir, err))
-		rt_buf_printf(b, "  %-28s (invalid: %s)\n", c.scenario, err);
-	else
+	if (rt_config_load(&c, path, dir, err)) {
+		rt_buf_printf(b, "  %-28s (invalid: ", c.scenario);
+		rt_buf_add_escaped(b, err, strlen(err));
+		rt_buf_add(b, ")\n", 2);
+	} else
 		rt_buf_printf(b, "  %-28s target %-18s %s\n", c.scenario, c.target, c.description);
 }
 

@@ -426,21 +426,6 @@ void rt_opt_usage(const struct rt_cmd_spec *cmd, struct rt_buf *b)
 
 /* ---- error lines ----------------------------------------------------------- */
 
-void rt_buf_add_escaped(struct rt_buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
-			      : c == '\\' ? "\\\\" : NULL;
-		if (e)
-			rt_buf_add(b, e, 2);
-		else if (c < 0x20 || c == 0x7f)
-			rt_buf_printf(b, "\\x%02x", c);
-		else
-			rt_buf_add(b, s + i, 1);
-	}
-}
-
 int rt_cli_error(const char *fmt, ...)
 {
 	struct rt_buf msg = { 0 }, line = { 0 };

@@ -73,7 +73,5 @@ void rt_opt_usage(const struct rt_cmd_spec *cmd, struct rt_buf *b);
 /* One line "redirtorture: MESSAGE\n" on stderr, control bytes escaped
  * (whatever the message echoes from argv); returns RT_EXIT_USAGE. */
 int rt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* s with control bytes and backslashes as C escapes (\r, \x1b, \\). */
-void rt_buf_add_escaped(struct rt_buf *b, const char *s, size_t n);
 
 #endif

@@ -120,7 +120,7 @@ static int build_config(const struct scenario_args *a, int explore, struct rt_co
 	char err[RT_CONFIG_ERRLEN];
 	rt_config_defaults(c);
 	if (rt_config_load(c, a->scenario, rt_cli_scenario_dir(a->dir), err)) {
-		rt_cli_error("%s", err);
+		rt_input_error(err);
 		return RT_EXIT_BADINPUT;
 	}
 	if (a->target && rt_config_set(c, "target", a->target, "--target", 0, err))
@@ -132,9 +132,11 @@ static int build_config(const struct scenario_args *a, int explore, struct rt_co
 	int code = set_knobs(c, &a->sets);
 	if (code)
 		return code;
+	/* what the scenario file, --target and --set make together: the line
+	 * names the file, and it is bad input (65) whichever option is given */
 	if (rt_config_validate(c, err)) {
-		rt_cli_error("%s", err);
-		return a->target ? RT_EXIT_USAGE : RT_EXIT_BADINPUT;
+		rt_input_error(err);
+		return RT_EXIT_BADINPUT;
 	}
 	if (explore && (rt_target_find(c->target)->flags & RT_TARGET_FREE_ONLY))
 		return rt_cli_error("target %s runs only free (its own threads or real blocking "

@@ -1,7 +1,9 @@
 /* fuzz_repro_parser.c - fuzz target: repro files through the strict parser
  * rt_repro_parse, then the checks `redirtorture replay` makes before it runs
  * anything.  It must never crash (run it under ASan+UBSan); rejections are
- * fine, but one must be a single line naming the origin and line. */
+ * fine, but one must have the whole form config.h promises: one line,
+ * "FILE:LINE: " or "FILE: ", what was expected, closed, never cut
+ * (rt_input_error_form_ok). */
 #include "fuzz/fuzz.h"
 #include "targets.h"
 
@@ -17,7 +19,8 @@
 
 static void check_error(const char *err)
 {
-	if (strncmp(err, ORIGIN, strlen(ORIGIN)) || strchr(err, '\n') || !err[strlen(ORIGIN)]) {
+	/* "ORIGIN:LINE: what (expected ...)" or "ORIGIN: ...", one line, not cut */
+	if (!rt_input_error_form_ok(err, ORIGIN)) {
 		fprintf(stderr, "fuzz_repro_parser: malformed error message: '%s'\n", err);
 		abort();
 	}

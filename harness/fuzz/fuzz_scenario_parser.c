@@ -1,8 +1,8 @@
 /* fuzz_scenario_parser.c - fuzz target: scenario files (key = value lines)
  * through rt_config_parse, then validate and dump what was accepted.  It
  * must never crash (run it under ASan+UBSan); parse errors are fine, but an
- * error must be one line that starts with the origin ("FILE:LINE: ..."), as
- * config.h promises. */
+ * error must have the whole form config.h promises: one line, "FILE:LINE: "
+ * or "FILE: ", what was expected, closed, never cut (rt_input_error_form_ok). */
 #include "fuzz/fuzz.h"
 #include "targets.h"
 
@@ -17,7 +17,8 @@
 
 static void check_error(const char *err)
 {
-	if (strncmp(err, ORIGIN, strlen(ORIGIN)) || strchr(err, '\n') || !err[strlen(ORIGIN)]) {
+	/* "ORIGIN:LINE: what (expected ...)" or "ORIGIN: ...", one line, not cut */
+	if (!rt_input_error_form_ok(err, ORIGIN)) {
 		fprintf(stderr, "fuzz_scenario_parser: malformed error message: '%s'\n", err);
 		abort();
 	}

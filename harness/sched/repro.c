@@ -51,12 +51,19 @@ int rt_repro_write(const char *path, const struct rt_repro *r, const char (*name
 	return rc;
 }
 
+/* One error line; the strings a and b echo input: abbreviated to 60 bytes.
+ * line 0: about the whole file ("FILE: what"). */
 static int fail(char *err, const char *origin, int line, const char *fmt, const char *a,
 		const char *b)
 {
-	char msg[400];
-	snprintf(msg, sizeof msg, fmt, a, b);
-	snprintf(err, RT_CONFIG_ERRLEN, "%s:%d: %s", origin, line, msg);
+	char sa[64], sb[64], at[32] = "";
+	snprintf(sa, sizeof sa, strlen(a) > 60 ? "%.57s..." : "%s", a);
+	snprintf(sb, sizeof sb, strlen(b) > 60 ? "%.57s..." : "%s", b);
+	if (line > 0)
+		snprintf(at, sizeof at, ":%d", line);
+	int n = snprintf(err, RT_CONFIG_ERRLEN, "%s%s: ", origin, at);
+	if (n > 0 && n < RT_CONFIG_ERRLEN)
+		snprintf(err + n, RT_CONFIG_ERRLEN - (size_t)n, fmt, sa, sb);
 	return -1;
 }
 
@@ -158,7 +165,7 @@ int rt_repro_parse(const char *text, size_t len, const char *origin, struct rt_r
 			snprintf(kv, sizeof kv, "%s", val);
 			char *eq = strchr(kv, '=');
 			if (!eq)
-				return fail(err, origin, line, "config entry '%s'%s is not KEY = VALUE", val,
+				return fail(err, origin, line, "config entry '%s'%s is not a setting (expected config: KEY = VALUE)", val,
 					    "");
 			char *k = kv, *v = eq + 1;
 			*eq = 0;
@@ -201,34 +208,29 @@ int rt_repro_parse(const char *text, size_t len, const char *origin, struct rt_r
 		}
 	}
 	if (!have_format)
-		return fail(err, origin, line, "empty file%s%s (expected a repro file)", "", "");
+		return fail(err, origin, 0, "empty file%s%s (expected a repro file)", "", "");
 	if (!ended)
-		return fail(err, origin, line, "truncated: no 'end' line%s%s (expected the schedule to "
+		return fail(err, origin, 0, "truncated: no 'end' line%s%s (expected the schedule to "
 			    "finish with end)", "", "");
 	if (!have_choices || want != r->nchoices) {
 		char a[32], b[32];
 		snprintf(a, sizeof a, "%" PRIu64, want);
 		snprintf(b, sizeof b, "%zu", r->nchoices);
-		return fail(err, origin, line, "truncated: 'choices' says %s but the schedule has %s", a, b);
+		return fail(err, origin, 0, "truncated: 'choices' says %s but the schedule has %s (expected as many "
+			    "entries as choices)", a, b);
 	}
 	if (!have_sig)
-		return fail(err, origin, line, "no signature%s%s (expected signature: ...)", "", "");
+		return fail(err, origin, 0, "no signature%s%s (expected signature: ...)", "", "");
 	return 0;
 }
 
 int rt_repro_read(const char *path, struct rt_repro *r, char err[RT_CONFIG_ERRLEN])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, RT_CONFIG_ERRLEN, "%s: cannot open repro file: %s", path, strerror(errno));
-		return -1;
-	}
 	struct rt_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
-		rt_buf_add(&b, chunk, n);
-	fclose(f);
+	memset(r, 0, sizeof *r);
+	if (rt_read_input(path, "repro file", "a repro file written by explore or minimize",
+			  64u << 20, &b, err, RT_CONFIG_ERRLEN))
+		return -1;
 	int rc = rt_repro_parse(b.p ? b.p : "", b.len, path, r, err);
 	rt_buf_free(&b);
 	if (rc)
@@ -266,11 +268,11 @@ int rt_repro_load(const char *path, struct rt_repro *r)
 {
 	char err[RT_CONFIG_ERRLEN];
 	if (rt_repro_read(path, r, err)) {
-		rt_fdprintf(2, "redirtorture: %s\n", err);
+		rt_input_error(err);
 		return RT_EXIT_BADINPUT;
 	}
 	if (rt_config_validate(&r->cfg, err)) {
-		rt_fdprintf(2, "redirtorture: %s\n", err);
+		rt_input_error(err);
 		rt_repro_free(r);
 		return RT_EXIT_BADINPUT;
 	}

@@ -334,10 +334,10 @@ int rt_session_run_begin(const struct rt_config *c, const struct rt_target_ops *
 	atomic_store(&stop_flag, 0);
 	atomic_store(&nfinished, 0);
 	so_init(c, t);
-	char err[700];
+	char err[2048];
 	if (ss->session_script[0]) {
 		if (sc_load(ss->session_script, &script, err, sizeof err)) {
-			rt_fdprintf(rt_err_fd(), "redirtorture: %s\n", err);
+			rt_input_error(err);
 			return RT_EXIT_BADINPUT;
 		}
 		scripted = 1;

@@ -125,10 +125,15 @@ int sc_load(const char *path, struct sc_script *s, char *err, size_t n)
 {
 	memset(s, 0, sizeof *s);
 	s->server_actor = -1;
-	FILE *f = fopen(path, "r");
+	struct rt_buf text = { 0 };
+	if (rt_read_input(path, "session script", "a file of 'ACTOR op' lines", 1u << 20, &text, err,
+			  n))
+		return -1;
+	FILE *f = fmemopen(text.p ? text.p : (char *)"", text.len, "r");
 	if (!f) {
-		snprintf(err, n, "%s: cannot open session script: %s (expected a file of 'ACTOR op' lines)",
-			 path, strerror(errno));
+		snprintf(err, n, "%s: cannot read session script: %s (expected a file of 'ACTOR op' "
+			 "lines)", path, strerror(errno));
+		rt_buf_free(&text);
 		return -1;
 	}
 	char *line = NULL;
@@ -160,6 +165,7 @@ int sc_load(const char *path, struct sc_script *s, char *err, size_t n)
 	}
 	free(line);
 	fclose(f);
+	rt_buf_free(&text);
 	if (!rc && !s->nsteps) {
 		snprintf(err, n, "%s: empty session script (expected 'ACTOR op' lines)", path);
 		rc = -1;
