@@ -100,7 +100,7 @@ static void deadlock_stop(void)
 const struct rt_target_ops test_deadlock_ops = {
 	.name = "test_deadlock",
 	.summary = "test helper: the first two writers deadlock for real (ABBA)",
-	.flags = RT_TARGET_TEST,
+	.flags = RT_TARGET_TEST | RT_TARGET_FREE_ONLY,   /* blocks outside the scheduler */
 	.start = deadlock_start,
 	.stop = deadlock_stop,
 	.write = deadlock_write,

@@ -67,7 +67,7 @@ static void stuck_stop(void)
 const struct rt_target_ops test_stuck_ops = {
 	.name = "test_stuck",
 	.summary = "test helper: writer blocks in write(2) on a full pipe holding a lock",
-	.flags = RT_TARGET_TEST,
+	.flags = RT_TARGET_TEST | RT_TARGET_FREE_ONLY,   /* blocks outside the scheduler */
 	.start = stuck_start,
 	.stop = stuck_stop,
 	.write = stuck_write,

@@ -5,3 +5,4 @@ rt_sh_test(reliab_disk_full       reliab_disk_full.sh        90 "reliability;rep
 set_tests_properties(reliab_disk_full PROPERTIES SKIP_RETURN_CODE 77)
 rt_sh_test(reliab_symlink         reliab_symlink.sh          60 "reliability;report")
 rt_sh_test(reliab_input_errors   reliab_input_errors.sh     60 "reliability;parser")
+rt_sh_test(reliab_supervised_replay reliab_supervised_replay.sh 90 "reliability;controlled;supervisor")

@@ -4,6 +4,8 @@
 
 #include "commands/explore_jobs.h"
 #include "commands/steer.h"
+#include "commands/supervisor.h"
+#include "engine/lifecycle.h"
 #include "sched/exec.h"
 #include "base/report.h"
 #include "sched/repro.h"
@@ -202,37 +204,30 @@ static int unwritten_line(const char *what, const char *path, int rc)
 	return RT_EXIT_UNWRITTEN;
 }
 
-int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
-{
-	struct rt_repro rp;
-	int bad = rt_repro_load(path, &rp);
-	if (bad)
-		return bad;
+struct replay_job {
+	const char *path, *trace_json, *svg;
+	const struct rt_repro *rp;
 	struct rt_ctl_params p;
-	rt_ctl_params_from_config(&rp.cfg, &p);
-	p.strategy = RT_STRAT_REPLAY;
-	p.replay = rp.choices;
-	p.nreplay = rp.nchoices;
-	p.depth = rp.depth;
-	p.vstep_ns = rp.vstep_ns ? rp.vstep_ns : p.vstep_ns;
-	p.max_steps = rp.max_steps ? rp.max_steps : p.max_steps;
-	p.trace = trace_json || svg;
-	char replay[2300];
-	snprintf(replay, sizeof replay, "redirtorture replay %s", path);
-	rt_report_init(&rp.cfg, replay, NULL);
-	rt_report_set_quiet(quiet);
+};
+
+/* In the supervised child: the execution, its verdict and the traces. */
+static int replay_work(void *arg)
+{
+	const struct replay_job *job = arg;
+	const char *path = job->path, *trace_json = job->trace_json, *svg = job->svg;
+	const struct rt_repro *rp = job->rp;
+	struct rt_ctl_params p = job->p;
 	struct rt_exec_result r;
-	rt_exec_controlled(rt_target_find(rp.cfg.target), &rp.cfg, &p, &r);
-	rt_report_set_quiet(0);
+	rt_exec_controlled(rt_target_find(rp->cfg.target), &rp->cfg, &p, &r);
 	int code = r.code;
 	if (r.ctl.diverged) {
 		rt_fdprintf(rt_err_fd(), "DIVERGED: replay of %s left the recorded schedule at %s\n", path,
 			    r.ctl.diverge_msg);
 		code = RT_EXIT_DIVERGED;
-	} else if (strcmp(r.signature, rp.signature)) {
+	} else if (strcmp(r.signature, rp->signature)) {
 		rt_fdprintf(rt_err_fd(), "DIVERGED: replay of %s followed the schedule but produced "
 			    "'%s', recorded '%s'\n", path, r.signature[0] ? r.signature : "no finding",
-			    rp.signature);
+			    rp->signature);
 		code = RT_EXIT_DIVERGED;
 	} else {
 		rt_fdprintf(rt_out_fd(), "replay: reproduced %s (%zu choice points, %d preemptions)\n",
@@ -268,8 +263,37 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, int qui
 		else if (svg)
 			code = unwritten_line("svg", svg, wrc);
 	}
-	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
 	rt_exec_result_free(&r);
+	return code;
+}
+
+int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
+{
+	struct rt_repro rp;
+	int bad = rt_repro_load(path, &rp);
+	if (bad)
+		return bad;
+	struct replay_job job = { path, trace_json, svg, &rp, { 0 } };
+	struct rt_ctl_params *p = &job.p;
+	rt_ctl_params_from_config(&rp.cfg, p);
+	p->strategy = RT_STRAT_REPLAY;
+	p->replay = rp.choices;
+	p->nreplay = rp.nchoices;
+	p->depth = rp.depth;
+	p->vstep_ns = rp.vstep_ns ? rp.vstep_ns : p->vstep_ns;
+	p->max_steps = rp.max_steps ? rp.max_steps : p->max_steps;
+	p->trace = trace_json || svg;
+	char replay[2300];
+	snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+	rt_report_init(&rp.cfg, replay, NULL);
+	rt_report_set_quiet(quiet);
+	/* one execution: the deadline of `run` */
+	/* a target that blocks outside the scheduler: refused, documented */
+	int code = rt_target_refuse_controlled(rt_target_find(rp.cfg.target));
+	if (!code)
+		code = rt_supervise_controlled(&rp.cfg, replay_work, &job, rt_run_deadline_ms(&rp.cfg), 1);
+	rt_report_set_quiet(0);
+	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
 	rt_repro_free(&rp);
 	return code;
 }

@@ -3,6 +3,8 @@
  * preemptions.  Each accepted candidate is an execution that really
  * produced the signature; its recorded schedule becomes the new best. */
 #include "commands/minimize.h"
+#include "commands/supervisor.h"
+#include "engine/lifecycle.h"
 
 #include "sched/exec.h"
 #include "base/report.h"
@@ -103,14 +105,19 @@ static int fewer_workers(struct best *b, int k, uint64_t runs)
 	return 0;
 }
 
-int rt_minimize(const char *path, const char *out_path, uint64_t runs)
+struct minimize_job {
+	const char *path, *out_path;
+	uint64_t runs;
+	struct rt_repro *rp;
+};
+
+/* In the supervised child: the search, then the smaller repro. */
+static int minimize_work(void *arg)
 {
-	struct rt_repro rp;
-	int bad = rt_repro_load(path, &rp);
-	if (bad)
-		return bad;
-	want_sig = rp.signature;
-	rt_report_init(&rp.cfg, "redirtorture minimize", NULL);
+	const struct minimize_job *job = arg;
+	const char *path = job->path, *out_path = job->out_path;
+	uint64_t runs = job->runs;
+	struct rt_repro rp = *job->rp;
 	rt_report_set_quiet(1);
 	struct best b = { 0 };
 	b.cfg = rp.cfg;
@@ -127,7 +134,6 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 		rt_fdprintf(2, "redirtorture: %s does not reproduce its signature (%s); nothing to "
 			    "minimize\n", path, b.r.ctl.diverged ? b.r.ctl.diverge_msg : "other outcome");
 		rt_exec_result_free(&b.r);
-		rt_repro_free(&rp);
 		return RT_EXIT_DIVERGED;
 	}
 	b.p.replay = NULL;
@@ -246,6 +252,26 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 	else
 		rt_fdprintf(rt_out_fd(), "  wrote %s\n", out);
 	rt_exec_result_free(&b.r);
-	rt_repro_free(&rp);
 	return rc ? RT_EXIT_UNWRITTEN : 0;
+}
+
+int rt_minimize(const char *path, const char *out_path, uint64_t runs)
+{
+	struct rt_repro rp;
+	int bad = rt_repro_load(path, &rp);
+	if (bad)
+		return bad;
+	want_sig = rp.signature;
+	rt_report_init(&rp.cfg, "redirtorture minimize", NULL);
+	/* many executions: heartbeats and the watchdog's stall report, no
+	 * overall deadline (like explore) */
+	struct minimize_job job = { path, out_path, runs, &rp };
+	/* a target that blocks outside the scheduler: refused, documented */
+	int code = rt_target_refuse_controlled(rt_target_find(rp.cfg.target));
+	if (!code)
+		code = rt_supervise_controlled(&rp.cfg, minimize_work, &job, 0, 1);
+	rt_report_set_quiet(0);
+	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
+	rt_repro_free(&rp);
+	return code;
 }

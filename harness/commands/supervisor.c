@@ -5,6 +5,7 @@
 #include "commands/supervisor.h"
 
 #include "commands/run.h"
+#include "engine/watchdog.h"
 
 #include "base/report.h"
 #include "base/util.h"
@@ -78,10 +79,14 @@ static int scenario_body(const struct rt_config *c, int hb, void *arg)
 	return rt_run_scenario(c, hb, 1);
 }
 
+uint64_t rt_run_deadline_ms(const struct rt_config *c)
+{
+	return (uint64_t)c->duration_ms + 3 * (uint64_t)c->stall_timeout_ms + 10000;
+}
+
 int rt_supervise(const struct rt_config *c, const char *json_path)
 {
-	return rt_supervise_fn(c, json_path, scenario_body, NULL,
-			       (uint64_t)c->duration_ms + 3 * (uint64_t)c->stall_timeout_ms + 10000);
+	return rt_supervise_fn(c, json_path, scenario_body, NULL, rt_run_deadline_ms(c));
 }
 
 int rt_supervise_fn(const struct rt_config *c, const char *json_path,
@@ -153,4 +158,32 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 		return supervisor_report(c, json_path, what, canon);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : RT_EXIT_INTERNAL;
+}
+
+struct ctl_job {
+	int (*work)(void *arg);
+	void *arg;
+};
+
+/* The child of rt_supervise_controlled: the watchdog sends heartbeats and
+ * reports a stall outside controlled code (a thread blocked in a real
+ * syscall), then ends the process. */
+static int controlled_body(const struct rt_config *c, int hb, void *arg)
+{
+	const struct ctl_job *j = arg;
+	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
+					 .fatal = rt_run_emergency_exit };
+	rt_watchdog_start(&wp);
+	int code = j->work(j->arg);
+	rt_watchdog_stop();
+	return code;
+}
+
+int rt_supervise_controlled(const struct rt_config *c, int (*work)(void *arg), void *arg,
+			    uint64_t deadline_ms, int supervised)
+{
+	struct ctl_job j = { work, arg };
+	if (!supervised)
+		return controlled_body(c, -1, &j);
+	return rt_supervise_fn(c, NULL, controlled_body, &j, deadline_ms);
 }
