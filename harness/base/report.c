@@ -44,6 +44,7 @@ const char *rt_verdict_name(int code)
 	case RT_EXIT_SANITIZER: return "SANITIZER";
 	case RT_EXIT_NOSTART: return "NOSTART";
 	case RT_EXIT_UNWRITTEN: return "UNWRITTEN";
+	case RT_EXIT_INTERRUPTED: return "INTERRUPTED";
 	default: return "ERROR";
 	}
 }

@@ -27,7 +27,8 @@ static const char exit_codes[] =
 	"exit codes: 0 success, 1 finding, 2 deadlock, 3 hang, 4 crash/wedged child,\n"
 	"  5 replay diverged from its schedule,\n"
 	"  64 bad command line, 65 bad scenario file, 66 sanitizer error,\n"
-	"  69 target cannot start, 70 internal error, 73 report or repro not written\n";
+	"  69 target cannot start, 70 internal error, 73 report or repro not written,\n"
+	"  130 interrupted (SIGINT, SIGTERM, SIGHUP)\n";
 
 static void top_usage(struct rt_buf *b)
 {

@@ -23,6 +23,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <pthread.h>
@@ -130,6 +131,7 @@ static void confirm_potential(const struct rt_config *c, int hb)
 		return;
 	pid_t pid = fork();
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);   /* no orphan if this process is killed */
 		close(sp[0]);
 		char got[1024] = "";
 		int same = 0;

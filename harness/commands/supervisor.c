@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,32 +46,112 @@ static char *slurp(const char *path)
 	return b.p;
 }
 
-static int supervisor_report(const struct rt_config *c, const char *json_path, const char *what,
-			     const char *canon)
+/* The parent's own finding (the child cannot report it): CRASH for a child
+ * that died or wedged, INTERRUPTED for a run stopped by a signal. */
+static int supervisor_report(int code, const char *json_path, const char *what,
+			     const char *canon, const char *why)
 {
 	struct rt_buf b = { 0 }, st = { 0 };
 	char sig[512];
-	rt_signature(sig, sizeof sig, "CRASH", canon);
+	const char *verdict = rt_verdict_name(code);
+	rt_signature(sig, sizeof sig, verdict, canon);
 	rt_buf_printf(&b, "\n======================================================\n"
-			  "CRASH: %s; %s\n"
+			  "%s: %s; %s\n"
 			  "------------------------------------------------------\n"
-			  "supervisor: the scenario process could not report this itself.\n"
+			  "supervisor: %s\n"
 			  "signature: %s\nreplay: %s\n",
-		      what, rt_report_context(), sig, rt_report_replay());
+		      verdict, what, rt_report_context(), why, sig, rt_report_replay());
 	/* read the child's report before rt_report_finding overwrites the
 	 * same file with ours */
 	char *child = slurp(json_path);
-	rt_report_finding(RT_EXIT_CRASH, "crash", what, sig, b.p);
+	rt_report_finding(code, code == RT_EXIT_CRASH ? "crash" : "interrupted", what, sig, b.p);
 	rt_buf_printf(&st, "{\"supervisor\": ");
 	rt_buf_json_str(&st, what);
 	/* keep what the child saved before it died */
 	rt_buf_printf(&st, ", \"child_report\": %s}", child && child[0] == '{' ? child : "null");
-	rt_report_write_json(RT_EXIT_CRASH, 0, st.p);
+	rt_report_write_json(code, 0, st.p);
 	free(child);
 	rt_buf_free(&st);
 	rt_buf_free(&b);
-	(void)c;
-	return rt_report_exit_code(RT_EXIT_CRASH);
+	return rt_report_exit_code(code);
+}
+
+static int crash_report(const char *json_path, const char *what, const char *canon)
+{
+	return supervisor_report(RT_EXIT_CRASH, json_path, what, canon,
+				 "the scenario process could not report this itself.");
+}
+
+/* ---- SIGINT, SIGTERM, SIGHUP to the harness -------------------------------
+ * The parent stops the child (SIGTERM, SIGKILL after RT_STOP_GRACE_MS) and
+ * reports INTERRUPTED instead of dying and leaving the child behind. */
+#define RT_STOP_GRACE_MS 1000
+static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+#define NSTOP ((int)(sizeof stop_sigs / sizeof stop_sigs[0]))
+static volatile sig_atomic_t interrupted;
+
+static void on_stop_signal(int sig) { interrupted = sig; }
+
+/* A signal ignored on entry stays ignored (nohup, a shell's background job). */
+static void catch_stop_signals(struct sigaction *old)
+{
+	interrupted = 0;
+	for (int i = 0; i < NSTOP; i++) {
+		sigaction(stop_sigs[i], NULL, &old[i]);
+		if (old[i].sa_handler == SIG_IGN)
+			continue;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_stop_signal;   /* no SA_RESTART: poll returns at once */
+		sigemptyset(&sa.sa_mask);
+		sigaction(stop_sigs[i], &sa, NULL);
+	}
+}
+
+static void restore_stop_signals(const struct sigaction *old)
+{
+	for (int i = 0; i < NSTOP; i++)
+		sigaction(stop_sigs[i], &old[i], NULL);
+}
+
+/* SIGTERM (and SIGCONT: a stopped child cannot act on it), then SIGKILL
+ * after the grace; 1 if it had to be killed. */
+static int stop_child(pid_t pid, int *status)
+{
+	kill(pid, SIGTERM);
+	kill(pid, SIGCONT);
+	uint64_t t0 = rt_now_ns();
+	while (rt_now_ns() - t0 < RT_STOP_GRACE_MS * 1000000ULL) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 0;
+		rt_sleep_ns(10000000ULL);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return 1;
+}
+
+static int interrupted_report(const char *json_path, pid_t pid, int sig, int killed)
+{
+	char what[300], canon[64];
+	snprintf(what, sizeof what, "interrupted by signal %d (%s); stopped the scenario process "
+		 "%ld (%s)", sig, strsignal(sig), (long)pid,
+		 killed ? "SIGKILL after a 1 s grace" : "SIGTERM");
+	snprintf(canon, sizeof canon, "signal %d", sig);
+	return supervisor_report(RT_EXIT_INTERRUPTED, json_path, what, canon,
+				 "the run did not finish; what the scenario process had found is "
+				 "in the JSON report's stats.child_report.");
+}
+
+/* In the child: die with the parent (a SIGKILLed harness must not leave
+ * the target running), and take SIGINT/SIGTERM the default way. */
+static void child_setup(pid_t parent, const struct sigaction *old)
+{
+	restore_stop_signals(old);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)   /* the parent died before prctl */
+		_exit(RT_EXIT_INTERRUPTED);
 }
 
 static int scenario_body(const struct rt_config *c, int hb, void *arg)
@@ -103,10 +184,13 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 	if (!json_path || stat(json_path, &before) != 0)
 		memset(&before, 0, sizeof before);
 	old_report = before;
-	pid_t pid = fork();
+	struct sigaction old[NSTOP];
+	catch_stop_signals(old);
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0)
 		rt_die("fork: %s", strerror(errno));
 	if (pid == 0) {
+		child_setup(parent, old);
 		close(hb[0]);
 		fcntl(hb[1], F_SETFL, O_NONBLOCK);
 		_exit(body(c, hb[1], arg));
@@ -117,8 +201,13 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 	uint64_t hb_timeout = ((uint64_t)c->stall_timeout_ms + 2000) * 1000000ULL;
 	uint64_t deadline = deadline_ms ? rt_now_ns() + deadline_ms * 1000000ULL : UINT64_MAX;
 	uint64_t last_hb = rt_now_ns();
-	int status = 0, eof = 0;
+	int status = 0, eof = 0, code;
 	for (;;) {
+		if (interrupted) {
+			int sig = interrupted, killed = stop_child(pid, &status);
+			code = interrupted_report(json_path, pid, sig, killed);
+			goto out;
+		}
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid)
 			break;
@@ -144,20 +233,30 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 				 (long)pid, why);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			close(hb[0]);
-			return supervisor_report(c, json_path, what, "wedged: no heartbeat");
+			code = crash_report(json_path, what, "wedged: no heartbeat");
+			goto out;
 		}
 	}
-	close(hb[0]);
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 		char what[300], canon[64];
 		snprintf(what, sizeof what, "scenario process %ld died of signal %d (%s)", (long)pid, sig,
 			 strsignal(sig));
 		snprintf(canon, sizeof canon, "died: signal %d", sig);
-		return supervisor_report(c, json_path, what, canon);
+		/* Ctrl-C reaches the whole process group: the child died of it;
+		 * or someone stopped the child itself */
+		int stop = interrupted;
+		for (int i = 0; i < NSTOP && !stop; i++)
+			stop = sig == stop_sigs[i] ? sig : 0;
+		code = stop ? interrupted_report(json_path, pid, stop, 0)
+			    : crash_report(json_path, what, canon);
+	} else {
+		code = WIFEXITED(status) ? WEXITSTATUS(status) : RT_EXIT_INTERNAL;
 	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : RT_EXIT_INTERNAL;
+out:
+	close(hb[0]);
+	restore_stop_signals(old);
+	return code;
 }
 
 struct ctl_job {
