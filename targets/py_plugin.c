@@ -7,6 +7,7 @@
  * to start (exit 69, which tests count as skipped) with the loader's reason.
  * In a build without embedded Python (REDIRTORTURE_PYTHON=OFF, sanitizer
  * presets, no /usr/bin/python3.11-config) there is no plugin: same exit 69.
+ * Where the plugin is (installed or in the build tree): base/paths.h.
  *
  * Each entry forwards to the plugin's ops of the run in progress.  The
  * plugin resolves the harness functions it calls in this executable (built
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/paths.h"
 #include "py_plugin.h"
 #include "rt.h"
 
@@ -49,18 +51,19 @@ static const struct rt_target_ops *real;   /* the started target's plugin ops */
 
 static int load(const char **why)
 {
-#ifndef REDIRTORTURE_PY_PLUGIN
-	*why = "this redirtorture was built without embedded Python (REDIRTORTURE_PYTHON=OFF "
-	       "or no /usr/bin/python3.11-config at configure time); py_rich needs python3-rich "
-	       "(apt-get install python3-rich) and libpython3.11-dev, then a default build";
-	return -ENOSYS;
-#else
 	static char why_buf[768];
 	if (plugin)
 		return 0;
-	const char *path = getenv("REDIRTORTURE_PY_PLUGIN");   /* a moved build tree */
-	if (!path || !*path)
-		path = REDIRTORTURE_PY_PLUGIN;
+	const char *path = rt_path_py_plugin();
+	if (!*path) {
+		*why = "this redirtorture was built without embedded Python (REDIRTORTURE_PYTHON=OFF "
+		       "or no /usr/bin/python3.11-config at configure time); py_rich needs python3-rich "
+		       "(apt-get install python3-rich) and libpython3.11-dev, then a default build";
+		return -ENOSYS;
+	}
+	const char *moved = getenv("REDIRTORTURE_PY_PLUGIN");   /* a moved build tree */
+	if (moved && *moved)
+		path = moved;
 	/* RTLD_GLOBAL: libpython's symbols must be visible to the extension
 	 * modules Python loads later (Debian builds them without -lpython). */
 	void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
@@ -86,7 +89,6 @@ static int load(const char **why)
 	}
 	plugin = p;
 	return 0;
-#endif
 }
 
 static void fwd_stop(void) { real->stop(); }

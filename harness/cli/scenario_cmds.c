@@ -2,6 +2,7 @@
 #include "cli/scenario_cmds.h"
 
 #include "base/config.h"
+#include "base/paths.h"
 #include "base/report.h"
 #include "base/util.h"
 #include "commands/explore.h"
@@ -19,10 +20,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef REDIRTORTURE_SOURCE_DIR
-#define REDIRTORTURE_SOURCE_DIR "."
-#endif
 
 struct scenario_args {
 	const char *scenario, *target, *dir, *report;
@@ -93,7 +90,7 @@ const char *rt_cli_scenario_dir(const char *given)
 		return given;
 	if (access("scenarios/CFLIST", R_OK) == 0)
 		return "scenarios";
-	return REDIRTORTURE_SOURCE_DIR "/scenarios";
+	return rt_path_scenarios();   /* installed, or the source tree's (base/paths.h) */
 }
 
 static int set_knobs(struct rt_config *c, const struct rt_opt_list *sets)

@@ -40,6 +40,7 @@
 #include "python/pylocks.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
+#include "base/paths.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -48,15 +49,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef REDIRTORTURE_PY_DIR
-#define REDIRTORTURE_PY_DIR "targets/py"
-#endif
-
 static int py_ready;
 static PyObject *glue;                  /* redirtorture_glue */
 static PyObject *s_write, *s_flush;     /* interned method names */
 static PyObject *mod_write, *mod_flush, *mod_refresh;   /* py:MODULE's, or NULL */
-static char why_buf[512];
+static char why_buf[1024];
 
 /* ---- the interpreter ------------------------------------------------------ */
 
@@ -163,12 +160,12 @@ static int py_init(const struct rt_target_env *env)
 	have_tstate = 1;   /* this thread's state is the main one */
 	py_ready = 1;
 
-	/* sys.path: cwd, targets/py of the source tree, then PYTHONPATH */
+	/* sys.path: cwd, the glue directory (base/paths.h), then PYTHONPATH */
 	PyObject *path = PySys_GetObject("path");
 	char cwd[4096];
 	int rc = path && getcwd(cwd, sizeof cwd) ? path_insert(path, 0, cwd) : -1;
 	if (!rc)
-		rc = path_insert(path, 1, REDIRTORTURE_PY_DIR);
+		rc = path_insert(path, 1, rt_path_py_dir());
 	const char *pp = getenv("PYTHONPATH");
 	for (Py_ssize_t at = 2; !rc && pp && *pp; at++) {
 		const char *colon = strchr(pp, ':');
@@ -193,7 +190,7 @@ static int py_init(const struct rt_target_env *env)
 	if (rc) {
 		char ctx[600];
 		snprintf(ctx, sizeof ctx, "cannot load the glue %s/redirtorture_glue.py",
-			 REDIRTORTURE_PY_DIR);
+			 rt_path_py_dir());
 		take_error(ctx);
 	}
 	PyEval_SaveThread();
@@ -426,10 +423,10 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 				env->live_rows, env->line_len, (unsigned long long)env->seed);
 	PyObject *w = NULL, *f = NULL, *rf = NULL;
 	if (!r || !PyArg_ParseTuple(r, "OOO", &w, &f, &rf)) {
-		char ctx[160];
+		char ctx[600];
 		snprintf(ctx, sizeof ctx, "py:%s: cannot import or install module '%s' (searched the "
-			 "current directory, " REDIRTORTURE_PY_DIR ", PYTHONPATH)",
-			 module_name, module_name);
+			 "current directory, %s, PYTHONPATH)",
+			 module_name, module_name, rt_path_py_dir());
 		take_error(ctx);
 		Py_XDECREF(r);
 		PyGILState_Release(g);
