@@ -5,6 +5,7 @@
 #   P/share/redirtorture/py/                   its Python glue (targets/py)
 #   P/share/redirtorture/scenarios/            scenario files and CFLIST
 #   P/include/redirtorture/                    the target API: rt.h and its parts
+#   P/share/pkgconfig/redirtorture.pc          for target plugins built out of tree
 #   P/share/doc/redirtorture/                  README, LICENSE, CHANGELOG, docs/
 # The program finds its files relative to its own location (harness/base/
 # paths.c), so the prefix can be moved; the relative paths are compiled in
@@ -42,6 +43,20 @@ install(DIRECTORY targets/py/ DESTINATION ${REDIRTORTURE_INSTALL_DATADIR}/py
 install(DIRECTORY scenarios/ DESTINATION ${REDIRTORTURE_INSTALL_DATADIR}/scenarios)
 install(FILES harness/runtime/rt.h harness/runtime/site.h harness/runtime/lock.h
               harness/runtime/sink.h harness/runtime/hooks.h harness/runtime/target.h
+              harness/runtime/target_plugin.h
         DESTINATION ${REDIRTORTURE_INSTALL_INCLUDEDIR})
+
+# pkg-config file for out-of-tree target plugins: header-only, so in
+# share/pkgconfig; its prefix is relative to where it is installed.
+file(STRINGS harness/runtime/target_plugin.h _rt_api REGEX "^#define RT_TARGET_API_VERSION ")
+string(REGEX REPLACE ".*VERSION ([0-9]+)u.*" "\\1" RT_TARGET_API_VERSION "${_rt_api}")
+file(RELATIVE_PATH RT_PC_REL_PREFIX /prefix/${CMAKE_INSTALL_DATADIR}/pkgconfig /prefix)
+set(RT_PC_VERSION "${PROJECT_VERSION}")
+if(NOT RT_PC_VERSION)
+  set(RT_PC_VERSION 0.0.0)
+endif()
+configure_file(cmake/redirtorture.pc.in ${CMAKE_CURRENT_BINARY_DIR}/redirtorture.pc @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/redirtorture.pc
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/pkgconfig)
 install(FILES README.md LICENSE CHANGELOG.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)

@@ -13,6 +13,7 @@ need=(
   "valgrind:/usr/bin/valgrind"
   "python3-rich:/usr/lib/python3/dist-packages/rich/__init__.py"
   "libpython3.11-dev:/usr/bin/python3.11-config"
+  "pkgconf:/usr/bin/pkg-config"   # test target_plugin builds the out-of-tree example
 )
 missing=()
 for entry in "${need[@]}"; do

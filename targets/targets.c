@@ -1,5 +1,6 @@
 /* targets.c - the one registration list of targets, and lookup by name. */
 #include "targets.h"
+#include "target_plugins.h"
 
 #include "base/config.h"
 #include "base/util.h"
@@ -56,7 +57,16 @@ const struct rt_target_ops *rt_target_find(const char *name)
 	for (size_t i = 0; rt_targets[i]; i++)
 		if (strcmp(rt_targets[i]->name, name) == 0)
 			return rt_targets[i];
-	return NULL;
+	return rt_target_plugin_find(name);   /* --target-plugin FILE */
+}
+
+const struct rt_target_ops *rt_target_at(int i)
+{
+	static int nbuiltin = -1;
+	if (nbuiltin < 0)
+		for (nbuiltin = 0; rt_targets[nbuiltin]; nbuiltin++)
+			;
+	return i < nbuiltin ? rt_targets[i] : rt_target_plugin_at(i - nbuiltin);
 }
 
 static int catalog_find(const char *name, struct rt_target_info *info)
@@ -70,8 +80,8 @@ static int catalog_find(const char *name, struct rt_target_info *info)
 
 static void catalog_names(struct rt_buf *out)
 {
-	for (int i = 0; rt_targets[i]; i++)
-		rt_buf_printf(out, "%s%s", i ? ", " : "", rt_targets[i]->name);
+	for (int i = 0; rt_target_at(i); i++)
+		rt_buf_printf(out, "%s%s", i ? ", " : "", rt_target_at(i)->name);
 }
 
 /* The knob families targets read (each declared in its family's file). */

@@ -20,6 +20,7 @@ for f in bin/redirtorture share/redirtorture/scenarios/CFLIST share/redirtorture
          share/redirtorture/py/redirtorture_glue.py share/redirtorture/py/example_redirect.py \
          include/redirtorture/rt.h include/redirtorture/site.h include/redirtorture/lock.h \
          include/redirtorture/sink.h include/redirtorture/hooks.h include/redirtorture/target.h \
+         include/redirtorture/target_plugin.h share/pkgconfig/redirtorture.pc \
          share/doc/redirtorture/LICENSE share/doc/redirtorture/README.md \
          share/doc/redirtorture/CHANGELOG.md share/doc/redirtorture/docs/architecture.md; do
   [ -f "$P/$f" ] || fail "not installed: $f"

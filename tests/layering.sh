@@ -23,7 +23,7 @@ declare -A may=(
 room_of() {   # include text -> room
   case $1 in
     */*) echo "${1%%/*}" ;;
-    rt.h|site.h|lock.h|sink.h|hooks.h|target.h) echo runtime ;;
+    rt.h|site.h|lock.h|sink.h|hooks.h|target.h|target_plugin.h) echo runtime ;;
     *) [ -f "targets/$1" ] && echo targets || echo "?" ;;
   esac
 }

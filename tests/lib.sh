@@ -7,6 +7,7 @@
 #                  exit while threads are still alive (its atexit_sleep_ms)
 #   RT_SANITIZER   "", "thread" or "address,undefined"
 #   RT_SOURCE_DIR  the source tree (scenarios/, tests/data/)
+#   RT_CC          the C compiler of this build (tests that build C out of tree)
 # Every bound a test asserts is a bound on the harness, not a performance goal.
 set -euo pipefail
 

@@ -27,8 +27,8 @@ static const struct rt_opt list_opts[] = {
 static void list_targets(struct rt_buf *b)
 {
 	rt_buf_printf(b, "targets:\n");
-	for (int i = 0; rt_targets[i]; i++) {
-		const struct rt_target_ops *t = rt_targets[i];
+	for (int i = 0; rt_target_at(i); i++) {
+		const struct rt_target_ops *t = rt_target_at(i);
 		const char *kind = t->flags & RT_TARGET_TEST ? "test"
 				 : t->flags & RT_TARGET_BUGGY ? "buggy" : "";
 		rt_buf_printf(b, "  %-28s %-6s %s\n", t->name, kind, t->summary);

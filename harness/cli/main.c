@@ -8,6 +8,7 @@
 #include "base/report.h"
 #include "base/util.h"
 #include "targets.h"
+#include "target_plugins.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,9 @@ static int dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	rt_config_use_catalog(&rt_target_catalog);
-	int code = dispatch(argc, argv);
+	int code = rt_target_plugins_from_args(&argc, argv);   /* --target-plugin FILE */
+	if (!code)
+		code = dispatch(argc, argv);
 #ifdef RT_TSAN
 	/* TSan replaces the exit status with 66 when it reported anything, and
 	 * a target's real lock-order inversion (the bug under test) is such a

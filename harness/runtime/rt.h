@@ -13,5 +13,6 @@
 #include "sink.h"      /* where output lands */
 #include "hooks.h"     /* allocation points, syscalls, threads */
 #include "target.h"    /* struct rt_target_ops */
+#include "target_plugin.h"   /* RT_TARGET_PLUGIN(): targets built out of tree */
 
 #endif

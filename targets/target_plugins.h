@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* target_plugins.h - targets loaded from shared objects built outside this
+ * tree (runtime/target_plugin.h is what such a plugin compiles against). */
+#ifndef RT_TARGET_PLUGINS_H
+#define RT_TARGET_PLUGINS_H
+
+#include "rt.h"
+
+#include <stddef.h>
+
+/* dlopen the plugin at path, check its API version and struct sizes, and
+ * add its targets.  0, or -1 with one line (the reason) in err. */
+int rt_target_plugin_load(const char *path, char *err, size_t n);
+/* A loaded plugin's target by name, or NULL. */
+const struct rt_target_ops *rt_target_plugin_find(const char *name);
+/* The i-th loaded plugin target, or NULL past the last. */
+const struct rt_target_ops *rt_target_plugin_at(int i);
+/* Take every `--target-plugin FILE` / `--target-plugin=FILE` out of argv
+ * (any command) and load each.  0, or the exit code after one line on
+ * stderr: RT_EXIT_USAGE (no FILE) or RT_EXIT_NOSTART (cannot load). */
+int rt_target_plugins_from_args(int *argc, char **argv);
+
+#endif
