@@ -66,7 +66,9 @@ static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int 
 		t->capheld = t->capheld ? t->capheld * 2 : 16;
 		t->held = rt_xrealloc(t->held, (size_t)t->capheld * sizeof *t->held);
 	}
-	t->held[t->nheld++] = (struct rt_held){ l, l->cls, site, rt_now_ns(), reentry, fake };
+	uint64_t prev = t->nheld ? t->held[t->nheld - 1].chain : 0;
+	t->held[t->nheld++] = (struct rt_held){ l, l->cls, rt_lockgraph_chain(prev, l->cls), site,
+						rt_now_ns(), reentry, fake };
 }
 
 /* Removes the newest entry for l; returns 1 if it was a drain grant, 0 if
@@ -79,6 +81,10 @@ static int pop_held(struct rt_thread *t, rt_lock *l)
 			memmove(&t->held[i], &t->held[i + 1],
 				(size_t)(t->nheld - i - 1) * sizeof *t->held);
 			t->nheld--;
+			/* out of order: the chain keys above i change */
+			for (int j = i; j < t->nheld; j++)
+				t->held[j].chain = rt_lockgraph_chain(j ? t->held[j - 1].chain : 0,
+								      t->held[j].cls);
 			return fake;
 		}
 	return -1;

@@ -284,6 +284,11 @@ static int cycle_classes(const int *cyc, int n, const char **out, int max)
 	return k;
 }
 
+uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
+{
+	return rt_mix64(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
 void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site)
 {
 	int to = cls->id;
@@ -292,6 +297,13 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 	struct rt_held local[32], *held = local;
 	pthread_mutex_lock(&t->mu);
 	int nheld = t->nheld;
+	/* Fast path, as lockdep's: this thread already added every edge from
+	 * this exact stack of held classes to cls; nothing new can come of it. */
+	uint64_t chain = rt_lockgraph_chain(nheld ? t->held[nheld - 1].chain : 0, cls);
+	if (cache_has(&t->chains, chain)) {
+		pthread_mutex_unlock(&t->mu);
+		return;
+	}
 	if (nheld > 32)
 		held = rt_xmalloc((size_t)nheld * sizeof *held);
 	if (nheld)   /* t->held is NULL until the first lock: UB for memcpy */
@@ -306,7 +318,8 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 		cache_put(&t->edges, key);
 
 		struct rt_buf text = { 0 };
-		char sig[16384] = "", title[1024] = "";
+		char sig[16384], title[1024];   /* written only when a cycle is new */
+		sig[0] = title[0] = 0;
 		const char *cls[64];
 		int ncls = 0;
 		pthread_mutex_lock(&graph_mu);
@@ -359,6 +372,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 						ncls);
 		rt_buf_free(&text);
 	}
+	cache_put(&t->chains, chain);
 	if (held != local)
 		free(held);
 }

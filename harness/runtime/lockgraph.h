@@ -15,6 +15,9 @@ struct rt_class *rt_class_intern(const char *name);
  * reported at once. */
 void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site);
 void rt_lockgraph_reset(void);
+/* The chain key after taking a lock of class cls on top of the chain prev
+ * (0: no lock held), as lockdep keys the stack of held lock classes. */
+uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls);
 /* fn() -> the calling thread's stack in the code under test (malloc'd), or
  * NULL; shown in cycle reports.  Called with the graph locked: it must not
  * take harness locks. */

@@ -113,6 +113,7 @@ void rt_registry_reset(void)
 		pthread_mutex_destroy(&t->mu);
 		free(t->held);
 		free(t->edges.keys);
+		free(t->chains.keys);
 		free(t->sched);
 		free(t->note);
 		free(t);

@@ -27,6 +27,7 @@ struct rt_class;
 struct rt_held {
 	rt_lock *lock;
 	struct rt_class *cls;      /* lock's class (runtime/lockgraph.h) */
+	uint64_t chain;            /* chain key of held[0..this] (rt_lockgraph_chain) */
 	struct rt_site site;
 	uint64_t since_ns;
 	int reentry;               /* recursive re-entry by the owner */
@@ -63,6 +64,7 @@ struct rt_thread {
 	_Atomic uint64_t progress;
 	/* owner-only */
 	struct rt_edge_cache edges;
+	struct rt_edge_cache chains;   /* chain keys already validated (lockdep's fast path) */
 	uint64_t line_seq;          /* tags @T<id>:<seq>@ of driver lines */
 	uint64_t fin_seq;           /* tags @F<id>:<seq>@ of finalizer lines */
 	void *sched;                /* per-thread noise / scheduler state */
