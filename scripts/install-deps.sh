@@ -2,6 +2,10 @@
 # Install what redirtorture needs on a Debian bookworm machine (apt-get, as
 # root).  Idempotent and quick when everything is present: `make stress` and
 # `make test` call it every time.
+#   scripts/install-deps.sh         the build, the tests, the embedded-Python targets
+#   scripts/install-deps.sh afl     also AFL++ (afl-fuzz, afl-clang-fast): the
+#                                   fuzz-afl preset, .ci/run's AFL++ smoke and
+#                                   scripts/nightly-fuzz.sh need it
 set -euo pipefail
 
 # package -> a file or command that proves it is installed
@@ -15,6 +19,11 @@ need=(
   "libpython3.11-dev:/usr/bin/python3.11-config"
   "pkgconf:/usr/bin/pkg-config"   # test target_plugin builds the out-of-tree example
 )
+case ${1:-} in
+  '') ;;
+  afl) need+=("afl++:/usr/bin/afl-fuzz" "afl++-clang:/usr/bin/afl-clang-fast") ;;
+  *) echo "install-deps: unknown argument '$1' (expected nothing or 'afl')" >&2; exit 64 ;;
+esac
 missing=()
 for entry in "${need[@]}"; do
   pkg=${entry%%:*}

@@ -2,12 +2,14 @@
 # nightly-fuzz.sh - the one command a nightly CI job runs (docs/fuzzing.md).
 #
 #   scripts/nightly-fuzz.sh [--budget SECONDS] [--out DIR] [--jobs N]
-#       [--known FILE] [--update-corpus] [--no-stress] [--no-tsan]
-#       [--stress-args "ARGS"]
+#       [--known FILE] [--update-corpus] [--no-stress] [--no-tsan] [--no-afl]
+#       [--stress-args "ARGS"] [--build-root DIR] [--default-build DIR]
 #   environment: FUZZ_BUDGET, NIGHTLY_OUT, FUZZ_JOBS, STRESS_ARGS
 #
-# 1. builds: default (redirtorture + standalone fuzz targets), fuzz
-#    (libFuzzer, ASan+UBSan), fuzz-afl (AFL++ persistent mode), tsan
+# 1. builds, each preset into BUILD_ROOT/PRESET (default build/): default
+#    (redirtorture + standalone fuzz targets; --default-build DIR uses an
+#    existing one instead), fuzz (libFuzzer, ASan+UBSan), fuzz-afl (AFL++
+#    persistent mode; scripts/install-deps.sh afl installs AFL++), tsan
 # 2. fuzzes every fuzz target for its share of the budget (fuzz_schedule 60%,
 #    each parser 20%): first AFL++ (-M main, -S s1.. over all cores), then
 #    libFuzzer (-fork over all cores) starting from AFL++'s queue
@@ -21,11 +23,13 @@
 #    the minimized fuzz_schedule corpus)
 # 6. writes OUT/summary.md and OUT/summary.json
 #
-# A finding is new when its signature is in none of corpus/*-regressions/
-# *.expected, corpus/replay/*.repro and the known-signatures file
-# (corpus/known-signatures.txt).  Exit status: 0 nothing new and everything
-# as expected; 1 at least one new unique finding; 2 something else is wrong
-# (a build, a stress verdict, a TSan replay, AFL++ stability below 95%).
+# A finding is new when its target and signature are in none of
+# corpus/*-regressions/*.expected, corpus/replay/*.repro and the
+# known-signatures file (corpus/known-signatures.txt), by the rule of
+# scripts/known-signatures.py.  Exit status: 0 nothing new and everything as
+# expected; 1 at least one new unique finding (OUT/findings/*/ has its input
+# and minimized repro, OUT/new-signatures.txt its line); 2 something else is
+# wrong (a build, a stress verdict, a TSan replay, AFL++ stability below 95%).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,8 +38,11 @@ OUT=${NIGHTLY_OUT:-$ROOT/build/nightly}
 JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 KNOWN=$ROOT/corpus/known-signatures.txt
 STRESS_ARGS=${STRESS_ARGS:-}
-UPDATE_CORPUS=0 DO_STRESS=1 DO_TSAN=1
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+BROOT=$ROOT/build STD=""
+UPDATE_CORPUS=0 DO_STRESS=1 DO_TSAN=1 DO_AFL=1
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) BUDGET=$2; shift ;;
@@ -46,6 +53,9 @@ while [ $# -gt 0 ]; do
     --update-corpus) UPDATE_CORPUS=1 ;;
     --no-stress) DO_STRESS=0 ;;
     --no-tsan) DO_TSAN=0 ;;
+    --no-afl) DO_AFL=0 ;;
+    --build-root) BROOT=$2; shift ;;
+    --default-build) STD=$2; shift ;;
     -h|--help) usage ;;
     *) echo "nightly-fuzz: unknown argument '$1'" >&2; usage ;;
   esac
@@ -54,6 +64,12 @@ done
 case $BUDGET in ''|*[!0-9]*) echo "nightly-fuzz: --budget wants seconds" >&2; exit 64 ;; esac
 [ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=1
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+mkdir -p "$BROOT" && BROOT=$(cd "$BROOT" && pwd)
+if [ -n "$STD" ]; then
+  [ -x "$STD/redirtorture" ] && [ -x "$STD/harness/fuzz/fuzz_schedule" ] ||
+    { echo "nightly-fuzz: --default-build $STD: no redirtorture and harness/fuzz/fuzz_schedule there" >&2; exit 64; }
+  STD=$(cd "$STD" && pwd)
+fi
 # only what this script writes is removed
 rm -rf "$OUT"/{afl,libfuzzer,corpus-min,findings,logs,tsan,work,raw-repros} "$OUT"/summary.*
 mkdir -p "$OUT"/{afl,libfuzzer,corpus-min,findings,logs,tsan,work,raw-repros}
@@ -67,38 +83,36 @@ problem() { log "PROBLEM: $*"; echo "$*" >>"$PROBLEMS"; }
 
 TARGETS="fuzz_schedule fuzz_scenario_parser fuzz_repro_parser"
 share() { case $1 in fuzz_schedule) echo 60 ;; *) echo 20 ;; esac; }
-STD=$ROOT/build/default
-LFB=$ROOT/build/fuzz/harness/fuzz
-AFLB=$ROOT/build/fuzz-afl/harness/fuzz
+LFB=$BROOT/fuzz/harness/fuzz
+AFLB=$BROOT/fuzz-afl/harness/fuzz
 export REDIRTORTURE_REPRO_DIR=$OUT/raw-repros
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export AFL_QUIET=1
 
 # ---- 0. tools ----------------------------------------------------------------
-bash "$ROOT/scripts/install-deps.sh" >>"$LOG" 2>&1 || problem "scripts/install-deps.sh failed"
-if ! command -v afl-fuzz >/dev/null || ! command -v afl-clang-fast >/dev/null; then
-  log "installing AFL++ (apt-get install afl++ afl++-clang)"
-  if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ afl++-clang >>"$LOG" 2>&1 ||
-      { apt-get update -qq >>"$LOG" 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ afl++-clang >>"$LOG" 2>&1; }
-  fi
-  command -v afl-fuzz >/dev/null || problem "AFL++ is missing (apt-get install afl++ afl++-clang)"
-fi
 HAVE_AFL=0
-command -v afl-fuzz >/dev/null && command -v afl-clang-fast >/dev/null && HAVE_AFL=1
+if [ "$DO_AFL" = 1 ]; then
+  bash "$ROOT/scripts/install-deps.sh" afl >>"$LOG" 2>&1 ||
+    problem "scripts/install-deps.sh afl failed (AFL++ needs root to install)"
+  command -v afl-fuzz >/dev/null && command -v afl-clang-fast >/dev/null && HAVE_AFL=1
+else
+  bash "$ROOT/scripts/install-deps.sh" >>"$LOG" 2>&1 || problem "scripts/install-deps.sh failed"
+fi
 
 # ---- 1. builds -----------------------------------------------------------------
-build() {   # build PRESET
-  log "build: preset $1"
-  if cmake --preset "$1" >"$OUT/logs/configure-$1.log" 2>&1 &&
-     cmake --build --preset "$1" -j "$JOBS" >"$OUT/logs/build-$1.log" 2>&1; then
+build() {   # build PRESET: into BUILD_ROOT/PRESET
+  log "build: preset $1 in $BROOT/$1"
+  if (cd "$ROOT" && cmake --preset "$1" -B "$BROOT/$1" >"$OUT/logs/configure-$1.log" 2>&1 &&
+      cmake --build "$BROOT/$1" -j "$JOBS" >"$OUT/logs/build-$1.log" 2>&1); then
     return 0
   fi
   problem "build of preset $1 failed (logs/build-$1.log)"
   return 1
 }
-build default || { log "cannot go on without the default build"; exit 2; }
+if [ -z "$STD" ]; then
+  STD=$BROOT/default
+  build default || { log "cannot go on without the default build"; exit 2; }
+fi
 build fuzz || { log "cannot go on without the libFuzzer build"; exit 2; }
 [ "$HAVE_AFL" = 1 ] && { build fuzz-afl || HAVE_AFL=0; }
 if [ "$DO_TSAN" = 1 ]; then build tsan || DO_TSAN=0; fi
@@ -257,8 +271,9 @@ KNOWN_ALL=$OUT/work/known.txt
   done
   [ -f "$KNOWN" ] && grep -v '^#' "$KNOWN" | grep .
 } 2>/dev/null | sort -u >"$KNOWN_ALL"
-is_known() {   # is_known TARGET SIGNATURE
-  grep -qxF -- "$1 $2" "$KNOWN_ALL" || grep -qxF -- "* $2" "$KNOWN_ALL"
+is_known() {   # is_known TARGET SIGNATURE (sanitizer lines are not KIND:HASH: exact only)
+  grep -qxF -- "$1 $2" "$KNOWN_ALL" || grep -qxF -- "* $2" "$KNOWN_ALL" ||
+    printf '%s %s\n' "$1" "$2" | "$PY" "$ROOT/scripts/known-signatures.py" check "$KNOWN_ALL" >/dev/null 2>&1
 }
 
 # unique findings (a target and a signature): smallest input, repro, minimize
@@ -305,18 +320,19 @@ if [ "$DO_TSAN" = 1 ]; then
   if [ "$DO_STRESS" = 1 ]; then
     log "TSan: stress of every scenario in scenarios/CFLIST"
     # shellcheck disable=SC2086
-    (cd "$ROOT" && bash scripts/stress-all.sh build/tsan/redirtorture $STRESS_ARGS) \
+    (cd "$ROOT" && bash scripts/stress-all.sh "$BROOT/tsan/redirtorture" $STRESS_ARGS) \
       >"$OUT/tsan/stress-all.txt" 2>&1
     STRESS_RC=$?
     cp -r "$ROOT/build/reports/stress-all" "$OUT/tsan/stress-reports" 2>/dev/null || true
     [ "$STRESS_RC" -eq 0 ] || problem "stress under TSan: a verdict is not the expected one (tsan/stress-all.txt)"
   fi
   log "TSan: corpus replay (ctest -L 'fuzz|corpus')"
-  (cd "$ROOT" && ctest --preset tsan -L 'fuzz|corpus' -E clusterfuzzlite) >"$OUT/tsan/ctest.txt" 2>&1
+  (cd "$ROOT" && ctest --test-dir "$BROOT/tsan" --output-on-failure -L 'fuzz|corpus' -E clusterfuzzlite) \
+    >"$OUT/tsan/ctest.txt" 2>&1
   TSAN_CTEST_RC=$?
   [ "$TSAN_CTEST_RC" -eq 0 ] || problem "corpus replay under TSan failed (tsan/ctest.txt)"
   TSAN_OPTIONS=detect_deadlocks=0 REDIRTORTURE_REPRO_DIR=$OUT/tsan \
-    "$ROOT/build/tsan/harness/fuzz/fuzz_schedule" "$OUT/corpus-min/fuzz_schedule" \
+    "$BROOT/tsan/harness/fuzz/fuzz_schedule" "$OUT/corpus-min/fuzz_schedule" \
     >"$OUT/tsan/corpus-min.txt" 2>&1
   TSAN_CORPUS_RC=$?
   [ "$TSAN_CORPUS_RC" -eq 0 ] ||
@@ -338,7 +354,7 @@ fi
 for t in $TARGETS; do echo "$t ${CORPUS_BEFORE[$t]:-0} ${CORPUS_AFTER[$t]:-0}"; done >"$OUT/work/corpus.txt"
 ELAPSED=$(( $(date +%s) - T0 ))
 export OUT BUDGET JOBS STAB ELAPSED STRESS_RC TSAN_CTEST_RC TSAN_CORPUS_RC HAVE_AFL
-python3 "$ROOT/scripts/nightly-summary.py" || problem "summary script failed"
+"$PY" "$ROOT/scripts/nightly-summary.py" || problem "summary script failed"
 log "summary: $OUT/summary.md"
 cat "$OUT/summary.md" >&2
 

@@ -18,6 +18,7 @@ extern const struct rt_target_ops test_wedge_ops;
 extern const struct rt_target_ops test_crash_ops;
 extern const struct rt_target_ops test_clean_ops;
 extern const struct rt_target_ops test_nondet_ops;
+extern const struct rt_target_ops test_planted_ops;
 extern const struct rt_target_ops fd_redirect_ops;
 extern const struct rt_target_ops thread_local_proxy_ops;
 extern const struct rt_target_ops global_swap_ops;
@@ -45,6 +46,7 @@ const struct rt_target_ops *const rt_targets[] = {
 	&proxy_with_global_redirect_ops,
 	&py_rich_ops,
 	&py_rich_noredirect_ops,
+	&test_planted_ops,
 	NULL,
 };
 

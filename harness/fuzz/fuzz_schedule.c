@@ -25,7 +25,11 @@
  * REDIRTORTURE_FUZZ_KINDS (comma list of finding kinds that abort, default
  * all: deadlock, lock-order, integrity, hang), REDIRTORTURE_FUZZ_MATCH (only
  * findings whose signature contains this text abort: hunt one bug),
- * REDIRTORTURE_FUZZ_HANG_MS (wall-time guard per input, default 5000, 0 = off). */
+ * REDIRTORTURE_FUZZ_HANG_MS (wall-time guard per input, default 5000, 0 = off),
+ * REDIRTORTURE_FUZZ_PLANT (tests only: test_clean's inputs run this test
+ * target instead, e.g. test_planted, a bug no list knows).  A build
+ * configured with REDIRTORTURE_FUZZ_KNOWN (ClusterFuzzLite's) does not abort
+ * on findings that list names (fs_known). */
 #include "fuzz/fuzz.h"
 #include "targets.h"
 
@@ -69,7 +73,7 @@ struct fs_case {
 };
 
 static struct rt_config fs_cfg;   /* the report keeps a pointer to it */
-static const char *fs_only_targets, *fs_only_kinds, *fs_match, *fs_repro_dir = ".";
+static const char *fs_only_targets, *fs_only_kinds, *fs_match, *fs_plant, *fs_repro_dir = ".";
 static uint64_t fs_hang_ms = 5000;
 static int fs_ready;
 
@@ -95,6 +99,8 @@ static int fs_decode(const uint8_t *d, size_t n, struct fs_case *k)
 	uint8_t h[FS_HEADER] = { 0 };
 	memcpy(h, d, n < FS_HEADER ? n : FS_HEADER);
 	const char *name = fs_ntargets ? fs_targets[h[0] % fs_ntargets] : NULL;
+	if (name && fs_plant && *fs_plant && !strcmp(name, "test_clean"))
+		name = fs_plant;   /* tests only: a bug no list knows */
 	if (!name || !in_list(fs_only_targets, name))
 		return -1;
 	struct rt_config *c = &k->cfg;
@@ -223,6 +229,7 @@ static void fs_setup(void)
 	fs_only_targets = getenv("REDIRTORTURE_FUZZ_TARGETS");
 	fs_only_kinds = getenv("REDIRTORTURE_FUZZ_KINDS");
 	fs_match = getenv("REDIRTORTURE_FUZZ_MATCH");
+	fs_plant = getenv("REDIRTORTURE_FUZZ_PLANT");
 	/* Under AFL++ its own -t timeout catches hangs (the nightly script
 	 * replays them with the standalone build, guard on, for a report): a
 	 * thread started in every forked child would make the first input of
@@ -285,11 +292,39 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The compiled-in known list ("TARGET SIGNATURE" lines, TARGET or *; empty
+ * unless REDIRTORTURE_FUZZ_KNOWN was set) names known bugs of the model
+ * targets: not crashes for ClusterFuzzLite.  The rule of
+ * scripts/known-signatures.py: the line itself, or, for the kinds that name
+ * a set of symptoms ("INTEGRITY:h lost+dup"), any line of that kind for the
+ * target.  An input is judged by its most severe finding. */
+static int fs_known(const char *target, const char *sig)
+{
+	static const char *const set_kinds[] = { "INTEGRITY:", "LOSS:", "RESTORE:", "RESOURCES:" };
+	size_t tl = strlen(target), kl = strcspn(sig, ":") + 1;
+	int set = 0;
+	for (size_t i = 0; i < sizeof set_kinds / sizeof *set_kinds; i++)
+		set |= !strncmp(sig, set_kinds[i], kl) && strlen(set_kinds[i]) == kl;
+	for (const char *const *k = rt_fuzz_known; *k; k++) {
+		const char *p = *k;
+		if (!strncmp(p, "* ", 2))
+			p += 2;
+		else if (!strncmp(p, target, tl) && p[tl] == ' ')
+			p += tl + 1;
+		else
+			continue;
+		if (!strcmp(p, sig) || (set && !strncmp(p, sig, kl)))
+			return 1;
+	}
+	return 0;
+}
+
 static int fs_counts(const struct rt_exec_result *r)
 {
 	return r->code != RT_EXIT_SUCCESS && r->code != RT_EXIT_NOSTART &&
 	       in_list(fs_only_kinds, r->kind) &&
-	       (!fs_match || !*fs_match || strstr(r->signature, fs_match));
+	       (!fs_match || !*fs_match || strstr(r->signature, fs_match)) &&
+	       !fs_known(fs_cfg.target, r->signature);
 }
 
 /* "<dir>/fuzz_schedule-deadlock-4e104c98a3fd78ab.repro": one file per
