@@ -4,7 +4,7 @@
 # run time each, and every signature any run reports must be covered by
 # corpus/known-signatures.txt (scripts/known-signatures.py, the rule the
 # nightly job uses).  A scenario a target cannot run (sessions on a target
-# without sessions: exit 64, "no driver threads") is skipped; a target that
+# without sessions: exit 65, "no driver threads") is skipped; a target that
 # cannot start here (exit 69, py_rich without Python) too.  The stall timeout
 # is 3 s (x RT_TIME_SCALE) instead of the scenarios' 1-2 s: on a loaded
 # machine a slow phase of the harness itself or a GIL-bound thread can
@@ -31,7 +31,7 @@ while read -r scn; do
   for t in $targets; do
     run "$scn-$t" "$(scaled 30000)" run --scenario "$scn" --target "$t" \
       --set "duration_ms=$RUN_MS" --set "stall_timeout_ms=$(scaled 3000)" --report "$scn-$t.json"
-    if [ "$RC" -eq 64 ] && grep -q 'no driver threads' "$LAST.err"; then
+    if { [ "$RC" -eq 64 ] || [ "$RC" -eq 65 ]; } && grep -q 'no driver threads' "$LAST.err"; then
       nskip=$((nskip + 1)); continue   # a sessions scenario on a target without sessions
     fi
     if [ "$RC" -eq 69 ]; then nskip=$((nskip + 1)); continue; fi
