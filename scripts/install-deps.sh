@@ -18,6 +18,7 @@ need=(
   "python3-rich:/usr/lib/python3/dist-packages/rich/__init__.py"
   "libpython3.11-dev:/usr/bin/python3.11-config"
   "pkgconf:/usr/bin/pkg-config"   # test target_plugin builds the out-of-tree example
+  "graphviz:/usr/bin/dot"         # test ctl_trace renders replay --dot output
 )
 case ${1:-} in
   '') ;;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 struct replay_args {
-	const char *file, *trace, *svg;
+	const char *file, *trace, *svg, *dot;
 };
 
 static const struct rt_opt replay_opts[] = {
@@ -16,6 +16,9 @@ static const struct rt_opt replay_opts[] = {
 	  .help = "the schedule as a trace (Perfetto, chrome://tracing)" },
 	{ .name = "svg", .kind = RT_OPT_STR, .metavar = "OUT.svg",
 	  RT_OPT_TO(struct replay_args, svg), .help = "the schedule as a picture" },
+	{ .name = "dot", .kind = RT_OPT_STR, .metavar = "OUT.dot",
+	  RT_OPT_TO(struct replay_args, dot),
+	  .help = "the lock-order graph (Graphviz), the finding's cycle in red" },
 	{ 0 }
 };
 
@@ -23,7 +26,7 @@ static int replay_main(const char *prog, const void *args)
 {
 	const struct replay_args *a = args;
 	(void)prog;
-	return rt_replay(a->file, a->trace, a->svg, 0);
+	return rt_replay(a->file, a->trace, a->svg, a->dot, 0);
 }
 
 const struct rt_cmd_spec rt_cmd_replay = {

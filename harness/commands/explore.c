@@ -4,6 +4,7 @@
 
 #include "commands/explore_jobs.h"
 #include "commands/steer.h"
+#include "engine/graphdot.h"
 #include "commands/supervisor.h"
 #include "engine/lifecycle.h"
 #include "sched/exec.h"
@@ -205,7 +206,7 @@ static int unwritten_line(const char *what, const char *path, int rc)
 }
 
 struct replay_job {
-	const char *path, *trace_json, *svg;
+	const char *path, *trace_json, *svg, *dot;
 	const struct rt_repro *rp;
 	struct rt_ctl_params p;
 };
@@ -215,6 +216,7 @@ static int replay_work(void *arg)
 {
 	const struct replay_job *job = arg;
 	const char *path = job->path, *trace_json = job->trace_json, *svg = job->svg;
+	const char *dot = job->dot;
 	const struct rt_repro *rp = job->rp;
 	struct rt_ctl_params p = job->p;
 	struct rt_exec_result r;
@@ -234,25 +236,21 @@ static int replay_work(void *arg)
 			    r.signature[0] ? r.signature : "no finding", r.ctl.nchoices,
 			    r.ctl.preemptions);
 	}
+	const char *const *cyc = NULL;   /* the finding's cycle, as data */
+	int nc = 0, fcode;
+	const char *fkind, *fsig, *ftext;
+	for (int i = 0; rt_report_get(i, &fcode, &fkind, &fsig, &ftext) == 0; i++)
+		if (!strcmp(fsig, r.signature))
+			nc = rt_report_get_cycle(i, &cyc);
+	char title[1400];
+	snprintf(title, sizeof title, "%s: %s", rt_basename(path),
+		 r.signature[0] ? rt_verdict_name(r.code) : "no finding");
+	int wrc;
+	if (dot && !(wrc = rt_graph_write_dot(dot, title, cyc, nc)))
+		rt_fdprintf(rt_out_fd(), "dot: %s (render with: dot -Tsvg %s)\n", dot, dot);
+	else if (dot)
+		code = unwritten_line("dot", dot, wrc);
 	if (p.trace) {
-		const char *cyc[64];
-		int nc = 0;
-		/* the classes of the deadlock: "DEADLOCK:hash A@site | B@site" */
-		char sig[1024];
-		snprintf(sig, sizeof sig, "%s", r.signature);
-		for (char *s = strchr(sig, ' '); s && nc < 64; s = strstr(s, " | ")) {
-			s += (*s == ' ' && s[1] == '|') ? 3 : 1;
-			char *at = strchr(s, '@');
-			if (!at)
-				break;
-			*at = 0;
-			cyc[nc++] = s;
-			s = at + 1;
-		}
-		char title[1400];
-		snprintf(title, sizeof title, "%s: %s", rt_basename(path),
-			 r.signature[0] ? rt_verdict_name(r.code) : "no finding");
-		int wrc;
 		if (trace_json && !(wrc = rt_trace_write_chrome(trace_json, &r.ctl, title, cyc, nc)))
 			rt_fdprintf(rt_out_fd(), "trace: %s (open in Perfetto or chrome://tracing)\n",
 				    trace_json);
@@ -267,13 +265,13 @@ static int replay_work(void *arg)
 	return code;
 }
 
-int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet)
+int rt_replay(const char *path, const char *trace_json, const char *svg, const char *dot, int quiet)
 {
 	struct rt_repro rp;
 	int bad = rt_repro_load(path, &rp);
 	if (bad)
 		return bad;
-	struct replay_job job = { path, trace_json, svg, &rp, { 0 } };
+	struct replay_job job = { path, trace_json, svg, dot, &rp, { 0 } };
 	struct rt_ctl_params *p = &job.p;
 	rt_ctl_params_from_config(&rp.cfg, p);
 	p->strategy = RT_STRAT_REPLAY;

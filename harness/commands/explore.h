@@ -23,6 +23,9 @@ struct rt_explore_opts {
 };
 
 int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o);
-int rt_replay(const char *path, const char *trace_json, const char *svg, int quiet);
+/* Re-execute a repro; optionally its trace (Perfetto JSON), its SVG timeline
+ * and its lock-order graph (DOT), each NULL for none. */
+int rt_replay(const char *path, const char *trace_json, const char *svg, const char *dot,
+	      int quiet);
 
 #endif

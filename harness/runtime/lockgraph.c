@@ -393,6 +393,20 @@ int rt_lockgraph_nedges(void)
 	return n;
 }
 
+int rt_lockgraph_edge(int i, struct rt_lockgraph_edge *out)
+{
+	pthread_mutex_lock(&graph_mu);
+	int ok = i >= 0 && i < nedges;
+	if (ok) {
+		const struct edge *e = &edges[i];
+		*out = (struct rt_lockgraph_edge){ cname(e->from), cname(e->to), e->from_site,
+						   e->to_site, "" };
+		snprintf(out->thread, sizeof out->thread, "%s", e->thread);
+	}
+	pthread_mutex_unlock(&graph_mu);
+	return ok ? 0 : -1;
+}
+
 /* Between executions in one process (explore, fuzzing): forget everything.
  * Classes are kept: locks of later executions intern the same names. */
 void rt_lockgraph_reset(void)

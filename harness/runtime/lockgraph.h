@@ -24,5 +24,13 @@ uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls);
 void rt_lockgraph_set_stack_provider(char *(*fn)(void));
 int rt_lockgraph_nclasses(void);
 int rt_lockgraph_nedges(void);
+/* Edge i of the graph (0 .. nedges-1): the classes, where each was taken
+ * when the edge was first seen, and by which thread.  0, or -1 past the end. */
+struct rt_lockgraph_edge {
+	const char *from, *to;       /* class names, valid until rt_lockgraph_reset */
+	struct rt_site from_site, to_site;
+	char thread[32];
+};
+int rt_lockgraph_edge(int i, struct rt_lockgraph_edge *out);
 
 #endif

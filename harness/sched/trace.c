@@ -186,15 +186,17 @@ int rt_trace_write_chrome(const char *path, const struct rt_ctl_result *r, const
 		int hold = s->kind == SP_HOLD, cyc = is_cycle(s->cls, cc, ncc);
 		rt_buf_printf(&b, ",\n{\"name\":");
 		json_cat(&b, hold ? "hold " : "wait ", s->cls);
+		/* a span that began and ended at one step still gets one step of
+		 * width, or Perfetto draws nothing (args keep the real length) */
 		rt_buf_printf(&b, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRIu64
 				  ",\"dur\":%" PRIu64 ",", hold ? "lock" : "wait", s->tid + 1, s->a,
-			      s->b - s->a);
+			      s->b > s->a ? s->b - s->a : 1);
 		if (cyc)
 			rt_buf_printf(&b, "\"cname\":\"%s\",", hold ? "bad" : "terrible");
 		rt_buf_printf(&b, "\"args\":{\"class\":");
 		rt_buf_json_str(&b, s->cls);
-		rt_buf_printf(&b, "%s%s}}", cyc ? ",\"cycle\":true" : "",
-			      s->open ? ",\"unfinished\":true" : "");
+		rt_buf_printf(&b, ",\"steps\":%" PRIu64 "%s%s}}", s->b - s->a,
+			      cyc ? ",\"cycle\":true" : "", s->open ? ",\"unfinished\":true" : "");
 	}
 	for (size_t i = 0; i < r->ntrace; i++) {
 		const struct rt_trace_ev *e = &r->trace[i];
@@ -246,7 +248,9 @@ static void xml_esc(struct rt_buf *b, const char *s)
 
 static const char *const palette[] = { "#4e79a7", "#f28e2b", "#76b7b2", "#59a14f",
 					"#edc948", "#b07aa1", "#9c755f", "#bab0ac" };
-static const char *const reds[] = { "#d62728", "#e8575a", "#a50f15", "#fb6a4a" };
+/* The cycle's locks: strong colours far apart, each with a dark outline. */
+static const char *const reds[] = { "#d62728", "#6a3d9a", "#ff7f00", "#1f78b4", "#33a02c",
+				    "#b15928" };
 
 enum { W = 1200, LM = 190, RM = 40, PW = W - LM - RM, Y0 = 64, LH = 30 };
 
@@ -290,6 +294,134 @@ static int legend(struct rt_buf *b, const struct timeline *t, const char *const 
 	return ly + 20;
 }
 
+/* ---- the deadlock, close up ---- */
+
+/* At the deadlock every thread of the cycle waits (an open wait span) for a
+ * class another thread holds (an open hold span): one arrow each. */
+struct arrow { int waiter, owner, ci; };
+
+static int dl_arrows(const struct timeline *t, struct arrow *out, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < t->nsp && n < max; i++) {
+		const struct span *w = &t->sp[i];
+		if (w->kind != SP_WAIT || !w->open)
+			continue;
+		for (size_t j = 0; j < t->nsp; j++) {
+			const struct span *h = &t->sp[j];
+			if (h->kind == SP_HOLD && h->open && h->tid != w->tid && !strcmp(h->cls, w->cls)) {
+				out[n++] = (struct arrow){ w->tid, h->tid,
+							   class_index((struct timeline *)t, w->cls, 0) };
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+enum { IN_K = 40, IN_LH = 34, IN_ARROWS = 280 };
+
+/* The inset's lanes: the threads of the arrows, in cycle order. */
+static int inset_lanes(const struct arrow *a, int na, int *lane)
+{
+	int n = 0;
+	for (int i = 0; i < na; i++)
+		for (int k = 0; k < 2; k++) {
+			int tid = k ? a[i].owner : a[i].waiter, seen = 0;
+			for (int j = 0; j < n; j++)
+				seen |= lane[j] == tid;
+			if (!seen)
+				lane[n++] = tid;
+		}
+	return n;
+}
+
+static int inset_height(const struct timeline *t)
+{
+	struct arrow a[16];
+	int lane[32], na = t->has_dl ? dl_arrows(t, a, 16) : 0;
+	return na ? 58 + inset_lanes(a, na, lane) * IN_LH + 14 * na : 0;
+}
+
+static void inset_spans(struct rt_buf *b, const struct timeline *t, const char **col, int tid,
+			int y, uint64_t z0, double x0, double sx)
+{
+	for (size_t n = 0; n < 2 * t->nsp; n++) {   /* holds, then waits on top */
+		const struct span *s = &t->sp[n % t->nsp];
+		if (s->tid != tid || s->b < z0 || s->kind != (n < t->nsp ? SP_HOLD : SP_WAIT))
+			continue;
+		uint64_t a = s->a > z0 ? s->a : z0;
+		double x = x0 + (double)(a - z0) * sx, w = (double)(s->b - a) * sx;
+		int ci = class_index((struct timeline *)t, s->cls, 0);
+		if (w < 2)
+			w = 2;
+		if (s->kind == SP_HOLD)
+			rt_buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
+					 "stroke=\"#222222\" stroke-width=\"1\"/>\n", x, y + 5, w, IN_LH - 10,
+				      col[ci]);
+		else
+			rt_buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+					 "fill=\"url(#w%d)\" stroke=\"%s\" stroke-width=\"2\" "
+					 "stroke-dasharray=\"4 3\"/>\n", x, y + 9, w, IN_LH - 18, ci, col[ci]);
+		if (s->open && s->kind == SP_WAIT) {
+			rt_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+					 "fill=\"%s\">waits for ", x + w - 4, y + 4, col[ci]);
+			xml_esc(b, s->cls);
+			rt_buf_printf(b, "</text>\n");
+		}
+	}
+}
+
+/* Below the timeline: the last IN_K steps before the deadlock, zoomed, only
+ * the cycle's threads, and an arrow from each waiting thread to the owner of
+ * the lock it waits for, in that lock's colour, labelled. */
+static void inset(struct rt_buf *b, const struct timeline *t, const struct rt_ctl_result *r,
+		  const char **col, int y0)
+{
+	struct arrow a[16];
+	int lane[32], na = dl_arrows(t, a, 16), nl = inset_lanes(a, na, lane);
+	uint64_t z0 = t->dl_step > t->first + IN_K ? t->dl_step - IN_K : t->first;
+	double x0 = LM, x1 = W - RM - IN_ARROWS, sx = (x1 - x0) / (double)(t->end - z0);
+	int h = inset_height(t);
+	char nm[40];
+	rt_buf_printf(b, "<rect x=\"12\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fffaf5\" "
+			 "stroke=\"#e00000\" stroke-width=\"1.5\"/>\n<text x=\"22\" y=\"%d\" "
+			 "font-weight=\"bold\" fill=\"#a00000\">The deadlock, close up: steps %" PRIu64
+			 "-%" PRIu64 "; each thread waits (hatched) for a lock another holds (solid)"
+			 "</text>\n", y0, W - 24, h - 8, y0 + 20, z0, t->end - 1);
+	for (int i = 0; i < nl; i++) {
+		int y = y0 + 34 + i * IN_LH;
+		thread_name(r, lane[i], nm);
+		rt_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-weight=\"bold\">",
+			      LM - 8, y + IN_LH / 2 + 4);
+		xml_esc(b, nm);
+		rt_buf_printf(b, "</text>\n");
+		inset_spans(b, t, col, lane[i], y, z0, x0, sx);
+	}
+	for (int k = 0; k < na; k++) {
+		int yw = 0, yo = 0;
+		for (int i = 0; i < nl; i++) {
+			yw = lane[i] == a[k].waiter ? y0 + 34 + i * IN_LH + IN_LH / 2 : yw;
+			yo = lane[i] == a[k].owner ? y0 + 34 + i * IN_LH + IN_LH / 2 : yo;
+		}
+		double cx = x1 + 30 + 40 * k;
+		const char *c = col[a[k].ci];
+		rt_buf_printf(b, "<path d=\"M%.1f %d C%.1f %d %.1f %d %.1f %d\" fill=\"none\" "
+				 "stroke=\"%s\" stroke-width=\"2.5\" marker-end=\"url(#ah%d)\"/>\n",
+			      x1 + 4, yw, cx, yw, cx, yo, x1 + 8, yo, c, a[k].ci);
+		rt_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"%s\">&#8594; ", LM,
+			      y0 + 34 + nl * IN_LH + 12 + 14 * k, c);
+		thread_name(r, a[k].waiter, nm);
+		xml_esc(b, nm);
+		rt_buf_printf(b, " waits for ");
+		xml_esc(b, t->cls[a[k].ci]);
+		rt_buf_printf(b, ", held by ");
+		thread_name(r, a[k].owner, nm);
+		xml_esc(b, nm);
+		rt_buf_printf(b, "</text>\n");
+	}
+}
+
 int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const char *title,
 		       const char *const *cc, int ncc)
 {
@@ -299,9 +431,10 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 	build(&t, r, cc, ncc);
 	const char **col = rt_xcalloc((size_t)t.ncls + 1, sizeof *col);
 	for (int i = 0, nr = 0, np = 0; i < t.ncls; i++)
-		col[i] = is_cycle(t.cls[i], cc, ncc) ? reds[nr++ % 4] : palette[np++ % 8];
+		col[i] = is_cycle(t.cls[i], cc, ncc) ? reds[nr++ % 6] : palette[np++ % 8];
 	int ya = Y0 + t.nlanes * LH + 6;   /* axis line */
-	int ly = ya + 54, height = legend(NULL, &t, cc, ncc, col, ly) + 10;
+	int ih = inset_height(&t), ly = ya + 54 + (ih ? ih + 10 : 0);
+	int height = legend(NULL, &t, cc, ncc, col, ly) + 10;
 	const char *ttl = title ? title : "redirtorture";
 
 	rt_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -310,6 +443,10 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 	xml_esc(&b, ttl);
 	rt_buf_printf(&b, "</title>\n<defs>\n");
 	col[t.ncls] = "#666666";   /* the legend's wait swatch */
+	for (int i = 0; i < t.ncls; i++)   /* arrowheads for the inset, one per colour */
+		rt_buf_printf(&b, "<marker id=\"ah%d\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+				  "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 5L0 "
+				  "10z\" fill=\"%s\"/></marker>\n", i, col[i]);
 	for (int i = 0; i <= t.ncls; i++)
 		rt_buf_printf(&b, "<pattern id=\"w%d\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\""
 				  " patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\""
@@ -349,7 +486,7 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 				rt_buf_printf(&b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 						  "fill=\"%s\" fill-opacity=\"0.9\" stroke=\"%s\" stroke-width=\"%s\">",
 					      x, y + 4 + 3 * d, w, LH - 8 - 6 * d, col[ci],
-					      cyc ? "#5a0000" : "#333333", cyc ? "2.5" : "0.6");
+					      cyc ? "#3a0000" : "#333333", cyc ? "1.2" : "0.6");
 			else
 				rt_buf_printf(&b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
 						  "fill=\"url(#w%d)\" stroke=\"%s\" stroke-width=\"%s\" "
@@ -401,6 +538,8 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 			      Y0 - 4, right ? "end" : "start", t.dl_step);
 	}
 
+	if (ih)
+		inset(&b, &t, r, col, ya + 44);
 	legend(&b, &t, cc, ncc, col, ly);
 	rt_buf_printf(&b, "</svg>\n");
 	free(col);
