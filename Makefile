@@ -1,13 +1,17 @@
 # Thin wrapper: the documented verbs.  Everything real is in CMake.
 #   make stress SCENARIO=live_refresh [TARGET=rich_live_fixed] [SEED=N] [SANITIZER=thread] [ARGS=...]
+#               [VENV=rich-14.2.0]   (py targets: make and use build/venvs/VENV, seeds/lock/VENV.txt)
 #   make test [SANITIZER=thread|address,undefined]
 #   make list | make bench | make bench-py | make bench-controlled | make stress-all
+#   make venvs                  pinned virtual environments of the seeds (build/venvs/, needs PyPI)
+#   make seeds-rich [RUNS=10]   Rich #4158 on every pinned Rich version: table (docs/seeds.md)
 comma := ,
 SCENARIO ?= live_refresh
 TARGET ?=
 SEED ?=
 SANITIZER ?=
 ARGS ?=
+VENV ?=
 
 ifeq ($(SANITIZER),)
 PRESET := default
@@ -21,7 +25,7 @@ endif
 BIN := build/$(PRESET)/redirtorture
 REPORT := build/reports/$(SCENARIO)$(if $(TARGET),-$(TARGET)).json
 
-.PHONY: deps configure build stress stress-all test list bench bench-py bench-controlled clean
+.PHONY: deps configure build stress stress-all test list bench bench-py bench-controlled clean venvs seeds-rich
 
 deps:
 	@bash scripts/install-deps.sh
@@ -36,8 +40,10 @@ build: configure
 # README's table) is printed on the last line.
 stress: build
 	@mkdir -p build/reports
-	@$(BIN) run --scenario $(SCENARIO) $(if $(TARGET),--target $(TARGET)) \
-	  $(if $(SEED),--seed $(SEED)) --report $(REPORT) $(ARGS); \
+	@$(if $(VENV),bash scripts/make-venvs.sh $(VENV) &&) \
+	  $(BIN) run --scenario $(SCENARIO) $(if $(TARGET),--target $(TARGET)) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(VENV),--set py_venv=build/venvs/$(VENV)) \
+	  --report $(REPORT) $(ARGS); \
 	  rc=$$?; echo "redirtorture exit code: $$rc"; exit $$rc
 
 stress-all: build
@@ -59,6 +65,12 @@ bench-py: build
 bench-controlled: build
 	@cmake --preset tsan >/dev/null && cmake --build --preset tsan >/dev/null || true
 	@/usr/bin/python3 bench/controlled.py $(ARGS)
+
+venvs:
+	@bash scripts/make-venvs.sh
+
+seeds-rich: build
+	@RT_BIN=$(BIN) bash scripts/rich-versions.sh $(if $(DOCS),--docs)
 
 clean:
 	rm -rf build

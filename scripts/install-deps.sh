@@ -19,6 +19,7 @@ need=(
   "libpython3.11-dev:/usr/bin/python3.11-config"
   "pkgconf:/usr/bin/pkg-config"   # test target_plugin builds the out-of-tree example
   "graphviz:/usr/bin/dot"         # test ctl_trace renders replay --dot output
+  "python3.11-venv:/usr/lib/python3.11/ensurepip/__init__.py"   # scripts/make-venvs.sh
 )
 case ${1:-} in
   '') ;;

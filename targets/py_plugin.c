@@ -22,6 +22,8 @@
 
 #include "base/paths.h"
 #include "py_plugin.h"
+#include "pystreams.h"
+#include "session/session_oracle.h"
 #include "rt.h"
 
 /* ---- the Python family's knobs (declared here only) ---------------------- */
@@ -35,11 +37,15 @@ static const struct rt_knob py_knobs[] = {
 	  "log through a handler made after the redirection (it binds the redirected stderr), "
 	  "logging.lastResort (the current sys.stderr), or a handler made before it (the real "
 	  "stderr)" },
+	{ "py_venv", RT_KNOB_STR, F(venv), 0, 0, "", NULL,
+	  "a virtual environment made with /usr/bin/python3.11 (e.g. build/venvs/rich-14.2.0, "
+	  "scripts/make-venvs.sh) whose site-packages go on sys.path ahead of Debian's "
+	  "dist-packages; empty = Debian's packages" },
 };
 
 const struct rt_knob_family rt_py_knobs = {
 	.name = "python",
-	.applies = "embedded-Python targets: py_rich, py_rich_noredirect, py:MODULE",
+	.applies = "embedded-Python targets: py_rich, py_rich_noredirect, py_marimo, py:MODULE",
 	.knobs = py_knobs,
 	.nknobs = sizeof py_knobs / sizeof py_knobs[0],
 	.size = sizeof(struct rt_py_settings),
@@ -98,9 +104,26 @@ static void fwd_refresh(void) { real->refresh(); }
 static void fwd_log(const char *buf, size_t len) { real->log(buf, len); }
 static int fwd_make_garbage(int action) { return real->make_garbage(action); }
 
+rt_sink *rt_py_session_sink(int sid) { return rt_session_sink(sid); }
+
+static int fwd_session_start(int sid, const char **why) { return real->session_start(sid, why); }
+static void fwd_session_stop(int sid) { real->session_stop(sid); }
+static void fwd_cell_enter(int sid) { real->cell_enter(sid); }
+static void fwd_cell_exit(int sid) { real->cell_exit(sid); }
+static void fwd_capture_begin(int sid) { real->capture_begin(sid); }
+static char *fwd_capture_end(int sid, size_t *len) { return real->capture_end(sid, len); }
+static void fwd_server_log(const char *buf, size_t len) { real->server_log(buf, len); }
+static int fwd_idle_check(char *why, size_t n) { return real->idle_check(why, n); }
+/* write(2) on fd 1/2 as a C extension would: no Python, no GIL */
+static void marimo_c_write(enum rt_stream s, const char *buf, size_t len)
+{
+	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
+}
+
 static int rich_start(const struct rt_target_env *env, const char **why);
 static int rich_noredirect_start(const struct rt_target_env *env, const char **why);
 static int module_start(const struct rt_target_env *env, const char **why);
+static int marimo_start(const struct rt_target_env *env, const char **why);
 
 #define FORWARDERS .stop = fwd_stop, .write = fwd_write, .flush = fwd_flush, \
 		   .log = fwd_log, .make_garbage = fwd_make_garbage
@@ -126,6 +149,27 @@ const struct rt_target_ops py_rich_noredirect_ops = {
 	.refresh = NULL,
 };
 
+/* Flags: RT_TARGET_FD_NOT_FORWARDED is set by start() from marimo's choice. */
+struct rt_target_ops py_marimo_ops = {
+	.name = "py_marimo",
+	.summary = "real marimo run mode (--redirect-console-to-browser): marimo's own streams and "
+		   "redirect_streams per session, embedded CPython; version from py_venv",
+	.flags = RT_TARGET_FREE_ONLY,
+	.knobs = &rt_py_knobs,
+	.start = marimo_start,
+	FORWARDERS,
+	.refresh = NULL,
+	.session_start = fwd_session_start,
+	.session_stop = fwd_session_stop,
+	.cell_enter = fwd_cell_enter,
+	.cell_exit = fwd_cell_exit,
+	.c_write = marimo_c_write,
+	.capture_begin = fwd_capture_begin,
+	.capture_end = fwd_capture_end,
+	.server_log = fwd_server_log,
+	.idle_check = fwd_idle_check,
+};
+
 static char module_name[64], module_target[72];
 static struct rt_target_ops py_module_ops;
 
@@ -146,6 +190,17 @@ static int rich_noredirect_start(const struct rt_target_env *env, const char **w
 {
 	int rc = load(why);
 	return rc ? rc : start_real(plugin->rich_noredirect, env, why);
+}
+
+static int marimo_start(const struct rt_target_env *env, const char **why)
+{
+	int rc = load(why);
+	if (rc)
+		return rc;
+	rc = start_real(plugin->marimo, env, why);
+	py_marimo_ops.flags = (py_marimo_ops.flags & ~RT_TARGET_FD_NOT_FORWARDED) |
+			      (real->flags & RT_TARGET_FD_NOT_FORWARDED);
+	return rc;
 }
 
 static int module_start(const struct rt_target_env *env, const char **why)

@@ -21,6 +21,7 @@ enum rt_py_log_handler {
 struct rt_py_settings {
 	int gc_pct;             /* py_gc_pct: collection points (python/pygc.c) */
 	int log_handler;        /* py_log_handler: enum rt_py_log_handler */
+	char venv[512];         /* py_venv: a venv whose site-packages come first, or "" */
 };
 extern const struct rt_knob_family rt_py_knobs;
 
@@ -30,7 +31,13 @@ struct rt_py_plugin {
 	const struct rt_target_ops *rich_noredirect;
 	/* py:MODULE; NULL if NAME is not a dotted module name */
 	const struct rt_target_ops *(*module)(const char *name);
+	/* py_marimo: marimo's run-mode streams per session (session ops) */
+	const struct rt_target_ops *marimo;
 };
+
+/* Session sid's browser sink, for py_marimo (the python room does not
+ * reach the session room itself; defined in py_plugin.c). */
+rt_sink *rt_py_session_sink(int sid);
 
 /* The plugin's one entry point (dlsym "rt_py_plugin"). */
 const struct rt_py_plugin *rt_py_plugin(void);

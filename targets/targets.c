@@ -26,6 +26,7 @@ extern const struct rt_target_ops proxy_with_global_redirect_ops;
 /* py_plugin.c: forwarders to the embedded-Python plugin (py_rich.c) */
 extern const struct rt_target_ops py_rich_ops;
 extern const struct rt_target_ops py_rich_noredirect_ops;
+extern struct rt_target_ops py_marimo_ops;   /* flags set at start */
 const struct rt_target_ops *rt_py_module_target(const char *module);
 
 /* Append new targets at the end: fuzz_schedule numbers the RT_TARGET_FUZZ
@@ -47,6 +48,7 @@ const struct rt_target_ops *const rt_targets[] = {
 	&py_rich_ops,
 	&py_rich_noredirect_ops,
 	&test_planted_ops,
+	&py_marimo_ops,
 	NULL,
 };
 

@@ -31,6 +31,21 @@ static int quiet;      /* explore: keep findings, print nothing, no JSON */
 static int json_err;   /* -errno of the last JSON write, 0 if it worked */
 static int json_early; /* a write after a finding worked in this run */
 static int other_unwritten;   /* a repro of this run could not be written */
+/* Library versions the target runs (rt_report_library), from start() on. */
+#define MAX_LIBS 8
+static struct { char *name, *version, *where; } libs[MAX_LIBS];
+static int nlibs;
+
+static void set_context_locked(void)
+{
+	char with[256] = "";
+	size_t used = 0;
+	for (int i = 0; i < nlibs && used < sizeof with; i++)
+		used += (size_t)snprintf(with + used, sizeof with - used, "%s%s %s",
+					 i ? ", " : " with ", libs[i].name, libs[i].version);
+	snprintf(context, sizeof context, "target %s%s, scenario %s, seed %" PRIu64, cfg->target,
+		 with, cfg->scenario, cfg->seed);
+}
 
 const char *rt_verdict_name(int code)
 {
@@ -67,8 +82,13 @@ void rt_report_init(const struct rt_config *c, const char *replay_cmd, const cha
 {
 	pthread_mutex_lock(&rep_mu);
 	cfg = c;
-	snprintf(context, sizeof context, "target %s, scenario %s, seed %" PRIu64, c->target,
-		 c->scenario, c->seed);
+	for (int i = 0; i < nlibs; i++) {
+		free(libs[i].name);
+		free(libs[i].version);
+		free(libs[i].where);
+	}
+	nlibs = 0;
+	set_context_locked();
 	free(replay);
 	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
 	free(json_path);
@@ -78,6 +98,20 @@ void rt_report_init(const struct rt_config *c, const char *replay_cmd, const cha
 }
 
 const char *rt_report_context(void) { return context; }
+
+void rt_report_library(const char *name, const char *version, const char *where)
+{
+	pthread_mutex_lock(&rep_mu);
+	if (nlibs < MAX_LIBS && cfg) {
+		libs[nlibs].name = rt_xstrdup(name);
+		libs[nlibs].version = rt_xstrdup(version);
+		libs[nlibs].where = rt_xstrdup(where);
+		nlibs++;
+		set_context_locked();
+		rt_fdprintf(rt_out_fd(), "library: %s %s (%s)\n", name, version, where);
+	}
+	pthread_mutex_unlock(&rep_mu);
+}
 const char *rt_report_replay(void) { return replay ? replay : ""; }
 
 void rt_signature(char *out, size_t n, const char *kind, const char *canon)
@@ -98,6 +132,17 @@ static void json_locked(struct rt_buf *b, int code, double elapsed, const char *
 		rt_config_dump_json(cfg, b);
 	else
 		rt_buf_add(b, "null", 4);
+	rt_buf_printf(b, ",\n  \"libraries\": [");
+	for (int i = 0; i < nlibs; i++) {
+		rt_buf_printf(b, "%s{\"name\": ", i ? ", " : "");
+		rt_buf_json_str(b, libs[i].name);
+		rt_buf_printf(b, ", \"version\": ");
+		rt_buf_json_str(b, libs[i].version);
+		rt_buf_printf(b, ", \"where\": ");
+		rt_buf_json_str(b, libs[i].where);
+		rt_buf_printf(b, "}");
+	}
+	rt_buf_printf(b, "]");
 	rt_buf_printf(b, ",\n  \"stats\": %s,\n  \"findings\": [", stats ? stats : "null");
 	for (int i = 0; i < nfindings; i++) {
 		const struct finding *f = &findings[i];

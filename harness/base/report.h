@@ -29,6 +29,10 @@ struct rt_config;
 /* Set once before the scenario starts. */
 void rt_report_init(const struct rt_config *cfg, const char *replay_cmd, const char *json_path);
 const char *rt_report_context(void);   /* "target T, scenario S, seed N" */
+/* A library version the target runs (e.g. "rich", "14.2.0", "build/venvs/rich-14.2.0"),
+ * named from start(): appended to the context of every finding ("target T with rich
+ * 14.2.0, ..."), printed as a "library:" line and listed in the JSON report. */
+void rt_report_library(const char *name, const char *version, const char *where);
 const char *rt_report_replay(void);
 
 /* Record a finding and print its text.  Returns 1 if new, 0 if its

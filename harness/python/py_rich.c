@@ -36,11 +36,13 @@
 
 #include "python/pygc.h"
 #include "py_plugin.h"
+#include "python/py_rich.h"
 #include "python/py_sinks.h"
 #include "python/pylocks.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
 #include "base/paths.h"
+#include "base/report.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -50,10 +52,10 @@
 #include <unistd.h>
 
 static int py_ready;
-static PyObject *glue;                  /* redirtorture_glue */
+PyObject *glue;                         /* redirtorture_glue */
 static PyObject *s_write, *s_flush;     /* interned method names */
 static PyObject *mod_write, *mod_flush, *mod_refresh;   /* py:MODULE's, or NULL */
-static char why_buf[1024];
+char why_buf[1024];
 
 /* ---- the interpreter ------------------------------------------------------ */
 
@@ -61,7 +63,7 @@ static char why_buf[1024];
  * keeps it: the outermost PyGILState_Ensure is never released. */
 static _Thread_local int have_tstate;
 
-static PyGILState_STATE gil_enter(void)
+PyGILState_STATE gil_enter(void)
 {
 	if (!have_tstate) {
 		PyGILState_Ensure();
@@ -73,7 +75,7 @@ static PyGILState_STATE gil_enter(void)
 
 /* The pending exception as one line "Type: message" into why_buf; the full
  * traceback (unless a module is just missing) goes to the saved stderr. */
-static const char *take_error(const char *context)
+const char *take_error(const char *context)
 {
 	PyObject *et, *ev, *tb;
 	PyErr_Fetch(&et, &ev, &tb);
@@ -105,7 +107,7 @@ static const char *take_error(const char *context)
 
 /* An exception from code under test during a driver operation: a finding
  * (through the glue, deduplicated), never printed to the redirected stderr. */
-static void op_error(const char *op)
+void op_error(const char *op)
 {
 	PyObject *et, *ev, *tb;
 	PyErr_Fetch(&et, &ev, &tb);
@@ -199,7 +201,7 @@ static int py_init(const struct rt_target_env *env)
 
 /* The harness's main thread took Python locks in start(); until stop() it
  * only waits, which reports should not show as "running". */
-static void main_thread_idle(void)
+void main_thread_idle(void)
 {
 	struct rt_thread *t = rt_self_or_null();
 	if (t) {
@@ -208,7 +210,7 @@ static void main_thread_idle(void)
 	}
 }
 
-static int py_start_common(const struct rt_target_env *env, const char **why, int with_capture)
+int py_start_common(const struct rt_target_env *env, const char **why, int with_capture)
 {
 	/* Free-running only (RT_TARGET_FREE_ONLY: one GIL, so the controlled
 	 * scheduler could not pick the thread that runs); exec.c refuses them. */
@@ -222,6 +224,13 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 		return -ENOENT;
 	py_sinks_open(with_capture);
 	PyGILState_STATE g = gil_enter();
+	PyObject *v = PyObject_CallMethod(glue, "use_venv", "s", ps->venv);
+	if (!v) {
+		take_error("cannot use the virtual environment");
+		PyGILState_Release(g);
+		return -ENOENT;
+	}
+	Py_DECREF(v);
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
 	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", ps->log_handler) : NULL;
 	int rc = r2 && !rt_py_gc_configure(ps->gc_pct, env->seed) ? 0 : -EIO;
@@ -235,7 +244,7 @@ static int py_start_common(const struct rt_target_env *env, const char **why, in
 
 /* ---- driver operations ------------------------------------------------------ */
 
-static void py_write(enum rt_stream s, const char *buf, size_t len)
+void py_write(enum rt_stream s, const char *buf, size_t len)
 {
 	PyGILState_STATE g = gil_enter();
 	rt_py_gc_backstop();
@@ -259,7 +268,7 @@ static void py_write(enum rt_stream s, const char *buf, size_t len)
 	PyGILState_Release(g);
 }
 
-static void py_flush(enum rt_stream s)
+void py_flush(enum rt_stream s)
 {
 	PyGILState_STATE g = gil_enter();
 	const char *name = s == RT_STDERR ? "stderr" : "stdout";
@@ -314,6 +323,17 @@ static void py_refresh(void)
 	PyGILState_Release(g);
 }
 
+/* The versions of a list of (name, version, where) tuples, for the report. */
+void report_libraries(PyObject *list)
+{
+	for (Py_ssize_t i = 0; list && PyList_Check(list) && i < PyList_Size(list); i++) {
+		const char *n, *v, *w;
+		if (PyArg_ParseTuple(PyList_GetItem(list, i), "sss", &n, &v, &w))
+			rt_report_library(n, v, w);
+	}
+	PyErr_Clear();
+}
+
 /* After stop: Python threads the target started must be gone, or they
  * would run on into freed harness state. */
 static void check_threads(const char *what)
@@ -357,6 +377,9 @@ static int rich_start(const struct rt_target_env *env, const char **why, int red
 		rc = -EIO;
 	}
 	Py_XDECREF(r);
+	PyObject *libs = rc ? NULL : PyObject_CallMethod(glue, "libraries", "[s]", "rich");
+	report_libraries(libs);
+	Py_XDECREF(libs);
 	PyGILState_Release(g);
 	main_thread_idle();
 	return rc;
@@ -372,7 +395,7 @@ static int py_rich_noredirect_start(const struct rt_target_env *env, const char 
 	return rich_start(env, why, 0);
 }
 
-static void py_stop(const char *fn)
+void py_stop(const char *fn)
 {
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, fn, NULL);
@@ -421,8 +444,8 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, "start_module", "siiiK", module_name, env->refresh_hz,
 				env->live_rows, env->line_len, (unsigned long long)env->seed);
-	PyObject *w = NULL, *f = NULL, *rf = NULL;
-	if (!r || !PyArg_ParseTuple(r, "OOO", &w, &f, &rf)) {
+	PyObject *w = NULL, *f = NULL, *rf = NULL, *libs = NULL;
+	if (!r || !PyArg_ParseTuple(r, "OOOO", &w, &f, &rf, &libs)) {
 		char ctx[600];
 		snprintf(ctx, sizeof ctx, "py:%s: cannot import or install module '%s' (searched the "
 			 "current directory, %s, PYTHONPATH)",
@@ -437,6 +460,7 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 	Py_XSETREF(mod_refresh, rf == Py_None ? NULL : Py_NewRef(rf));
 	/* read by the drivers after start(): a refresh thread only if it has one */
 	py_module_ops.refresh = mod_refresh ? py_refresh : NULL;
+	report_libraries(libs);
 	Py_DECREF(r);
 	PyGILState_Release(g);
 	main_thread_idle();
@@ -480,6 +504,7 @@ __attribute__((visibility("default"))) const struct rt_py_plugin *rt_py_plugin(v
 		.rich = &py_rich_ops,
 		.rich_noredirect = &py_rich_noredirect_ops,
 		.module = module_target,
+		.marimo = &py_marimo_ops,
 	};
 	return &p;
 }

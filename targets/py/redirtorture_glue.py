@@ -15,7 +15,9 @@ Loaded by the harness, not meant for direct use.  It
 import gc
 import io
 import linecache
+import os
 import re
+import site
 import sys
 import threading
 import traceback
@@ -179,6 +181,80 @@ def _install_waiters():
 
     threading.Condition.__init__ = __init__
     threading._allocate_lock = _allocate_lock
+
+
+# ---- py_venv: a virtual environment's packages ahead of Debian's ---------
+
+_venv = None                         # (path as given, its site-packages)
+
+
+def use_venv(path):
+    """Knob py_venv, once per process, before Rich or logging is imported:
+    the site-packages of a venv made with /usr/bin/python3.11 go on sys.path
+    ahead of Debian's dist-packages (its .pth files processed as a venv's
+    python would); Debian's packages stay behind it as a fallback."""
+    global _venv
+    if not path:
+        return
+    if _venv is not None:
+        if _venv[0] != path:
+            raise RuntimeError("py_venv=%s: this process already runs %s" % (path, _venv[0]))
+        return
+    cfg = os.path.join(path, "pyvenv.cfg")
+    try:
+        with open(cfg) as f:
+            keys = dict(line.split("=", 1) for line in f if "=" in line)
+    except OSError as e:
+        raise RuntimeError("py_venv=%s: not a virtual environment (%s: %s; make one with "
+                           "scripts/make-venvs.sh)" % (path, cfg, e.strerror)) from None
+    keys = {k.strip(): v.strip() for k, v in keys.items()}
+    want = "%d.%d" % sys.version_info[:2]
+    have = keys.get("version_info", keys.get("version", "?"))
+    if not have.startswith(want + "."):
+        raise RuntimeError("py_venv=%s: made with Python %s (expected %s, the embedded "
+                           "libpython: /usr/bin/python%s -m venv)" % (path, have, want, want))
+    sp = os.path.join(os.path.abspath(path), "lib", "python" + want, "site-packages")
+    if not os.path.isdir(sp):
+        raise RuntimeError("py_venv=%s: no %s" % (path, sp))
+    before = list(sys.path)
+    site.addsitedir(sp)              # appends sp and what its .pth files add
+    added = [p for p in sys.path if p not in before]
+    at = next((i for i, p in enumerate(before) if "dist-packages" in p), len(before))
+    sys.path[:] = before[:at] + added + before[at:]
+    _venv = (path, sp)
+
+
+def libraries(names):
+    """[(name, version, where)] of the given distributions as they were
+    imported: where = the py_venv given, or the directory it came from."""
+    from importlib import metadata
+    out = []
+    for name in names:
+        mod = sys.modules.get(name)
+        if mod is None:
+            continue
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = getattr(mod, "__version__", None)
+        if not isinstance(version, str):
+            continue                 # not an installed distribution
+        f = getattr(mod, "__file__", None) or "?"
+        if _venv is not None and f.startswith(_venv[1] + os.sep):
+            where = _venv[0]
+        else:
+            where = os.path.dirname(os.path.dirname(f))
+        out.append((name, version, where))
+    return out
+
+
+def module_libraries(mod):
+    """A py: module's LIBRARIES (distribution names it drives), else its
+    own top-level package if it is an installed distribution."""
+    names = getattr(mod, "LIBRARIES", None)
+    if names is None:
+        names = (mod.__name__.partition(".")[0],)
+    return libraries(names)
 
 
 # ---- errors: reported as findings, never printed through the redirection --
@@ -401,7 +477,8 @@ def start_module(name, refresh_hz, live_rows, line_len, seed):
     mod.install(Harness(refresh_hz, live_rows, line_len, seed))
     _mod = mod
     _start_logging(False)
-    return tuple(getattr(mod, f, None) for f in ("write", "flush", "refresh"))
+    return tuple(getattr(mod, f, None) for f in ("write", "flush", "refresh")) + (
+        module_libraries(mod),)
 
 
 def stop_module():
@@ -415,6 +492,13 @@ def stop_module():
         if text:
             _sink_write(SINK_CAPTURE, text)
     _reset_streams()
+    gc.collect()
+
+
+# ---- py_marimo (targets/py/marimo_run.py) ---------------------------------
+
+def stop_marimo():
+    sys.modules["marimo_run"].stop()
     gc.collect()
 
 
