@@ -192,6 +192,36 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	rt_buf_free(&b);
 }
 
+/* While the target starts, the watchdog is not running yet, and an embedded
+ * interpreter importing a large library (marimo) under instrumented locks
+ * can take seconds on a loaded machine: a helper thread keeps the
+ * supervisor's heartbeats going meanwhile.  A process that stops entirely
+ * still goes silent; a start() that never returns meets the hard deadline. */
+static _Atomic int start_done;
+
+static void *start_beats(void *arg)
+{
+	int fd = *(int *)arg;
+	while (!atomic_load(&start_done)) {
+		if (write(fd, "h", 1) < 0 && errno != EAGAIN)
+			break;
+		rt_sleep_ns(100 * 1000000ULL);
+	}
+	return NULL;
+}
+
+static int start_target(const struct rt_target_ops *t, const struct rt_config *c, int hb)
+{
+	pthread_t beat;
+	atomic_store(&start_done, 0);
+	int beating = hb >= 0 && pthread_create(&beat, NULL, start_beats, &hb) == 0;
+	int rc = rt_target_start(t, c);
+	atomic_store(&start_done, 1);
+	if (beating)
+		pthread_join(beat, NULL);
+	return rc;
+}
+
 int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 {
 	run_cfg = c;
@@ -208,7 +238,7 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 		if (sc)
 			return sc;
 	}
-	if (rt_target_start(t, c)) {
+	if (start_target(t, c, heartbeat_fd)) {
 		if (sessions)
 			rt_console_end();
 		return RT_EXIT_NOSTART;

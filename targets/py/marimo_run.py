@@ -31,7 +31,6 @@ _sessions = {}             # sid -> _Session
 _server_logger = None
 _originals = None          # (sys.stdout, sys.stderr) at server start
 _stream_kwargs = {}        # what launch_kernel passes the stdout/stderr in run mode
-_quiet_s = 0.1
 
 
 class _Session:
@@ -48,7 +47,6 @@ class _Session:
         # is None outside edit mode
         self.stream = ThreadSafeStream(pipe=QueuePipe(self.queue), input_queue=queue.Queue(),
                                        redirect_console=True)
-        self.received = 0          # console outputs the browser got
         self.browser = threading.Thread(target=self._browse, name="browser-%d" % sid,
                                         daemon=True)
         self.browser.start()
@@ -67,36 +65,52 @@ class _Session:
         from marimo._messaging.serde import deserialize_kernel_message
         while True:
             msg = self.queue.get()
-            if msg is None:
-                return
-            note = deserialize_kernel_message(msg)
-            outs = getattr(note, "console", None)
-            if outs is None:
-                continue
-            for out in outs if isinstance(outs, list) else [outs]:
-                data = getattr(out, "data", None)
-                if isinstance(data, str) and data:
-                    _session_write(self.sid, data)
-            self.received += 1
+            try:
+                if msg is None:
+                    return
+                note = deserialize_kernel_message(msg)
+                outs = getattr(note, "console", None)
+                for out in outs if isinstance(outs, list) else [outs] if outs else []:
+                    data = getattr(out, "data", None)
+                    if isinstance(data, str) and data:
+                        _session_write(self.sid, data)
+            finally:
+                self.queue.task_done()
 
-    def wait_quiet(self):
-        """The page stays open until marimo's buffered console writer has
-        sent everything: its queue is empty and nothing arrived for a quiet
-        window (10 of marimo's flush intervals, at least 100 ms: with 16
-        busy threads the writer may wait that long for the GIL), at most 2 s.
-        A real browser closed earlier would not see the rest either; the
-        oracle wants every line, so the harness's browsers wait."""
-        deadline = time.monotonic() + 2.0
+    def _writer_idle(self):
+        """marimo's buffered console writer holds nothing: it waits in its
+        Condition with an empty buffer (its frame's locals, read, not
+        changed), or it has ended."""
+        t = self.stream.buffered_console_thread
+        f = sys._current_frames().get(t.ident)
+        if f is None:
+            return not t.is_alive()
+        if f.f_code.co_name != "wait":
+            return False
+        while f is not None and f.f_code.co_name != "buffered_writer":
+            f = f.f_back
+        return f is not None and not f.f_locals.get("outputs_buffered_per_cell")
+
+    def wait_delivered(self):
+        """The page stays open until the browser has everything the kernel
+        printed: marimo's console queue empty, its buffered writer idle with
+        nothing buffered, every message on the session queue processed (at
+        most 5 s).  marimo's writer drops what it still buffers when the
+        stream stops, and a page closed earlier would not show the rest
+        either; the oracle wants every line, so the harness's browsers wait
+        for it instead of guessing a delay (the writer can wait 100 ms and
+        more for the GIL on a loaded machine)."""
+        deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:
-            seen = self.received
-            time.sleep(_quiet_s)
-            if seen == self.received and not self.stream.console_msg_queue:
+            if (not self.stream.console_msg_queue and self._writer_idle()
+                    and self.queue.unfinished_tasks == 0):
                 return
+            time.sleep(0.005)
 
 
 def start(session_write):
     """The server starts: returns (fd 1/2 writes reach the browser?, libraries)."""
-    global _session_write, _server_logger, _originals, _stream_kwargs, _quiet_s
+    global _session_write, _server_logger, _originals, _stream_kwargs
     import marimo  # noqa: F401  (the version in py_venv)
     # what a session and a cell use, imported as the server's start does
     from marimo._messaging import console_output_worker, serde, streams  # noqa: F401
@@ -121,8 +135,6 @@ def start(session_write):
     params = inspect.signature(streams.ThreadSafeStdout.__init__).parameters
     fd_forwarded = "forward_os_streams" not in params
     _stream_kwargs = {} if fd_forwarded else {"forward_os_streams": False}
-    # the browser stays open until marimo's console buffer has been flushed
-    _quiet_s = max(0.1, 10 * getattr(console_output_worker, "TIMEOUT_S", 0.01))
     from redirtorture_glue import libraries
     return fd_forwarded, libraries(LIBRARIES)
 
@@ -172,7 +184,7 @@ def session_stop(sid):
     tears its streams down as Kernel.teardown does; the browser has read
     everything the stream sent."""
     s = _sessions.pop(sid)
-    s.wait_quiet()
+    s.wait_delivered()
     s.stdout._stop()
     s.stderr._stop()
     s.stream.stop()

@@ -498,8 +498,7 @@ def stop_module():
 # ---- py_marimo (targets/py/marimo_run.py) ---------------------------------
 
 def stop_marimo():
-    sys.modules["marimo_run"].stop()
-    gc.collect()
+    sys.modules["marimo_run"].stop()    # no garbage of ours to collect
 
 
 def leftover_threads():

@@ -11,12 +11,16 @@
 #    restore invariant, and (at least once over the runs) threads and fds
 #    not back to the baseline.  Budget: measured in 6 of 6 runs of 2-3 s
 #    (leak, failed start, restore, resources in every one).
-#  0.20.0 (PR #8353): RUNS (2) runs of 3 s are clean: every print, capture
+#  0.20.0 (PR #8353): RUNS (2) runs of 4 s are clean: every print, capture
 #    and server line exactly once where it belongs, restore and resources
 #    hold, new sessions start; the target says it expects fd-level writes at
 #    the server console (PR #8353's trade-off) and the oracle finds them all
-#    there.  Budget: 6 s of exposure, 3x the runs in which 0.19.11 showed
+#    there.  Budget: 8 s of exposure, > 2x the runs in which 0.19.11 showed
 #    every finding above.
+# Wall-time bound per run: duration + 20 s (the interpreter imports marimo
+# under instrumented locks before the duration starts: 1-2 s idle, 5 s and
+# more on a loaded machine; each page waits until its browser has received
+# everything).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../py/pylib.sh"
 source "$(dirname "$0")/seedlib.sh"
@@ -26,8 +30,8 @@ need_venv "marimo-$VERSION"
 RUNS=${RUNS:-2}
 case "$VERSION" in
   0.19.11)
-    DUR=2000
-    BOUND=$((DUR + 8000))
+    DUR=3000
+    BOUND=$((DUR + 20000))
     res=0
     for i in $(seq 1 "$RUNS"); do
       run "run$i" $((BOUND + 10000)) run --scenario run_mode_sessions --target py_marimo \
@@ -49,8 +53,8 @@ case "$VERSION" in
     pass "marimo $VERSION: leak, failed start, restore in $RUNS of $RUNS runs; leaked threads in $res"
     ;;
   0.20.0)
-    DUR=3000
-    BOUND=$((DUR + 8000))
+    DUR=4000
+    BOUND=$((DUR + 20000))
     for i in $(seq 1 "$RUNS"); do
       run "run$i" $((BOUND + 10000)) run --scenario run_mode_sessions --target py_marimo \
         --set py_venv="$VENV" --set duration_ms=$DUR --report "run$i.json"
