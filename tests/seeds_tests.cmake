@@ -8,6 +8,7 @@
 # ctest reports them skipped (SKIP_RETURN_CODE), never passed.
 #   ctest --preset default -L seeds
 rt_sh_test(seeds_venvs                  seeds/seeds_venvs.sh  600 "seeds;python")
+rt_sh_test(seeds_offline_skip           seeds/seeds_offline.sh 60 "seeds;parser")
 rt_sh_test(seeds_rich_14_2_0_deadlocks  seeds/seeds_rich.sh   240 "seeds;python;stress;watchdog;lockorder"
            rich-14.2.0 deadlock)
 rt_sh_test(seeds_rich_14_2_0_noredirect_clean seeds/seeds_rich.sh 240 "seeds;python;stress;clean"
