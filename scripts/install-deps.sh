@@ -20,6 +20,7 @@ need=(
   "pkgconf:/usr/bin/pkg-config"   # test target_plugin builds the out-of-tree example
   "graphviz:/usr/bin/dot"         # test ctl_trace renders replay --dot output
   "python3.11-venv:/usr/lib/python3.11/ensurepip/__init__.py"   # scripts/make-venvs.sh
+  "python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py"
 )
 case ${1:-} in
   '') ;;

@@ -120,6 +120,8 @@ static void marimo_c_write(enum rt_stream s, const char *buf, size_t len)
 	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
 }
 
+static int fwd_main(void) { return real->main(); }
+
 static int rich_start(const struct rt_target_env *env, const char **why);
 static int rich_noredirect_start(const struct rt_target_env *env, const char **why);
 static int module_start(const struct rt_target_env *env, const char **why);
@@ -240,3 +242,31 @@ const struct rt_target_ops *rt_py_module_target(const char *name)
 	};
 	return &py_module_ops;
 }
+
+/* ---- `redirtorture py`: the target "py" runs the program set here ---------------- */
+
+static const struct rt_py_program *program;
+
+void rt_py_program_set(const struct rt_py_program *p) { program = p; }
+
+static int program_start(const struct rt_target_env *env, const char **why)
+{
+	if (!program) {
+		*why = "target py runs a program: use `redirtorture py -- SCRIPT|-m MODULE|-c CODE`";
+		return -EINVAL;
+	}
+	int rc = load(why);
+	return rc ? rc : start_real(plugin->program(program), env, why);
+}
+
+const struct rt_target_ops py_program_ops = {
+	.name = "py",
+	.summary = "a Python program or test suite run unchanged (`redirtorture py -- ...`), "
+		   "embedded CPython",
+	.flags = RT_TARGET_FREE_ONLY,
+	.knobs = &rt_py_knobs,
+	.start = program_start,
+	FORWARDERS,
+	.refresh = NULL,
+	.main = fwd_main,
+};

@@ -7,7 +7,7 @@
 #include "base/config.h"
 #include "rt.h"
 
-#define RT_PY_PLUGIN_VERSION 2
+#define RT_PY_PLUGIN_VERSION 3
 
 /* Which logging handler Python targets log through (knob py_log_handler). */
 enum rt_py_log_handler {
@@ -25,6 +25,21 @@ struct rt_py_settings {
 };
 extern const struct rt_knob_family rt_py_knobs;
 
+/* `redirtorture py -- ...`: what python3 would be given after its options. */
+enum rt_py_program_kind {
+	RT_PY_SCRIPT,     /* python3 FILE ARGS... */
+	RT_PY_MODULE,     /* python3 -m MODULE ARGS... */
+	RT_PY_CODE,       /* python3 -c CODE ARGS... */
+};
+
+struct rt_py_program {
+	enum rt_py_program_kind kind;
+	const char *what;            /* the file, module name or code */
+	int argc;                    /* the program's own arguments */
+	char *const *argv;
+	const char *venv;            /* a virtual environment, or NULL */
+};
+
 struct rt_py_plugin {
 	int version;                           /* RT_PY_PLUGIN_VERSION */
 	const struct rt_target_ops *rich;
@@ -33,11 +48,18 @@ struct rt_py_plugin {
 	const struct rt_target_ops *(*module)(const char *name);
 	/* py_marimo: marimo's run-mode streams per session (session ops) */
 	const struct rt_target_ops *marimo;
+	/* `redirtorture py`: the program's target, which has .main */
+	const struct rt_target_ops *(*program)(const struct rt_py_program *p);
 };
 
 /* Session sid's browser sink, for py_marimo (the python room does not
  * reach the session room itself; defined in py_plugin.c). */
 rt_sink *rt_py_session_sink(int sid);
+
+
+/* In the binary (py_plugin.c): the program `redirtorture py` runs; the
+ * target "py" (rt_target_find) runs it.  p must outlive the run. */
+void rt_py_program_set(const struct rt_py_program *p);
 
 /* The plugin's one entry point (dlsym "rt_py_plugin"). */
 const struct rt_py_plugin *rt_py_plugin(void);

@@ -28,6 +28,7 @@ extern const struct rt_target_ops py_rich_ops;
 extern const struct rt_target_ops py_rich_noredirect_ops;
 extern struct rt_target_ops py_marimo_ops;   /* flags set at start */
 const struct rt_target_ops *rt_py_module_target(const char *module);
+extern const struct rt_target_ops py_program_ops;   /* `redirtorture py` */
 
 /* Append new targets at the end: fuzz_schedule numbers the RT_TARGET_FUZZ
  * ones in this order, and committed fuzz inputs name them by that number. */
@@ -58,6 +59,8 @@ const struct rt_target_ops *rt_target_find(const char *name)
 		return NULL;
 	if (!strncmp(name, "py:", 3))   /* py:MODULE, docs/py-targets.md */
 		return rt_py_module_target(name + 3);
+	if (!strcmp(name, "py"))        /* the program of `redirtorture py` */
+		return &py_program_ops;
 	for (size_t i = 0; rt_targets[i]; i++)
 		if (strcmp(rt_targets[i]->name, name) == 0)
 			return rt_targets[i];

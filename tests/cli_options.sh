@@ -36,7 +36,7 @@ bad=(
   "knobs	all|redirtorture: unexpected argument 'all' for knobs (it takes options only)"
   "replay|redirtorture: replay needs FILE (see \`redirtorture replay --help\`)"
   "replay	a.repro	b.repro|redirtorture: unexpected argument 'b.repro' for replay (expected one FILE)"
-  "help	frobnicate|redirtorture: unknown command 'frobnicate' (expected run, explore, replay, minimize, list, knobs, help or version)"
+  "help	frobnicate|redirtorture: unknown command 'frobnicate' (expected run, explore, replay, minimize, py, list, knobs, help or version)"
   # control bytes from argv are escaped, never echoed raw
   "run	--$(printf '\033')[31mred|redirtorture: unknown option '--\\x1b[31mred' for run (expected --scenario, --target, --seed, --set, --scenario-dir, --no-supervisor, --report, --help)"
   "explore	--scenario	live_refresh	--runs	1$(printf '\r')2|redirtorture: --runs: '1\\r2' is not a number (expected 1..1000000000)"
@@ -90,7 +90,7 @@ expect_rc 0
 run top "$(scaled 10000)" help
 expect_rc 0
 cmds=$(sed -n '/^commands:/,/^exit codes:/p' top.out | sed -n 's/^  \([a-z]\+\) .*/\1/p')
-[ "$(echo $cmds)" = "run explore replay minimize list knobs help version" ] ||
+[ "$(echo $cmds)" = "run explore replay minimize py list knobs help version" ] ||
   fail "help lists commands '$(echo $cmds)'"
 nopts=0
 for cmd in $cmds; do

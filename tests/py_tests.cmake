@@ -26,3 +26,12 @@ rt_sh_test(py_module_errors          py/py_module_errors.sh           90 "python
 set_tests_properties(py_rich_hang py_rich_hang_live_refresh py_rich_noredirect_clean
                      py_rich_noredirect_clean_live_refresh py_rich_prints_clean py_log_handlers py_gc_points py_gc_reentry py_example_clean
                      py_lockcheck py_module_errors py_event_wait PROPERTIES SKIP_RETURN_CODE 69)
+
+# `redirtorture py` (issue 13): programs and test suites run unchanged.
+rt_sh_test(py_program_basics         py/py_program_basics.sh          90 "python;parser")
+set_tests_properties(py_program_basics PROPERTIES SKIP_RETURN_CODE 69)
+rt_sh_test(py_program_pytest         py/py_program_pytest.sh          90 "python;lockorder")
+set_tests_properties(py_program_pytest PROPERTIES SKIP_RETURN_CODE 69)
+rt_sh_test(py_program_rich           py/py_program_rich.sh           200 "python;stress;watchdog;lockorder")
+rt_sh_test(py_program_rich_noredirect py/py_program_rich.sh          120 "python;stress;clean" noredirect)
+set_tests_properties(py_program_rich py_program_rich_noredirect PROPERTIES SKIP_RETURN_CODE 69)

@@ -69,7 +69,7 @@ static const struct rt_knob knobs[] = {
 	{ "confirm_runs", K_INT, F(confirm_runs), 0, 1000000, "500", NULL,
 	  "after a potential deadlock, steered controlled executions that try to make it happen" },
 	{ "progress_ms", K_I64, F(progress_ms), 0, 3600000, "1000", NULL,
-	  "period of progress lines when not on a terminal; 0 = none" },
+	  "period of progress lines when not on a terminal (a terminal gets one updated line); 0 = none at all" },
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 

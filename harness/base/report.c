@@ -56,6 +56,7 @@ const char *rt_verdict_name(int code)
 	case RT_EXIT_HANG: return "HANG";
 	case RT_EXIT_CRASH: return "CRASH";
 	case RT_EXIT_DIVERGED: return "DIVERGED";
+	case RT_EXIT_FAILED: return "FAILED";
 	case RT_EXIT_SANITIZER: return "SANITIZER";
 	case RT_EXIT_NOSTART: return "NOSTART";
 	case RT_EXIT_UNWRITTEN: return "UNWRITTEN";
@@ -65,14 +66,16 @@ const char *rt_verdict_name(int code)
 }
 
 /* Severity order for the final verdict: a real deadlock outranks a hang,
- * which outranks a potential deadlock. */
-static int severity(int code)
+ * which outranks a potential deadlock, which outranks a program that merely
+ * failed (its failure may be the finding's consequence). */
+int rt_verdict_severity(int code)
 {
 	switch (code) {
-	case RT_EXIT_DEADLOCK: return 5;
-	case RT_EXIT_CRASH: return 4;
-	case RT_EXIT_HANG: return 3;
-	case RT_EXIT_FINDING: return 2;
+	case RT_EXIT_DEADLOCK: return 6;
+	case RT_EXIT_CRASH: return 5;
+	case RT_EXIT_HANG: return 4;
+	case RT_EXIT_FINDING: return 3;
+	case RT_EXIT_FAILED: return 2;
 	case RT_EXIT_SUCCESS: return 0;
 	default: return 1;
 	}
@@ -206,7 +209,7 @@ int rt_report_finding_cycle(int code, const char *kind, const char *title, const
 		for (int i = 0; i < n; i++)
 			f->cycle[i] = rt_xstrdup(cycle[i]);
 	}
-	if (severity(code) > severity(worst))
+	if (rt_verdict_severity(code) > rt_verdict_severity(worst))
 		worst = code;
 	if (!quiet) {
 		rt_write_all(rt_err_fd(), text, strlen(text));

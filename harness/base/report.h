@@ -14,6 +14,7 @@ enum rt_exit {
 	RT_EXIT_HANG = 3,         /* stall without a lock cycle */
 	RT_EXIT_CRASH = 4,        /* child died, or wedged past its watchdog */
 	RT_EXIT_DIVERGED = 5,     /* replay left the recorded schedule */
+	RT_EXIT_FAILED = 6,       /* `redirtorture py`: the program exited non-zero */
 	RT_EXIT_USAGE = 64,       /* bad command line */
 	RT_EXIT_BADINPUT = 65,    /* bad scenario / repro file */
 	RT_EXIT_SANITIZER = 66,   /* a sanitizer reported an error */
@@ -24,6 +25,9 @@ enum rt_exit {
 };
 
 const char *rt_verdict_name(int exit_code);   /* SUCCESS, FINDING, ... */
+/* Rank for the final verdict: DEADLOCK > CRASH > HANG > FINDING > FAILED >
+ * the rest > SUCCESS. */
+int rt_verdict_severity(int exit_code);
 
 struct rt_config;
 /* Set once before the scenario starts. */

@@ -2,6 +2,7 @@
  * `version`.  The commands and their option tables are in cli/. */
 #include "cli/info_cmds.h"
 #include "cli/optable.h"
+#include "cli/py_cmd.h"
 #include "cli/repro_cmds.h"
 #include "cli/scenario_cmds.h"
 #include "base/config.h"
@@ -26,7 +27,7 @@ static const struct rt_cmd_spec *const *commands(void);
 
 static const char exit_codes[] =
 	"exit codes: 0 success, 1 finding, 2 deadlock, 3 hang, 4 crash/wedged child,\n"
-	"  5 replay diverged from its schedule,\n"
+	"  5 replay diverged from its schedule, 6 the program under `py` failed,\n"
 	"  64 bad command line, 65 bad scenario file, 66 sanitizer error,\n"
 	"  69 target cannot start, 70 internal error, 73 report or repro not written,\n"
 	"  130 interrupted (SIGINT, SIGTERM, SIGHUP)\n";
@@ -115,7 +116,7 @@ static const struct rt_cmd_spec cmd_version = {
 static const struct rt_cmd_spec *const *commands(void)
 {
 	static const struct rt_cmd_spec *const list[] = {
-		&rt_cmd_run, &rt_cmd_explore, &rt_cmd_replay, &rt_cmd_minimize,
+		&rt_cmd_run, &rt_cmd_explore, &rt_cmd_replay, &rt_cmd_minimize, &rt_cmd_py,
 		&rt_cmd_list, &rt_cmd_knobs, &cmd_help, &cmd_version, NULL,
 	};
 	return list;

@@ -278,7 +278,7 @@ static int check_required(const struct rt_cmd_spec *cmd, int noperands, const ch
 static void build_getopt(const struct rt_cmd_spec *cmd, struct option *lo, char *shorts)
 {
 	int n = opt_count(cmd), k = 0;
-	shorts[k++] = '-';
+	shorts[k++] = cmd->rest_off ? '+' : '-';   /* '+': stop at the first non-option */
 	shorts[k++] = ':';
 	for (int i = 0; i < n; i++) {
 		const struct rt_opt *o = opt_at(cmd, i);
@@ -328,6 +328,11 @@ enum rt_opt_result rt_opt_parse(const struct rt_cmd_spec *cmd, int argc, char **
 			return RT_OPT_BAD;
 		if (o->given)
 			*(int *)((char *)args + o->given - 1) = 1;
+	}
+	if (cmd->rest_off) {
+		*(struct rt_opt_rest *)((char *)args + cmd->rest_off - 1) =
+			(struct rt_opt_rest){ argc - optind, argv + optind };
+		optind = argc;
 	}
 	for (; optind < argc; optind++)   /* after "--" */
 		if (add_operand(cmd, argv[optind], &noperands, args))
@@ -401,6 +406,10 @@ void rt_opt_synopsis(const struct rt_cmd_spec *cmd, struct rt_buf *b)
 	for (int i = 0; i < opt_count(cmd); i++)
 		if (opt_at(cmd, i)->required)
 			rt_buf_printf(b, " --%s %s", opt_at(cmd, i)->name, opt_at(cmd, i)->metavar);
+	if (cmd->rest_off) {   /* the words after the options: operand names them */
+		rt_buf_printf(b, " [options] -- %s", cmd->operand ? cmd->operand : "ARGS...");
+		return;
+	}
 	if (cmd->operand)
 		rt_buf_printf(b, cmd->min_operands ? " %s" : " [%s]", cmd->operand);
 	rt_buf_printf(b, " [options]");

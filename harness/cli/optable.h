@@ -24,6 +24,12 @@ struct rt_opt_list {
 	int n;
 };
 
+/* A command's trailing words (rest_off): another program's command line. */
+struct rt_opt_rest {
+	int argc;
+	char **argv;
+};
+
 struct rt_opt {
 	const char *name;            /* long name, without the "--" */
 	int short_name;              /* 0, or the letter of -X */
@@ -52,6 +58,10 @@ struct rt_cmd_spec {
 	size_t args_size;                /* sizeof the args struct */
 	const struct rt_opt *opts[2];    /* each ends with { 0 }; either may be NULL */
 	const char *notes;               /* text after the options, or NULL */
+	/* 0, or offsetof + 1 of a struct rt_opt_rest in args: the options end at
+	 * "--" or the first word that is not one, and every word from there on
+	 * goes there, untouched (`py -- SCRIPT ARGS...`); no operands then. */
+	size_t rest_off;
 	int (*main)(const char *prog, const void *args);
 };
 

@@ -243,8 +243,11 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 			rt_console_end();
 		return RT_EXIT_NOSTART;
 	}
+	/* a program (t->main) runs until it exits; duration_ms is its time limit */
+	uint64_t end = rt_run_start_ns() + (uint64_t)c->duration_ms * 1000000ULL;
 	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = heartbeat_fd,
-					 .start_ns = rt_run_start_ns(), .fatal = rt_run_emergency_exit };
+					 .start_ns = rt_run_start_ns(), .fatal = rt_run_emergency_exit,
+					 .idle_ok = t->main != NULL, .deadline_ns = t->main ? end : 0 };
 	rt_watchdog_start(&wp);
 	if ((sessions && rt_sessions_start()) || rt_drivers_start(c, t)) {
 		rt_drivers_stop_and_join();
@@ -253,12 +256,14 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 		rt_watchdog_stop();
 		return RT_EXIT_INTERNAL;
 	}
+	if (t->main)
+		t->main();   /* reports a failing exit status itself */
 	/* Run for the duration, or until a finding ends it early.  Counted from
 	 * here, not from the run's start: a target that takes long to start (an
 	 * embedded Python importing Rich on a loaded machine: up to 3 s) would
 	 * otherwise leave its drivers no time at all. */
-	uint64_t end = rt_now_ns() + (uint64_t)c->duration_ms * 1000000ULL;
-	while (rt_now_ns() < end) {
+	end = rt_now_ns() + (uint64_t)c->duration_ms * 1000000ULL;
+	while (!t->main && rt_now_ns() < end) {
 		rt_sleep_ns(10 * 1000000ULL);
 		if (c->stop_on_potential && rt_report_nfindings())
 			break;

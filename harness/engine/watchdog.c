@@ -67,7 +67,8 @@ static void *wd_main(void *arg)
 	uint64_t *pval = NULL, *ptime = NULL;
 	int npt = 0;
 	int tty = isatty(rt_err_fd());
-	uint64_t period = tty ? 250000000ULL : (uint64_t)p.cfg->progress_ms * 1000000ULL;
+	uint64_t period = !p.cfg->progress_ms ? 0 : tty ? 250000000ULL
+				   : (uint64_t)p.cfg->progress_ms * 1000000ULL;
 	uint64_t last_ops[RT_NROLES] = { 0 }, last_prog = rt_now_ns();
 	pthread_mutex_lock(&wd_mu);
 	while (!wd_stop) {
@@ -108,7 +109,7 @@ static void *wd_main(void *arg)
 		char why[256] = "";
 		int in_run = !strcmp(ph, "running");
 		int no_progress = now - last_change >= stall;
-		if (in_run && live && no_progress)
+		if (in_run && live && no_progress && !p.idle_ok)
 			snprintf(why, sizeof why, "no progress for %.2f s (stall timeout %" PRId64 " ms)",
 				 (double)(now - last_change) / 1e9, p.cfg->stall_timeout_ms);
 		if (n > npt) {
@@ -141,6 +142,9 @@ static void *wd_main(void *arg)
 		if (!why[0] && !in_run && no_progress && now - ph_since >= stall)
 			snprintf(why, sizeof why, "%s for %.2f s (stall timeout %" PRId64 " ms)", ph,
 				 (double)(now - ph_since) / 1e9, p.cfg->stall_timeout_ms);
+		if (!why[0] && p.deadline_ns && now > p.deadline_ns)
+			snprintf(why, sizeof why, "still running after the time limit of %.1f s "
+				 "(duration_ms)", (double)(p.deadline_ns - p.start_ns) / 1e9);
 		if (why[0]) {
 			int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
 			int clen = rt_snapshot_cycle(s, n, cyc);

@@ -15,6 +15,11 @@ struct rt_watchdog_params {
 	/* After a DEADLOCK/HANG report: save what can be saved and end the
 	 * process now (wedged threads cannot be joined).  Does not return. */
 	void (*fatal)(int code);
+	/* A program target: no progress is not a stall (a program may compute
+	 * or sleep); only waits are.  deadline_ns (0 = none): past it the run
+	 * is a HANG (the program's time limit). */
+	int idle_ok;
+	uint64_t deadline_ns;
 };
 
 void rt_watchdog_start(const struct rt_watchdog_params *p);

@@ -27,9 +27,9 @@
  * stdout/stderr).
  *
  * The interpreter is initialized once per process and never finalized;
- * later start() calls reuse it.  This file, py_sinks.c, harness/pylocks.c
- * and harness/pygc.c make the plugin redirtorture_py.so, loaded by
- * targets/py_plugin.c.
+ * later start() calls reuse it.  This file, py_sinks.c, py_program.c
+ * (`redirtorture py`), harness/pylocks.c and harness/pygc.c make the plugin
+ * redirtorture_py.so, loaded by targets/py_plugin.c.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -287,7 +287,7 @@ void py_flush(enum rt_stream s)
 	PyGILState_Release(g);
 }
 
-static void py_log(const char *buf, size_t len)
+void py_log(const char *buf, size_t len)
 {
 	if (len && buf[len - 1] == '\n')   /* the handler adds the terminator */
 		len--;
@@ -300,7 +300,7 @@ static void py_log(const char *buf, size_t len)
 	PyGILState_Release(g);
 }
 
-static int py_make_garbage(int action)
+int py_make_garbage(int action)
 {
 	PyGILState_STATE g = gil_enter();
 	int made = rt_py_gc_may_make_garbage();
@@ -505,6 +505,7 @@ __attribute__((visibility("default"))) const struct rt_py_plugin *rt_py_plugin(v
 		.rich_noredirect = &py_rich_noredirect_ops,
 		.module = module_target,
 		.marimo = &py_marimo_ops,
+		.program = py_program_target,
 	};
 	return &p;
 }

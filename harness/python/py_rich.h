@@ -1,5 +1,5 @@
 /* py_rich.h - the embedded interpreter's shared parts (py_rich.c), for the
- * plugin's other targets (py_marimo.c).  Include Python.h first. */
+ * plugin's other targets (py_marimo.c, py_program.c).  Include Python.h first. */
 #ifndef RT_PY_RICH_H
 #define RT_PY_RICH_H
 
@@ -27,5 +27,13 @@ void py_stop(const char *fn);
 
 /* py_marimo.c */
 extern struct rt_target_ops py_marimo_ops;
+
+/* Driver logging and garbage in the target's runtime (py_rich.c). */
+void py_log(const char *buf, size_t len);
+int py_make_garbage(int action);
+
+/* `redirtorture py`'s target (py_program.c), for the plugin's entry point. */
+struct rt_py_program;
+const struct rt_target_ops *py_program_target(const struct rt_py_program *p);
 
 #endif

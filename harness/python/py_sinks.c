@@ -7,7 +7,10 @@
  * (what the redirection replaces) are sinks "stdout"/"stderr" that assemble
  * lines per writing thread and finalizer nesting, i.e. a line-atomic
  * terminal, so only the code under test can split lines.  "capture" gets
- * what a module's capture() returns.
+ * what a module's capture() returns.  Under `redirtorture py` they are the
+ * program's real terminal (its text also goes to fd 1/2, from
+ * redirtorture_program.py): control sequences are dropped and '\r' starts
+ * the line over there too, per writing thread.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -26,7 +29,7 @@ static const char *const sink_names[NSINKS] = { "terminal", "stdout", "stderr", 
 /* A plain pthread mutex guards them, never a harness lock. */
 
 struct linebuf {
-	int stream, tid, depth;
+	int stream, tid, depth, esc;
 	struct rt_buf b;
 };
 static pthread_mutex_t sink_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -35,6 +38,7 @@ static struct rt_buf term_line;          /* the terminal's current line */
 static int term_esc;                     /* escape-sequence parser state */
 static struct linebuf *lbufs;
 static int nlbufs, caplbufs;
+static int screen;   /* stdout/stderr are a real terminal (py_sinks_screen) */
 
 static void term_feed(const char *s, size_t n)
 {
@@ -70,13 +74,44 @@ static struct linebuf *linebuf_of(int stream, int tid, int depth)
 		caplbufs = caplbufs ? caplbufs * 2 : 16;
 		lbufs = rt_xrealloc(lbufs, (size_t)caplbufs * sizeof *lbufs);
 	}
-	lbufs[nlbufs] = (struct linebuf){ stream, tid, depth, { 0 } };
+	lbufs[nlbufs] = (struct linebuf){ stream, tid, depth, 0, { 0 } };
 	return &lbufs[nlbufs++];
+}
+
+/* One character of a screen stream: 1 if it belongs in the line (the
+ * terminal's rules of term_feed, per writing thread). */
+static int screen_char(struct linebuf *lb, unsigned char c)
+{
+	switch (lb->esc) {
+	case 0:
+		if (c == 0x1b) {
+			lb->esc = 1;
+			return 0;
+		}
+		if (c == '\r') {
+			lb->b.len = 0;
+			return 0;
+		}
+		return 1;
+	case 1: lb->esc = c == '[' ? 2 : c == ']' ? 3 : 0; return 0;
+	case 2: lb->esc = c >= 0x40 && c <= 0x7e ? 0 : 2; return 0;
+	case 3: lb->esc = c == 0x07 ? 0 : c == 0x1b ? 4 : 3; return 0;
+	default: lb->esc = 0; return 0;
+	}
 }
 
 static void stream_feed(int stream, int tid, int depth, const char *s, size_t n)
 {
 	struct linebuf *lb = linebuf_of(stream, tid, depth);
+	for (; screen && n; s++, n--) {
+		if (!screen_char(lb, (unsigned char)*s))
+			continue;
+		rt_buf_add(&lb->b, s, 1);
+		if (*s == '\n') {
+			rt_sink_write(sinks[stream], lb->b.p, lb->b.len);
+			lb->b.len = 0;
+		}
+	}
 	while (n) {
 		const char *nl = memchr(s, '\n', n);
 		size_t k = nl ? (size_t)(nl - s) + 1 : n;
@@ -123,9 +158,17 @@ static PyObject *py_sink_write(PyObject *self, PyObject *args)
 PyMethodDef py_sink_write_def = { "sink_write", py_sink_write, METH_VARARGS,
 				      "sink_write(sink, text)" };
 
+void py_sinks_screen(int on)
+{
+	pthread_mutex_lock(&sink_mu);
+	screen = on;
+	pthread_mutex_unlock(&sink_mu);
+}
+
 void py_sinks_open(int with_capture)
 {
 	pthread_mutex_lock(&sink_mu);
+	screen = 0;
 	for (int i = 0; i < NSINKS; i++)
 		sinks[i] = i == SINK_CAPTURE && !with_capture ? NULL : rt_sink_new(sink_names[i]);
 	term_line.len = 0;

@@ -13,5 +13,8 @@ extern PyMethodDef py_sink_write_def;
  * lines, newline added. */
 void py_sinks_open(int with_capture);
 void py_sinks_close(void);
+/* After open: stdout/stderr are a screen (a program's real terminal):
+ * control sequences dropped, '\r' starts the writer's line over. */
+void py_sinks_screen(int on);
 
 #endif

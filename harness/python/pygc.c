@@ -43,8 +43,13 @@
 
 #define RT_GC_PARKED 1000000      /* gen-0 threshold between armed points */
 #define RT_GC_DEFAULT 700         /* CPython's own */
+/* `redirtorture py`: a program may allocate for long without taking a lock
+ * (no driver writes either), so between points its collections still
+ * come, 10 times less often than CPython's own. */
+#define RT_GC_PROGRAM 7000
 
 static int pct;
+static int parked = RT_GC_PARKED;   /* gen-0 threshold between armed points */
 static uint64_t seed;
 static int armed;
 static int collecting;            /* between the "start" and "stop" callbacks */
@@ -78,6 +83,7 @@ int rt_py_gc_configure(int p, uint64_t s)
 	pct = p;
 	seed = s;
 	armed = 0;
+	parked = RT_GC_PARKED;
 	/* not threshold(): a failure here stays pending for the caller's report */
 	PyObject *r = PyObject_CallFunction(set_threshold, "i", p ? RT_GC_PARKED : RT_GC_DEFAULT);
 	Py_XDECREF(r);
@@ -130,7 +136,15 @@ void rt_py_gc_started(void)
 	if (!pct || !armed)
 		return;
 	armed = 0;
-	threshold(RT_GC_PARKED);
+	threshold(parked);
+}
+
+void rt_py_gc_program_mode(void)
+{
+	if (!pct)
+		return;
+	parked = RT_GC_PROGRAM;
+	threshold(parked);
 }
 
 void rt_py_gc_stopped(void)

@@ -22,6 +22,10 @@ void rt_py_gc_backstop(void);
  * harness chooses collection points (see pygc.c). */
 int rt_py_gc_may_make_garbage(void);
 
+/* After configure, for `redirtorture py`: between points, generation 0
+ * collects at 7000 objects instead of never (a program need not take locks). */
+void rt_py_gc_program_mode(void);
+
 /* gc.callbacks "start" (disarm) and "stop". */
 void rt_py_gc_started(void);
 void rt_py_gc_stopped(void);

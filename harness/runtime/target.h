@@ -61,6 +61,11 @@ struct rt_target_ops {
 	 * action is enum rt_fin_action.  Returns 1 if made, 0 if the runtime
 	 * declined (see harness/pygc.c).  NULL: the harness's GC model. */
 	int (*make_garbage)(int action);
+	/* Optional: a program target (`redirtorture py`).  Runs the program on
+	 * the calling thread (the process's main thread) once the drivers run,
+	 * instead of the run's fixed duration; returns its exit status (0 =
+	 * success).  It reports a non-zero status itself (RT_EXIT_FAILED). */
+	int (*main)(void);
 
 	/* ---- optional: session targets (marimo run mode) --------------------
 	 * A target with session_start has sessions 0..RT_MAX_SESSIONS-1, each
