@@ -285,7 +285,7 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 		rt_session_run_end();          /* fd 1/2 back; exactly-once oracle */
 
 	if (c->integrity && !(c->stop_on_potential && rt_report_nfindings()))
-		rt_oracle_check(c->line_len);
+		rt_oracle_check(c->line_len, t->main != NULL);   /* a program's log format may prefix */
 	if (rt_report_worst() == RT_EXIT_FINDING)
 		confirm_potential(c, heartbeat_fd);
 	int code = rt_report_worst();

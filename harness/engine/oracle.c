@@ -64,7 +64,7 @@ static int parse_tag(const char *p, size_t len, char *kind, int *id, uint64_t *s
 	return 0;
 }
 
-int rt_oracle_check(int line_len)
+int rt_oracle_check(int line_len, int tag_anywhere)
 {
 	int nth = rt_registry_count();
 	struct tally *tl = rt_xcalloc((size_t)nth * 2, sizeof *tl);
@@ -94,7 +94,11 @@ int rt_oracle_check(int line_len)
 				char kind;
 				int id;
 				uint64_t seq;
-				if (parse_tag(p, ll, &kind, &id, &seq) || id >= nth) {
+				/* q, ql: the tagged line; with tag_anywhere it may follow a
+				 * prefix (a program's log format) */
+				const char *q = tag_anywhere ? (at && (!af || at < af) ? at : af) : p;
+				size_t ql = ll - (size_t)(q - p);
+				if (parse_tag(q, ql, &kind, &id, &seq) || id >= nth) {
 					v.corrupt++;
 					example(v.ex_corrupt, sizeof v.ex_corrupt, sname, lineno, p, ll);
 				} else {
@@ -103,7 +107,7 @@ int rt_oracle_check(int line_len)
 					if (seq >= x->expected) {
 						v.unknown++;
 						example(v.ex_unknown, sizeof v.ex_unknown, sname, lineno, p, ll);
-					} else if (ll != (size_t)line_len || memcmp(p, want, ll)) {
+					} else if (ql != (size_t)line_len || memcmp(q, want, ql)) {
 						v.corrupt++;
 						example(v.ex_corrupt, sizeof v.ex_corrupt, sname, lineno, p, ll);
 					} else {

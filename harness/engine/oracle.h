@@ -11,8 +11,10 @@
  * out must hold len + 1 bytes. */
 void rt_make_line(char *out, int len, char kind, int id, uint64_t seq);
 
-/* Check sinks against what the registry says each thread completed.
+/* Check sinks against what the registry says each thread completed;
+ * tag_anywhere: text may precede the tag on its line (`redirtorture py`:
+ * the program's log format), from the tag on it must be the whole line.
  * Reports a finding and returns 1 on a violation. */
-int rt_oracle_check(int line_len);
+int rt_oracle_check(int line_len, int tag_anywhere);
 
 #endif

@@ -65,7 +65,7 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 	rt_sched_use_noise(&off);
 	t->stop();
 	if (c->integrity && !out->ctl.deadlock && !out->ctl.step_bound)
-		rt_oracle_check(c->line_len);
+		rt_oracle_check(c->line_len, 0);
 	if (out->ctl.step_bound)
 		rt_report_finding(RT_EXIT_HANG, "hang", "step bound reached (livelock?)",
 				  "HANG:step-bound", "HANG: the controlled run hit its step bound\n");
