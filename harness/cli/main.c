@@ -2,7 +2,7 @@
  * `version`.  The commands and their option tables are in cli/. */
 #include "cli/info_cmds.h"
 #include "cli/optable.h"
-#include "cli/py_cmd.h"
+#include "cli/py_cmds.h"
 #include "cli/repro_cmds.h"
 #include "cli/scenario_cmds.h"
 #include "base/config.h"

@@ -1,5 +1,5 @@
-/* py_cmd.c - see py_cmd.h */
-#include "cli/py_cmd.h"
+/* py_cmds.c - see py_cmds.h */
+#include "cli/py_cmds.h"
 
 #include "base/report.h"
 #include "commands/pyprog.h"

@@ -1,5 +1,5 @@
 /* pyprog.h - `redirtorture py`: a Python program or test suite, unchanged,
- * under the harness (pyprog.c; the command line is cli/py_cmd.c). */
+ * under the harness (pyprog.c; the command line is cli/py_cmds.c). */
 #ifndef RT_PYPROG_H
 #define RT_PYPROG_H
 

@@ -52,6 +52,28 @@ expect_in code.err "^KeyError: 'boom'$" "the exception"
 expect_in code.err '^signature: FAILED:[0-9a-f]{16} exit 1 KeyError$' "signature: status and type"
 expect_not_in code.err 'redirtorture_program\.py' "no harness frame in the traceback"
 
+# a venv made by Debian's python3 (no pip needed): its site-packages and .pth
+# files where the system's would be, the system's only with
+# --system-site-packages; the same sys.path as the venv's own python3
+/usr/bin/python3 -m venv --without-pip ve
+/usr/bin/python3 -m venv --without-pip --system-site-packages ve_sys
+for v in ve ve_sys; do
+  echo 'WHERE = "in the venv"' >"$v/lib/python3.11/site-packages/venvmod.py"
+  echo "$WORK/extra" >"$v/lib/python3.11/site-packages/extra.pth"
+done
+mkdir extra && echo 'X = 1' >extra/pthmod.py
+SHOW='import sys, venvmod, pthmod; print("venv:", venvmod.WHERE, sys.prefix, sys.executable); print("path:", sys.path[1:])'
+run venv 20000 py --report none --venv ve -- -c "$SHOW"
+expect_rc 0
+expect_in venv.out "^venv: in the venv $WORK/ve $WORK/ve/bin/python3$" "--venv: its module, sys.prefix, sys.executable"
+[ "$(grep '^path:' venv.out)" = "path: $(VIRTUAL_ENV="$WORK/ve" ve/bin/python3 -c 'import sys; print(sys.path[1:])')" ] \
+  || fail "--venv: sys.path differs from the venv's python3: $(grep '^path:' venv.out)"
+VIRTUAL_ENV="$WORK/ve_sys" run venv_sys 20000 py --report none -- -c "$SHOW"
+expect_rc 0
+expect_in venv_sys.out "^venv: in the venv $WORK/ve_sys " "VIRTUAL_ENV"
+[ "$(grep '^path:' venv_sys.out)" = "path: $(ve_sys/bin/python3 -c 'import sys; print(sys.path[1:])')" ] \
+  || fail "VIRTUAL_ENV with system site-packages: sys.path differs: $(grep '^path:' venv_sys.out)"
+
 one_line() {   # one_line NAME REGEX WHAT: exit 69, stderr is exactly one matching line
   expect_rc 69
   [ "$(wc -l <"$1.err")" -eq 1 ] || fail "$3: stderr is not one line"
@@ -64,6 +86,8 @@ run syntax 20000 py --report none -- syntax_error.py
 one_line syntax "^redirtorture: target py cannot start: syntax_error.py:1: SyntaxError: .*$" "syntax error with file and line"
 run nomod 20000 py --report none -- -m no_such_module_xyz
 one_line nomod "^redirtorture: target py cannot start: -m no_such_module_xyz: ImportError: No module named no_such_module_xyz" "missing module"
+run badvenv 20000 py --report none --venv "$WORK/extra" -- args_exit.py
+one_line badvenv "^redirtorture: target py cannot start: virtual environment $WORK/extra: cannot read $WORK/extra/pyvenv.cfg" "not a venv"
 run badopt 20000 py --bogus -- args_exit.py
 expect_rc 64
 expect_in badopt.err "^redirtorture: unknown option '--bogus' for py" "unknown option"
@@ -72,4 +96,4 @@ expect_rc 64
 run noprog 20000 py --
 expect_rc 64
 expect_in noprog.err '^redirtorture: py needs a program' "no program"
-pass "argv, __main__, path, cwd, -m, -c as python3; exit status as verdict; bad input in one line"
+pass "argv, __main__, path, cwd, -m, -c, venv as python3; exit status as verdict; bad input in one line"
