@@ -1,6 +1,7 @@
 # Thin wrapper: the documented verbs.  Everything real is in CMake.
 #   make stress SCENARIO=live_refresh [TARGET=rich_live_fixed] [SEED=N] [SANITIZER=thread] [ARGS=...]
 #               [VENV=rich-14.2.0]   (py targets: make and use build/venvs/VENV, seeds/lock/VENV.txt)
+#   make stress-py ARGS="[--runs N ...] -- SCRIPT ARGS"   (or -- -m pytest ...; docs/py-programs.md)
 #   make test [SANITIZER=thread|address,undefined]
 #   make list | make bench | make bench-py | make bench-controlled | make stress-all
 #   make venvs                  pinned virtual environments of the seeds (build/venvs/, needs PyPI)
@@ -25,7 +26,7 @@ endif
 BIN := build/$(PRESET)/redirtorture
 REPORT := build/reports/$(SCENARIO)$(if $(TARGET),-$(TARGET)).json
 
-.PHONY: deps configure build stress stress-all test list bench bench-py bench-controlled clean venvs seeds-rich
+.PHONY: deps configure build stress stress-py stress-all test list bench bench-py bench-controlled clean venvs seeds-rich
 
 deps:
 	@bash scripts/install-deps.sh
@@ -44,6 +45,12 @@ stress: build
 	  $(BIN) run --scenario $(SCENARIO) $(if $(TARGET),--target $(TARGET)) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(VENV),--set py_venv=build/venvs/$(VENV)) \
 	  --report $(REPORT) $(ARGS); \
+	  rc=$$?; echo "redirtorture exit code: $$rc"; exit $$rc
+
+# a Python program or test suite: make stress-py ARGS="[--runs N ...] -- SCRIPT|-m MODULE ..."
+stress-py: build
+	@mkdir -p build/reports
+	@$(BIN) py --report build/reports/py.json $(ARGS); \
 	  rc=$$?; echo "redirtorture exit code: $$rc"; exit $$rc
 
 stress-all: build
