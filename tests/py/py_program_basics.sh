@@ -5,9 +5,11 @@
 # directory, -m PACKAGE (its __main__), -c CODE; exit 0 -> SUCCESS (0), exit
 # 3 -> FAILED (6) with the status in the finding and the JSON report; an
 # uncaught exception -> FAILED with the program's traceback (no harness
-# frame).  Bad input: a missing script, a syntax error, a module that cannot
-# be found -> one line on stderr and exit 69; an unknown option -> 64.
-# No concurrency: deterministic.
+# frame); exceptions in a thread or a finalizer -> FINDING; --venv and
+# VIRTUAL_ENV give the venv's own sys.path.  Bad input: a missing script, a
+# syntax error, a module that cannot be found, a directory that is not a
+# venv -> one line on stderr and exit 69; a bad command line -> 64.
+# No concurrency beyond one thread at a time: deterministic.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -51,6 +53,16 @@ expect_in code.err '^  File "<string>", line 1, in <module>$' "the program's tra
 expect_in code.err "^KeyError: 'boom'$" "the exception"
 expect_in code.err '^signature: FAILED:[0-9a-f]{16} exit 1 KeyError$' "signature: status and type"
 expect_not_in code.err 'redirtorture_program\.py' "no harness frame in the traceback"
+
+# exceptions in a thread and in a finalizer: findings (python3 only prints
+# them), the program's own status 0 is no failure
+run raises 20000 py --report none -- "$P/raises_elsewhere.py"
+expect_rc 1
+expect_verdict FINDING
+expect_in raises.out '^main done$' "the program ran on"
+expect_in raises.err '^FINDING: python exception: thread worker: RuntimeError in raises_elsewhere\.py:[0-9]+; target py' "thread exception"
+expect_in raises.err '^FINDING: python exception: unraisable \(finalizer\): ValueError in raises_elsewhere\.py:[0-9]+; target py' "finalizer exception"
+expect_not_in raises.err '^FAILED:' "no program failure"
 
 # a venv made by Debian's python3 (no pip needed): its site-packages and .pth
 # files where the system's would be, the system's only with
