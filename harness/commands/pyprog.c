@@ -130,7 +130,7 @@ static void print_table(const struct py_run *r, uint64_t n, uint64_t want, int s
 {
 	struct rt_buf b = { 0 };
 	rt_buf_printf(&b, "\n--- runs: %" PRIu64 " of %" PRIu64 "%s ---\n  %4s  %-20s  %-9s %4s  %8s\n",
-		      n, want, stopped ? ", stopped at the first finding (--keep-going runs on)" : "",
+		      n, want, stopped ? ", stopped at the first run that was not SUCCESS" : "",
 		      "run", "seed", "verdict", "exit", "seconds");
 	for (uint64_t i = 0; i < n; i++)
 		rt_buf_printf(&b, "  %4" PRIu64 "  %-20" PRIu64 "  %-9s %4d  %8.2f\n", i + 1, r[i].seed,
