@@ -225,8 +225,13 @@ int py_start_common(const struct rt_target_env *env, const char **why, int with_
 	py_sinks_open(with_capture);
 	PyGILState_STATE g = gil_enter();
 	PyObject *v = PyObject_CallMethod(glue, "use_venv", "s", ps->venv);
-	if (!v) {
-		take_error("cannot use the virtual environment");
+	const char *bad = v ? PyUnicode_AsUTF8(v) : NULL;
+	if (!bad || *bad) {   /* one line, no traceback: a bad knob value */
+		if (bad)
+			snprintf(why_buf, sizeof why_buf, "%s", bad);
+		else
+			take_error("py_venv");
+		Py_XDECREF(v);
 		PyGILState_Release(g);
 		return -ENOENT;
 	}

@@ -192,36 +192,38 @@ def use_venv(path):
     """Knob py_venv, once per process, before Rich or logging is imported:
     the site-packages of a venv made with /usr/bin/python3.11 go on sys.path
     ahead of Debian's dist-packages (its .pth files processed as a venv's
-    python would); Debian's packages stay behind it as a fallback."""
+    python would); Debian's packages stay behind it as a fallback.
+    Returns '' or the one line saying why it cannot be used."""
     global _venv
     if not path:
-        return
+        return ""
     if _venv is not None:
         if _venv[0] != path:
-            raise RuntimeError("py_venv=%s: this process already runs %s" % (path, _venv[0]))
-        return
+            return "py_venv=%s: this process already runs %s" % (path, _venv[0])
+        return ""
     cfg = os.path.join(path, "pyvenv.cfg")
     try:
         with open(cfg) as f:
             keys = dict(line.split("=", 1) for line in f if "=" in line)
     except OSError as e:
-        raise RuntimeError("py_venv=%s: not a virtual environment (%s: %s; make one with "
-                           "scripts/make-venvs.sh)" % (path, cfg, e.strerror)) from None
+        return ("py_venv=%s: not a virtual environment (%s: %s; make one with "
+                "scripts/make-venvs.sh)" % (path, cfg, e.strerror))
     keys = {k.strip(): v.strip() for k, v in keys.items()}
     want = "%d.%d" % sys.version_info[:2]
     have = keys.get("version_info", keys.get("version", "?"))
     if not have.startswith(want + "."):
-        raise RuntimeError("py_venv=%s: made with Python %s (expected %s, the embedded "
-                           "libpython: /usr/bin/python%s -m venv)" % (path, have, want, want))
+        return ("py_venv=%s: made with Python %s (expected %s, the embedded "
+                "libpython: /usr/bin/python%s -m venv)" % (path, have, want, want))
     sp = os.path.join(os.path.abspath(path), "lib", "python" + want, "site-packages")
     if not os.path.isdir(sp):
-        raise RuntimeError("py_venv=%s: no %s" % (path, sp))
+        return "py_venv=%s: no %s" % (path, sp)
     before = list(sys.path)
     site.addsitedir(sp)              # appends sp and what its .pth files add
     added = [p for p in sys.path if p not in before]
     at = next((i for i, p in enumerate(before) if "dist-packages" in p), len(before))
     sys.path[:] = before[:at] + added + before[at:]
     _venv = (path, sp)
+    return ""
 
 
 def libraries(names):
