@@ -133,7 +133,9 @@ def prepare(kind, what, args, venv):
     _kind = kind
     # py_init put the working directory and the glue's folder first; python3
     # puts the program's own path[0] there, then PYTHONPATH.
-    del sys.path[0:2]
+    for p in (os.getcwd(), os.path.dirname(glue.__file__)):
+        if p in sys.path[:2]:
+            sys.path.remove(p)
     if venv:
         _venv(venv)
     main = sys.modules["__main__"]
