@@ -25,16 +25,11 @@ static int failures;
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	struct rt_buf b = { 0 };
-	char tmp[4096];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		rt_buf_add(&b, tmp, n);
-	fclose(f);
-	rt_buf_add(&b, "", 1);
+	char err[512];
+	if (rt_read_input(path, "trace", "a trace file", 64u << 20, &b, err, sizeof err))
+		return NULL;
+	rt_buf_add(&b, "", 0);   /* an empty file: "" rather than NULL */
 	return b.p;
 }
 

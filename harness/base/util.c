@@ -172,6 +172,50 @@ void rt_buf_add(struct rt_buf *b, const char *s, size_t n)
 	b->p[b->len] = 0;
 }
 
+int rt_u64map_get(const struct rt_u64map *m, uint64_t key, int *val)
+{
+	if (!m->cap)
+		return 0;
+	for (size_t i = rt_mix64(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return 0;
+		if (m->keys[i] == key + 1) {
+			if (val)
+				*val = m->vals[i];
+			return 1;
+		}
+	}
+}
+
+void rt_u64map_put(struct rt_u64map *m, uint64_t key, int val)
+{
+	if ((m->n + 1) * 2 > m->cap) {   /* at most half full: probes stay short */
+		struct rt_u64map old = *m;
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = rt_xcalloc(m->cap, sizeof *m->keys);
+		m->vals = rt_xcalloc(m->cap, sizeof *m->vals);
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				rt_u64map_put(m, old.keys[i] - 1, old.vals[i]);
+		rt_u64map_free(&old);
+	}
+	size_t i = rt_mix64(key) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != key + 1)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key + 1;
+	m->vals[i] = val;
+}
+
+void rt_u64map_free(struct rt_u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	*m = (struct rt_u64map){ 0 };
+}
+
 void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap)
 {
 	char tmp[512];

@@ -49,6 +49,19 @@ void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
 void rt_buf_json_str(struct rt_buf *b, const char *s);   /* quoted, escaped */
 void rt_buf_free(struct rt_buf *b);
 
+/* Open-addressing hash map from uint64_t keys (any but UINT64_MAX) to int
+ * values; zero-initialized is empty. */
+struct rt_u64map {
+	uint64_t *keys;    /* key + 1; 0 = empty slot */
+	int *vals;
+	size_t cap, n;
+};
+/* 1 and *val (if val) if key is in m, else 0. */
+int rt_u64map_get(const struct rt_u64map *m, uint64_t key, int *val);
+/* Insert key, or replace its value. */
+void rt_u64map_put(struct rt_u64map *m, uint64_t key, int val);
+void rt_u64map_free(struct rt_u64map *m);
+
 /* Write a whole file atomically: a new temp file (mkstemp) in the same
  * directory, every write checked, fsync, rename.  0, or -errno with the temp
  * removed and the old file untouched. */

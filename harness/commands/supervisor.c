@@ -34,15 +34,10 @@ static char *slurp(const char *path)
 	     now.st_mtim.tv_sec == old_report.st_mtim.tv_sec &&
 	     now.st_mtim.tv_nsec == old_report.st_mtim.tv_nsec))
 		return NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	struct rt_buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rt_buf_add(&b, chunk, n);
-	fclose(f);
+	char err[512];
+	if (rt_read_input(path, "report", "the child's JSON report", 64u << 20, &b, err, sizeof err))
+		return NULL;
 	return b.p;
 }
 

@@ -2,6 +2,7 @@
  * thread's record: the wait-for cycle if there is one (DEADLOCK), else the
  * blocked threads (HANG), each with held and awaited locks and sites. */
 #include "engine/hangreport.h"
+#include "runtime/site.h"
 
 #include "engine/drivers.h"
 #include "base/report.h"
@@ -96,14 +97,6 @@ int rt_snapshot_cycle(const struct rt_snap *s, int n, int *cyc)
 	return len;
 }
 
-static void site_str(char *out, size_t n, struct rt_site st)
-{
-	if (!st.file)
-		snprintf(out, n, "?");
-	else
-		snprintf(out, n, "%s:%d %s()", rt_basename(st.file), st.line, st.func);
-}
-
 /* The kernel's view of a thread that sleeps there: "pipe_write, in
  * write(fd 5)" from /proc/self/task/TID/wchan and .../syscall; 0 (nothing
  * written) if it is running, gone, or /proc does not say. */
@@ -187,7 +180,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 		rt_buf_printf(&b, "wait-for cycle:\n");
 		for (int i = 0; i < clen; i++) {
 			const struct rt_snap *x = &s[cyc[i]];
-			site_str(s1, sizeof s1, x->wsite);
+			rt_site_str(s1, sizeof s1, x->wsite);
 			rt_buf_printf(&b, "  %s [%s] waits for %s (at %s), held by %s\n", x->name, x->role,
 				      x->wait_cls, s1, s[x->next].name);
 			struct rt_buf k = { 0 };
@@ -215,25 +208,25 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 		rt_buf_printf(&b, " for %.2f s; op %s; progress %" PRIu64 "\n",
 			      (double)(now - x->since) / 1e9, x->op ? x->op : "-", x->progress);
 		for (int h = 0; h < x->nheld; h++) {
-			site_str(s1, sizeof s1, x->held[h].site);
+			rt_site_str(s1, sizeof s1, x->held[h].site);
 			rt_buf_printf(&b, "      holds %-28s taken at %s, %.2f s ago%s\n",
 				      rt_lock_class_name(x->held[h].lock), s1,
 				      (double)(now - x->held[h].since_ns) / 1e9,
 				      x->held[h].reentry ? " (re-entry)" : "");
 		}
 		if (x->state == RT_TS_BLOCKED_LOCK && x->wait) {
-			site_str(s1, sizeof s1, x->wsite);
+			rt_site_str(s1, sizeof s1, x->wsite);
 			struct rt_thread *o = x->owner;
 			snprintf(s2, sizeof s2, "%s", o ? o->name : "nobody (being released)");
 			rt_buf_printf(&b, "      waits %-28s at %s; owner %s\n", x->wait_cls,
 				      s1, s2);
 		}
 		if (x->state == RT_TS_BLOCKED_SYSCALL) {
-			site_str(s1, sizeof s1, x->wsite);
+			rt_site_str(s1, sizeof s1, x->wsite);
 			rt_buf_printf(&b, "      in    %-28s at %s\n", x->syscall ? x->syscall : "?", s1);
 		}
 		if (x->state == RT_TS_WAITING_NOTIFY) {
-			site_str(s1, sizeof s1, x->wsite);
+			rt_site_str(s1, sizeof s1, x->wsite);
 			if (x->notify_deadline)
 				snprintf(s2, sizeof s2, "timed, %.2f s left",
 					 x->notify_deadline > now

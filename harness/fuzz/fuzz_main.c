@@ -44,29 +44,16 @@ static int skipped(const char *name)
 	       (n > 9 && !strcmp(name + n - 9, ".expected"));
 }
 
-static int read_file(const char *path, struct rt_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rt_buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
-
 /* The first line of FILE.expected that is not empty or a comment. */
 static int read_expected(const char *path, char *out, size_t n)
 {
 	char side[4096];
 	snprintf(side, sizeof side, "%s.expected", path);
 	struct rt_buf b = { 0 };
-	if (read_file(side, &b)) {
-		rt_buf_free(&b);
+	char err[512];
+	if (rt_read_input(side, "expected-signature file", "FILE.expected", 1u << 20, &b, err,
+			  sizeof err))
 		return -1;
-	}
 	out[0] = 0;
 	for (char *line = b.p ? b.p : ""; *line;) {
 		char *nl = strchr(line, '\n');
@@ -87,8 +74,10 @@ static int read_expected(const char *path, char *out, size_t n)
 static void one(const char *path)
 {
 	struct rt_buf in = { 0 };
-	if (read_file(path, &in)) {
-		fprintf(stderr, "%s: cannot read %s: %s\n", prog, path, strerror(errno));
+	char err[1024];
+	if (rt_read_input(path, "fuzz input", "a file of input bytes", 64u << 20, &in, err,
+			  sizeof err)) {
+		fprintf(stderr, "%s: %s\n", prog, err);
 		nfailed++;
 		return;
 	}

@@ -5,6 +5,7 @@
  * "FILE:LINE: " or "FILE: ", what was expected, closed, never cut
  * (rt_input_error_form_ok). */
 #include "fuzz/fuzz.h"
+#include "fuzz/fuzz_check.h"
 #include "targets.h"
 
 #include "base/config.h"
@@ -17,27 +18,18 @@
 
 #define ORIGIN "fuzz-input.repro"
 
-static void check_error(const char *err)
-{
-	/* "ORIGIN:LINE: what (expected ...)" or "ORIGIN: ...", one line, not cut */
-	if (!rt_input_error_form_ok(err, ORIGIN)) {
-		fprintf(stderr, "fuzz_repro_parser: malformed error message: '%s'\n", err);
-		abort();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	rt_config_use_catalog(&rt_target_catalog);
 	struct rt_repro r;
 	char err[RT_CONFIG_ERRLEN] = "";
 	if (rt_repro_parse((const char *)data, size, ORIGIN, &r, err)) {
-		check_error(err);
+		rt_fuzz_check_error("fuzz_repro_parser", ORIGIN, err);
 		rt_repro_free(&r);
 		return 0;
 	}
 	if (rt_config_validate(&r.cfg, err))
-		check_error(err);
+		rt_fuzz_check_error("fuzz_repro_parser", ORIGIN, err);
 	struct rt_buf b = { 0 };
 	rt_config_dump(&r.cfg, &b, "");
 	for (size_t i = 0; i < r.nchoices; i++)

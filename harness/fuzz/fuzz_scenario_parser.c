@@ -4,6 +4,7 @@
  * error must have the whole form config.h promises: one line, "FILE:LINE: "
  * or "FILE: ", what was expected, closed, never cut (rt_input_error_form_ok). */
 #include "fuzz/fuzz.h"
+#include "fuzz/fuzz_check.h"
 #include "targets.h"
 
 #include "base/config.h"
@@ -15,15 +16,6 @@
 
 #define ORIGIN "fuzz-input.scn"
 
-static void check_error(const char *err)
-{
-	/* "ORIGIN:LINE: what (expected ...)" or "ORIGIN: ...", one line, not cut */
-	if (!rt_input_error_form_ok(err, ORIGIN)) {
-		fprintf(stderr, "fuzz_scenario_parser: malformed error message: '%s'\n", err);
-		abort();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	rt_config_use_catalog(&rt_target_catalog);
@@ -32,11 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rt_config_defaults(&c);
 	snprintf(c.scenario_path, sizeof c.scenario_path, ORIGIN);
 	if (rt_config_parse(&c, (const char *)data, size, ORIGIN, err)) {
-		check_error(err);
+		rt_fuzz_check_error("fuzz_scenario_parser", ORIGIN, err);
 		return 0;
 	}
 	if (rt_config_validate(&c, err))
-		check_error(err);
+		rt_fuzz_check_error("fuzz_scenario_parser", ORIGIN, err);
 	struct rt_buf b = { 0 };
 	rt_config_dump(&c, &b, "  ");
 	rt_config_dump_json(&c, &b);

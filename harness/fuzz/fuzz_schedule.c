@@ -582,21 +582,19 @@ int rt_fuzz_tool(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[0], "describe")) {
 		for (int i = 1; i < argc; i++) {
 			struct rt_buf f = { 0 }, b = { 0 };
-			FILE *fp = fopen(argv[i], "rb");
-			char chunk[4096];
-			size_t got;
-			while (fp && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-				rt_buf_add(&f, chunk, got);
-			if (fp)
-				fclose(fp);
+			char err[1024];
+			int rc = rt_read_input(argv[i], "fuzz input", "a fuzz_schedule input", 64u << 20, &f,
+					       err, sizeof err);
 			struct fs_case k;
-			rt_buf_printf(&b, "%s: ", argv[i]);
-			if (!fp)
-				rt_buf_printf(&b, "cannot open: %s\n", strerror(errno));
-			else if (fs_decode((const uint8_t *)(f.p ? f.p : ""), f.len, &k))
-				rt_buf_printf(&b, "rejected (target not in REDIRTORTURE_FUZZ_TARGETS)\n");
-			else
-				fs_describe(&k, &b);
+			if (rc) {
+				rt_buf_printf(&b, "%s\n", err);
+			} else {
+				rt_buf_printf(&b, "%s: ", argv[i]);
+				if (fs_decode((const uint8_t *)(f.p ? f.p : ""), f.len, &k))
+					rt_buf_printf(&b, "rejected (target not in REDIRTORTURE_FUZZ_TARGETS)\n");
+				else
+					fs_describe(&k, &b);
+			}
 			rt_write_all(1, b.p, b.len);
 			rt_buf_free(&b);
 			rt_buf_free(&f);

@@ -3,6 +3,7 @@
  * that closes a cycle is reported at once as a potential deadlock, even if the
  * run never hangs.  No caps on cycle length, held locks or threads. */
 #include "runtime/lockgraph.h"
+#include "runtime/site.h"
 
 #include "base/report.h"
 #include "base/util.h"
@@ -25,9 +26,7 @@ static int nclasses, capclasses;
 static int *first_out;                      /* per class: first edge index, -1 */
 static struct edge *edges;
 static int nedges, capedges;
-static uint64_t *ekeys;                     /* open addressing: key+1, 0 = empty */
-static int *eidx;
-static size_t ecap;
+static struct rt_u64map edge_index;         /* ekey(from, to) -> edge index */
 static uint64_t *reported;                  /* cycle signatures already reported */
 static char *(*stack_provider)(void);       /* e.g. the Python stack (pylocks.c) */
 static int nreported, capreported;
@@ -56,76 +55,6 @@ struct rt_class *rt_class_intern(const char *name)
 }
 
 static uint64_t ekey(int from, int to) { return ((uint64_t)(uint32_t)from << 32) | (uint32_t)to; }
-
-static int edge_find(uint64_t key)
-{
-	if (!ecap)
-		return -1;
-	for (size_t i = rt_mix64(key) & (ecap - 1);; i = (i + 1) & (ecap - 1)) {
-		if (!ekeys[i])
-			return -1;
-		if (ekeys[i] == key + 1)
-			return eidx[i];
-	}
-}
-
-static void edge_index_put(uint64_t key, int idx)
-{
-	if ((size_t)(nedges + 1) * 2 > ecap) {
-		size_t oc = ecap;
-		uint64_t *ok = ekeys;
-		int *oi = eidx;
-		ecap = ecap ? ecap * 2 : 256;
-		ekeys = rt_xcalloc(ecap, sizeof *ekeys);
-		eidx = rt_xcalloc(ecap, sizeof *eidx);
-		for (size_t i = 0; i < oc; i++)
-			if (ok[i])
-				edge_index_put(ok[i] - 1, oi[i]);
-		free(ok);
-		free(oi);
-	}
-	size_t i = rt_mix64(key) & (ecap - 1);
-	while (ekeys[i])
-		i = (i + 1) & (ecap - 1);
-	ekeys[i] = key + 1;
-	eidx[i] = idx;
-}
-
-/* Per-thread cache of edges this thread already pushed to the graph: the
- * common path (edge known) never touches graph_mu. */
-static int cache_has(struct rt_edge_cache *c, uint64_t key)
-{
-	if (!c->cap)
-		return 0;
-	for (size_t i = rt_mix64(key) & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
-		if (!c->keys[i])
-			return 0;
-		if (c->keys[i] == key + 1)
-			return 1;
-	}
-}
-
-static void cache_put(struct rt_edge_cache *c, uint64_t key)
-{
-	if ((c->n + 1) * 2 > c->cap) {
-		struct rt_edge_cache old = *c;
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->keys = rt_xcalloc(c->cap, sizeof *c->keys);
-		c->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				cache_put(c, old.keys[i] - 1);
-		free(old.keys);
-	}
-	size_t i = rt_mix64(key) & (c->cap - 1);
-	while (c->keys[i]) {
-		if (c->keys[i] == key + 1)
-			return;
-		i = (i + 1) & (c->cap - 1);
-	}
-	c->keys[i] = key + 1;
-	c->n++;
-}
 
 /* BFS from `src` to `dst`; on success fills path[] with edge indices
  * src -> ... -> dst and returns its length, else 0.  graph_mu held. */
@@ -167,11 +96,6 @@ static int find_path(int src, int dst, int **path_out)
 	return len;
 }
 
-static void site_str(char *out, size_t n, struct rt_site s)
-{
-	snprintf(out, n, "%s:%d %s()", rt_basename(s.file), s.line, s.func);
-}
-
 /* Canonical cycle text: class names from the smallest name around. */
 static void cycle_canon(struct rt_buf *b, const int *cyc, int k)
 {
@@ -199,8 +123,8 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 			 "FINDING: potential deadlock (lock-order inversion); %s\n"
 			 "------------------------------------------------------\n",
 		      rt_report_context());
-	site_str(s1, sizeof s1, ne->to_site);
-	site_str(s2, sizeof s2, ne->from_site);
+	rt_site_str(s1, sizeof s1, ne->to_site);
+	rt_site_str(s2, sizeof s2, ne->from_site);
 	rt_buf_printf(b, "%s [%s] is trying to acquire lock:\n  %s, at %s\n\n"
 			 "but it already holds lock:\n  %s, taken at %s\n\n"
 			 "which lock already depends on the new lock.\n\n"
@@ -208,16 +132,16 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 		      t->name, t->role, cname(ne->to), s1, cname(ne->from), s2);
 	for (int i = 0; i < plen; i++) {
 		const struct edge *e = &edges[path[i]];
-		site_str(s1, sizeof s1, e->from_site);
-		site_str(s2, sizeof s2, e->to_site);
+		rt_site_str(s1, sizeof s1, e->from_site);
+		rt_site_str(s2, sizeof s2, e->to_site);
 		rt_buf_printf(b, "-> #%d %s -> %s, first seen in %s [%s]:\n"
 				 "       holding %s, taken at %s\n"
 				 "       acquired %s at %s\n",
 			      i, cname(e->from), cname(e->to), e->thread, e->role, cname(e->from),
 			      s1, cname(e->to), s2);
 	}
-	site_str(s1, sizeof s1, ne->from_site);
-	site_str(s2, sizeof s2, ne->to_site);
+	rt_site_str(s1, sizeof s1, ne->from_site);
+	rt_site_str(s2, sizeof s2, ne->to_site);
 	rt_buf_printf(b, "-> #%d %s -> %s, new, in %s [%s]:\n"
 			 "       holding %s, taken at %s\n"
 			 "       acquiring %s at %s\n\n",
@@ -251,7 +175,7 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 	rt_buf_printf(b, "%d lock%s held by %s [%s]:\n", t->nheld, t->nheld == 1 ? "" : "s",
 		      t->name, t->role);
 	for (int i = 0; i < t->nheld; i++) {
-		site_str(s1, sizeof s1, t->held[i].site);
+		rt_site_str(s1, sizeof s1, t->held[i].site);
 		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, t->held[i].cls->name,
 			      s1, t->held[i].reentry ? " (re-entry)" : "");
 	}
@@ -300,7 +224,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 	/* Fast path, as lockdep's: this thread already added every edge from
 	 * this exact stack of held classes to cls; nothing new can come of it. */
 	uint64_t chain = rt_lockgraph_chain(nheld ? t->held[nheld - 1].chain : 0, cls);
-	if (cache_has(&t->chains, chain)) {
+	if (rt_u64map_get(&t->chains, chain, NULL)) {
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
@@ -313,9 +237,11 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 		const struct rt_held *h = &held[i];
 		int from = h->cls->id;
 		uint64_t key = ekey(from, to);
-		if (from == to || h->reentry || cache_has(&t->edges, key))
+		/* the thread's own set of edges it pushed already: the common
+		 * path (edge known) never touches graph_mu */
+		if (from == to || h->reentry || rt_u64map_get(&t->edges, key, NULL))
 			continue;
-		cache_put(&t->edges, key);
+		rt_u64map_put(&t->edges, key, 1);
 
 		struct rt_buf text = { 0 };
 		char sig[16384], title[1024];   /* written only when a cycle is new */
@@ -323,7 +249,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 		const char *cls[64];
 		int ncls = 0;
 		pthread_mutex_lock(&graph_mu);
-		if (edge_find(key) < 0) {
+		if (!rt_u64map_get(&edge_index, key, NULL)) {
 			struct edge ne = { .from = from, .to = to, .from_site = h->site, .to_site = site };
 			snprintf(ne.thread, sizeof ne.thread, "%s", t->name);
 			snprintf(ne.role, sizeof ne.role, "%s", t->role);
@@ -363,7 +289,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 			ne.next_out = first_out[from];
 			edges[nedges] = ne;
 			first_out[from] = nedges;
-			edge_index_put(key, nedges);
+			rt_u64map_put(&edge_index, key, nedges);
 			nedges++;
 		}
 		pthread_mutex_unlock(&graph_mu);
@@ -372,7 +298,7 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 						ncls);
 		rt_buf_free(&text);
 	}
-	cache_put(&t->chains, chain);
+	rt_u64map_put(&t->chains, chain, 1);
 	if (held != local)
 		free(held);
 }
@@ -417,11 +343,7 @@ void rt_lockgraph_reset(void)
 	free(edges);
 	edges = NULL;
 	nedges = capedges = 0;
-	free(ekeys);
-	free(eidx);
-	ekeys = NULL;
-	eidx = NULL;
-	ecap = 0;
+	rt_u64map_free(&edge_index);
 	free(reported);
 	reported = NULL;
 	nreported = capreported = 0;

@@ -112,8 +112,8 @@ void rt_registry_reset(void)
 		struct rt_thread *t = threads[i];
 		pthread_mutex_destroy(&t->mu);
 		free(t->held);
-		free(t->edges.keys);
-		free(t->chains.keys);
+		rt_u64map_free(&t->edges);
+		rt_u64map_free(&t->chains);
 		free(t->sched);
 		free(t->note);
 		free(t);

@@ -4,6 +4,7 @@
 #define RT_REGISTRY_H
 
 #include "runtime/rt.h"
+#include "base/util.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -34,11 +35,6 @@ struct rt_held {
 	int fake;                  /* granted while draining a deadlocked run */
 };
 
-struct rt_edge_cache {          /* per-thread set of class edges already checked */
-	uint64_t *keys;
-	size_t cap, n;
-};
-
 struct rt_thread {
 	int id;                     /* dense, 0.. in registration order */
 	char name[32];
@@ -63,8 +59,8 @@ struct rt_thread {
 	_Atomic int state;
 	_Atomic uint64_t progress;
 	/* owner-only */
-	struct rt_edge_cache edges;
-	struct rt_edge_cache chains;   /* chain keys already validated (lockdep's fast path) */
+	struct rt_u64map edges;     /* class edges already checked (lockgraph.c) */
+	struct rt_u64map chains;    /* chain keys already validated (lockdep's fast path) */
 	uint64_t line_seq;          /* tags @T<id>:<seq>@ of driver lines */
 	uint64_t fin_seq;           /* tags @F<id>:<seq>@ of finalizer lines */
 	void *sched;                /* per-thread noise / scheduler state */

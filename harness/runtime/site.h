@@ -9,6 +9,11 @@ struct rt_site {
 };
 #define RT_SITE ((struct rt_site){ __FILE__, __LINE__, __func__ })
 
+#include <stddef.h>
+
+/* "file.c:12 func()" (the file's base name), or "?" for no site. */
+void rt_site_str(char *out, size_t n, struct rt_site s);
+
 enum rt_stream { RT_STDOUT = 1, RT_STDERR = 2 };
 
 #endif
