@@ -75,7 +75,11 @@ PY
 
 for t in $TARGETS; do
   cp "$WORK/build/harness/fuzz/$t" "$OUT/$t"
-  [ -d "$REPO/corpus/$t" ] && zip_dir "$OUT/${t}_seed_corpus.zip" "$REPO/corpus/$t"
+  # seeds: corpus/$t, and for the scenario parser the shipped scenarios
+  rm -rf "$WORK/seeds-$t" && mkdir -p "$WORK/seeds-$t"
+  [ -d "$REPO/corpus/$t" ] && cp "$REPO/corpus/$t"/* "$WORK/seeds-$t/"
+  [ "$t" = fuzz_scenario_parser ] && cp "$REPO"/scenarios/*.scn "$WORK/seeds-$t/"
+  [ -n "$(ls "$WORK/seeds-$t")" ] && zip_dir "$OUT/${t}_seed_corpus.zip" "$WORK/seeds-$t"
   [ -f "$REPO/corpus/$t.dict" ] && cp "$REPO/corpus/$t.dict" "$OUT/$t.dict"
 done
 # fuzz_schedule: schedules are longer than the seeds; an input is one

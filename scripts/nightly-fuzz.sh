@@ -128,15 +128,23 @@ flat_copy() {   # flat_copy DEST SRC_DIR...: regular files, not dot files
   done
 }
 
+seed_dirs() {   # seed_dirs TARGET: its committed seeds (the scenario parser's include scenarios/)
+  echo "$ROOT/corpus/$1"
+  [ "$1" = fuzz_scenario_parser ] && echo "$ROOT/scenarios"
+  return 0
+}
+
 run_afl() {   # run_afl TARGET SECONDS
   local t=$1 secs=$2 dir=$OUT/afl/$1 dict=() i pids=()
   [ -f "$ROOT/corpus/$t.dict" ] && dict=(-x "$ROOT/corpus/$t.dict")
   mkdir -p "$dir"
+  # shellcheck disable=SC2046  # one directory a line, no spaces in ROOT's paths
+  flat_copy "$OUT/work/$t-seeds" $(seed_dirs "$t")
   log "AFL++: $t for $secs s on $JOBS cores (-M main, -S s1..s$((JOBS - 1)))"
   for i in $(seq 0 $((JOBS - 1))); do
     local role=(-S "s$i")
     [ "$i" -eq 0 ] && role=(-M main)
-    timeout -k 10 $((secs + 300)) afl-fuzz -i "$ROOT/corpus/$t" -o "$dir" "${role[@]}" -V "$secs" \
+    timeout -k 10 $((secs + 300)) afl-fuzz -i "$OUT/work/$t-seeds" -o "$dir" "${role[@]}" -V "$secs" \
       -t 5000 "${dict[@]}" -- "$AFLB/$t" >"$OUT/logs/afl-$t-$i.log" 2>&1 &
     pids+=($!)
     sleep 1
@@ -149,7 +157,8 @@ run_libfuzzer() {   # run_libfuzzer TARGET SECONDS
   local t=$1 secs=$2 dir=$OUT/libfuzzer/$1 dict=()
   [ -f "$ROOT/corpus/$t.dict" ] && dict=(-dict="$ROOT/corpus/$t.dict")
   mkdir -p "$dir/artifacts"
-  flat_copy "$dir/corpus" "$ROOT/corpus/$t" "$OUT"/afl/"$t"/*/queue
+  # shellcheck disable=SC2046
+  flat_copy "$dir/corpus" $(seed_dirs "$t") "$OUT"/afl/"$t"/*/queue
   log "libFuzzer: $t for $secs s, -fork=$JOBS, from $(ls "$dir/corpus" | wc -l) inputs"
   (cd "$dir" && timeout -k 10 $((secs + 300)) "$LFB/$t" -fork="$JOBS" -ignore_crashes=1 \
     -ignore_timeouts=1 -ignore_ooms=1 -max_total_time="$secs" -timeout=10 -max_len=4096 \
@@ -170,7 +179,8 @@ done
 declare -A CORPUS_BEFORE CORPUS_AFTER
 for t in $TARGETS; do
   all=$OUT/work/$t-all
-  flat_copy "$all" "$ROOT/corpus/$t" "$OUT"/afl/"$t"/*/queue "$OUT/libfuzzer/$t/corpus"
+  # shellcheck disable=SC2046
+  flat_copy "$all" $(seed_dirs "$t") "$OUT"/afl/"$t"/*/queue "$OUT/libfuzzer/$t/corpus"
   CORPUS_BEFORE[$t]=$(ls "$all" | wc -l)
   min=$OUT/corpus-min/$t
   # afl-cmin refuses paths under /tmp and /var/tmp (unless AFL_ALLOW_TMP)
@@ -192,7 +202,8 @@ for t in $TARGETS; do
     for f in "$min"/*; do
       [ -f "$f" ] || continue
       h=$(sha1sum "$f" | cut -c1-16)
-      grep -qx "$h" <(for g in "$ROOT/corpus/$t"/*; do sha1sum "$g" | cut -c1-16; done) ||
+      # shellcheck disable=SC2046
+      grep -qx "$h" <(for g in $(seed_dirs "$t" | sed 's|$|/*|'); do sha1sum "$g" | cut -c1-16; done) ||
         cp "$f" "$ROOT/corpus/$t/nightly-$h"
     done
   fi

@@ -62,7 +62,8 @@ regression busted-two-writers make target=busted print_workers=2 max_ops=1 parti
   finalizer_every=0 seed=1
 
 # ---- parser fuzzers: the real files are the seeds ------------------------
-cp scenarios/*.scn corpus/fuzz_scenario_parser/
+# (scenarios/*.scn are read from scenarios/ by the corpus test, build.sh and
+# the nightly script: no copies here)
 cp corpus/replay/*.repro corpus/fuzz_repro_parser/
 # a repro as fuzz_schedule writes it (strategy bytes)
 REDIRTORTURE_REPRO_DIR=$tmp "$F" --triage --repro-dir "$tmp" "$reg/busted-two-writers" >/dev/null

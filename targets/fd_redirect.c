@@ -317,11 +317,6 @@ static void describe_pipe(int fd, char *out, size_t n)
 	pys_each_session(match_pipe, &q);
 }
 
-static int fd_idle_check(char *why, size_t n)
-{
-	return pys_idle_check(&pys_orig_out, &pys_orig_err, why, n);
-}
-
 static int fd_start(const struct rt_target_env *env, const char **why)
 {
 	(void)env;
@@ -349,5 +344,5 @@ const struct rt_target_ops fd_redirect_ops = {
 	.capture_begin = fd_capture_begin,
 	.capture_end = fd_capture_end,
 	.server_log = pys_server_log,
-	.idle_check = fd_idle_check,
+	.idle_check = pys_idle_check_originals,
 };

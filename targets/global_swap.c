@@ -56,16 +56,6 @@ static char *gs_capture_end(int sid, size_t *len)
 	return s ? pys_redirect_end(s, len) : NULL;
 }
 
-static void gs_c_write(enum rt_stream s, const char *buf, size_t len)
-{
-	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
-}
-
-static int gs_idle_check(char *why, size_t n)
-{
-	return pys_idle_check(&pys_orig_out, &pys_orig_err, why, n);
-}
-
 const struct rt_target_ops global_swap_ops = {
 	.name = "global_swap",
 	.summary = "naive run mode: each cell swaps the global sys.stdout object, no fds",
@@ -78,9 +68,9 @@ const struct rt_target_ops global_swap_ops = {
 	.session_stop = pys_session_close,
 	.cell_enter = gs_cell_enter,
 	.cell_exit = gs_cell_exit,
-	.c_write = gs_c_write,
+	.c_write = pys_c_write,
 	.capture_begin = gs_capture_begin,
 	.capture_end = gs_capture_end,
 	.server_log = pys_server_log,
-	.idle_check = gs_idle_check,
+	.idle_check = pys_idle_check_originals,
 };

@@ -88,16 +88,6 @@ static char *pg_capture_end(int sid, size_t *len)
 	return pys_buffer_take(&s->cap, len);
 }
 
-static void pg_c_write(enum rt_stream s, const char *buf, size_t len)
-{
-	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
-}
-
-static int pg_idle_check(char *why, size_t n)
-{
-	return pys_idle_check(&pys_proxy_out, &pys_proxy_err, why, n);
-}
-
 const struct rt_target_ops proxy_with_global_redirect_ops = {
 	.name = "proxy_with_global_redirect",
 	.summary = "PR #8353's proxy while session 0 uses contextlib.redirect_stdout: "
@@ -111,9 +101,9 @@ const struct rt_target_ops proxy_with_global_redirect_ops = {
 	.session_stop = pys_session_close,
 	.cell_enter = pg_cell_enter,
 	.cell_exit = pg_cell_exit,
-	.c_write = pg_c_write,
+	.c_write = pys_c_write,
 	.capture_begin = pg_capture_begin,
 	.capture_end = pg_capture_end,
 	.server_log = pys_server_log,
-	.idle_check = pg_idle_check,
+	.idle_check = pys_idle_check_proxies,
 };

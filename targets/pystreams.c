@@ -367,3 +367,18 @@ int pys_idle_check(struct pys *want_out, struct pys *want_err, char *why, size_t
 		 d2[0] ? "sys.stderr is " : "", d2);
 	return -1;
 }
+
+int pys_idle_check_originals(char *why, size_t n)
+{
+	return pys_idle_check(&pys_orig_out, &pys_orig_err, why, n);
+}
+
+int pys_idle_check_proxies(char *why, size_t n)
+{
+	return pys_idle_check(&pys_proxy_out, &pys_proxy_err, why, n);
+}
+
+void pys_c_write(enum rt_stream s, const char *buf, size_t len)
+{
+	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
+}

@@ -107,6 +107,14 @@ char *pys_buffer_take(struct pys *b, size_t *len);
 void pys_describe(const struct pys *o, char *out, size_t n);
 /* idle_check: sys.stdout is want_out and sys.stderr want_err. */
 int pys_idle_check(struct pys *want_out, struct pys *want_err, char *why, size_t n);
+/* ops.idle_check of the targets that leave the originals (fd_redirect,
+ * global_swap) or the thread-local proxies (thread_local_proxy,
+ * proxy_with_global_redirect) installed while no cell runs. */
+int pys_idle_check_originals(char *why, size_t n);
+int pys_idle_check_proxies(char *why, size_t n);
+/* ops.c_write of the targets whose cells' write(2) on fd 1/2 goes straight
+ * to the fd (no fd-level redirection). */
+void pys_c_write(enum rt_stream s, const char *buf, size_t len);
 /* fd_redirect sets this: who should be reading the pipe behind fd. */
 extern void (*pys_pipe_reader)(int fd, char *out, size_t n);
 

@@ -68,16 +68,6 @@ static char *tl_capture_end(int sid, size_t *len)
 	return pys_buffer_take(&s->cap, len);
 }
 
-static void tl_c_write(enum rt_stream s, const char *buf, size_t len)
-{
-	pys_fd_write(s == RT_STDOUT ? 1 : 2, buf, len);
-}
-
-static int tl_idle_check(char *why, size_t n)
-{
-	return pys_idle_check(&pys_proxy_out, &pys_proxy_err, why, n);
-}
-
 const struct rt_target_ops thread_local_proxy_ops = {
 	.name = "thread_local_proxy",
 	.summary = "marimo run mode after PR #8353: one thread-local proxy, per-thread streams",
@@ -90,9 +80,9 @@ const struct rt_target_ops thread_local_proxy_ops = {
 	.session_stop = pys_session_close,
 	.cell_enter = tl_cell_enter,
 	.cell_exit = tl_cell_exit,
-	.c_write = tl_c_write,
+	.c_write = pys_c_write,
 	.capture_begin = tl_capture_begin,
 	.capture_end = tl_capture_end,
 	.server_log = pys_server_log,
-	.idle_check = tl_idle_check,
+	.idle_check = pys_idle_check_proxies,
 };

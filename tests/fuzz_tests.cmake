@@ -31,8 +31,10 @@ rt_fuzz_test(fuzz_corpus_schedule 60 $<TARGET_FILE:fuzz_schedule> ${_rt_corpus}/
 # regression seeds: each must give the signature in its .expected sidecar
 rt_fuzz_test(fuzz_regressions_schedule 60
   $<TARGET_FILE:fuzz_schedule> --expect-findings ${_rt_corpus}/fuzz_schedule-regressions)
+# the shipped scenario files are seeds too, read where they live
+file(GLOB _rt_scenarios CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.scn)
 rt_fuzz_test(fuzz_corpus_scenario_parser 60
-  $<TARGET_FILE:fuzz_scenario_parser> ${_rt_corpus}/fuzz_scenario_parser)
+  $<TARGET_FILE:fuzz_scenario_parser> ${_rt_corpus}/fuzz_scenario_parser ${_rt_scenarios})
 rt_fuzz_test(fuzz_corpus_repro_parser 60
   $<TARGET_FILE:fuzz_repro_parser> ${_rt_corpus}/fuzz_repro_parser)
 
