@@ -124,10 +124,10 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		}
 		uint64_t now = rt_now_ns();
 		if (!o->quiet_progress && now - last_prog > 1000000000ULL) {
-			rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " executions, %.0f/s, %" PRIu64
-				    " choice points per execution\n",
-				    (double)(now - t0) / 1e9, done, (double)done * 1e9 / (double)(now - t0),
-				    k_sum / done);
+			rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " of %" PRIu64 " executions, "
+				    "%.0f/s, %" PRIu64 " choice points per execution\n",
+				    (double)(now - t0) / 1e9, done, o->runs,
+				    (double)done * 1e9 / (double)(now - t0), k_sum / done);
 			last_prog = now;
 		}
 	}

@@ -106,12 +106,12 @@ static int explore_here(const struct rt_config *c, const struct rt_explore_opts 
 	return code;
 }
 
-static void progress(const struct rt_explore_shared *s, uint64_t t0)
+static void progress(const struct rt_explore_shared *s, uint64_t t0, uint64_t runs)
 {
 	uint64_t now = rt_now_ns(), n = atomic_load(&s->execs);
-	rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " executions, %.0f/s, %" PRIu64
-		    " choice points per execution (all jobs)\n", (double)(now - t0) / 1e9, n,
-		    (double)n * 1e9 / (double)(now - t0 ? now - t0 : 1),
+	rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " of %" PRIu64 " executions, %.0f/s, %"
+		    PRIu64 " choice points per execution (all jobs)\n", (double)(now - t0) / 1e9, n,
+		    runs, (double)n * 1e9 / (double)(now - t0 ? now - t0 : 1),
 		    n ? atomic_load(&s->choices) / n : 0);
 }
 
@@ -144,7 +144,7 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 			hb = -1;
 		uint64_t now = rt_now_ns();
 		if (!o->quiet_progress && now - last > 1000000000ULL) {
-			progress(s, t0);
+			progress(s, t0, o->runs);
 			last = now;
 		}
 		if (left)
