@@ -247,7 +247,8 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	uint64_t end = rt_run_start_ns() + (uint64_t)c->duration_ms * 1000000ULL;
 	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = heartbeat_fd,
 					 .start_ns = rt_run_start_ns(), .fatal = rt_run_emergency_exit,
-					 .idle_ok = t->main != NULL, .deadline_ns = t->main ? end : 0 };
+					 .idle_ok = t->main != NULL, .deadline_ns = t->main ? end : 0,
+					 .infer_waits = 1 };
 	rt_watchdog_start(&wp);
 	if ((sessions && rt_sessions_start()) || rt_drivers_start(c, t)) {
 		rt_drivers_stop_and_join();
@@ -263,6 +264,9 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	 * embedded Python importing Rich on a loaded machine: up to 3 s) would
 	 * otherwise leave its drivers no time at all. */
 	end = rt_now_ns() + (uint64_t)c->duration_ms * 1000000ULL;
+	struct rt_thread *me = rt_self_or_null();   /* registered if start() took locks */
+	if (me && !t->main)
+		rt_thread_set_idle(me, 1);   /* it wakes nobody until stop() */
 	while (!t->main && rt_now_ns() < end) {
 		rt_sleep_ns(10 * 1000000ULL);
 		if (c->stop_on_potential && rt_report_nfindings())
@@ -279,6 +283,8 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	if (sessions)
 		rt_sessions_stop_and_join();   /* + restore and resource oracles */
 	rt_watchdog_phase("stopping target");
+	if ((me = rt_self_or_null()))
+		rt_thread_set_idle(me, 0);   /* stop() runs target code */
 	t->stop();
 	rt_watchdog_stop();
 	if (sessions)

@@ -42,13 +42,19 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->notify_deadline = t->notify_deadline_ns;
 		x->op = t->op;
 		x->note = t->note ? rt_xstrdup(t->note) : NULL;
+		x->wait_deadline = t->wait_deadline_ns;
+		x->idle = t->idle;
+		x->nnotified = t->nnotified;
+		x->notified = rt_xmalloc((size_t)(t->nnotified + 1) * sizeof *x->notified);
+		if (t->nnotified)
+			memcpy(x->notified, t->notified, (size_t)t->nnotified * sizeof *x->notified);
 		x->nheld = t->nheld;
 		x->held = rt_xmalloc((size_t)(t->nheld + 1) * sizeof *x->held);
 		if (t->nheld)   /* t->held is NULL until the first lock: UB for memcpy */
 			memcpy(x->held, t->held, (size_t)t->nheld * sizeof *x->held);
 		pthread_mutex_unlock(&t->mu);
 		x->progress = atomic_load(&t->progress);
-		x->next = -1;
+		x->next = x->inext = -1;
 	}
 	rt_registry_unlock();
 	for (int i = 0; i < n; i++) {
@@ -67,14 +73,23 @@ void rt_snapshot_free(struct rt_snap *s, int n)
 {
 	for (int i = 0; i < n; i++) {
 		free(s[i].held);
+		free(s[i].notified);
 		free(s[i].note);
 	}
 	free(s);
 }
 
-/* Finds a wait-for cycle; fills cyc[] (thread indices) and returns its length. */
+/* A cycle of the graph i -> next[i]; fills cyc[] and returns its length. */
+static int find_cycle(const struct rt_snap *s, int n, int inferred, int *cyc);
+
 int rt_snapshot_cycle(const struct rt_snap *s, int n, int *cyc)
 {
+	return find_cycle(s, n, 0, cyc);
+}
+
+static int find_cycle(const struct rt_snap *s, int n, int inferred, int *cyc)
+{
+#define NEXT(c) (inferred ? s[c].inext : s[c].next)
 	int *mark = rt_xcalloc((size_t)n + 1, sizeof *mark);
 	int len = 0;
 	for (int i = 0; i < n && !len; i++) {
@@ -82,19 +97,20 @@ int rt_snapshot_cycle(const struct rt_snap *s, int n, int *cyc)
 		int c = i, steps = 0;
 		while (c >= 0 && steps <= n && mark[c] != i + 1) {
 			mark[c] = i + 1;
-			c = s[c].next;
+			c = NEXT(c);
 			steps++;
 		}
 		if (c >= 0 && mark[c] == i + 1) {
 			int start = c;
 			do {
 				cyc[len++] = c;
-				c = s[c].next;
+				c = NEXT(c);
 			} while (c != start && len < n);
 		}
 	}
 	free(mark);
 	return len;
+#undef NEXT
 }
 
 /* The kernel's view of a thread that sleeps there: "pipe_write, in
@@ -150,20 +166,203 @@ static int kernel_view(int tid, char *out, size_t n)
 	return 1;
 }
 
+/* ---- inferred edges through notify waits -------------------------------- */
+
+/* Blocked with no timeout to end it: a lock somebody holds (a lock without
+ * owner is being handed over: a waiter is about to get it, however long a
+ * loaded machine takes to run it), an untimed notify wait. */
+static int blocked_for_good(const struct rt_snap *x)
+{
+	return (x->state == RT_TS_BLOCKED_LOCK && x->wait && x->owner && !x->wait_deadline) ||
+	       (x->state == RT_TS_WAITING_NOTIFY && !x->notify_deadline);
+}
+
+static int has_notified(const struct rt_snap *x, const char *what)
+{
+	for (int k = 0; k < x->nnotified; k++)
+		if (x->notified[k] == what)   /* names are interned: a class is a pointer */
+			return 1;
+	return 0;
+}
+
+/* j notified i's condition class before: a candidate to end i's wait. */
+static int notifier_of(const struct rt_snap *s, int i, int j)
+{
+	return j != i && s[i].state == RT_TS_WAITING_NOTIFY && s[i].notify_on &&
+	       has_notified(&s[j], s[i].notify_on);
+}
+
+static int is_driver(const char *role)
+{
+	for (int r = 0; r < RT_NROLES; r++)
+		if (!strcmp(role, rt_role_names[r]))
+			return 1;
+	return 0;
+}
+
+int rt_snapshot_all_asleep(const struct rt_snap *s, int n)
+{
+	int driver = 0;
+	for (int i = 0; i < n; i++) {
+		const struct rt_snap *x = &s[i];
+		if (x->state == RT_TS_FINISHED || (x->idle && x->state == RT_TS_SLEEPING))
+			continue;
+		if (!blocked_for_good(x))
+			return 0;
+		driver |= is_driver(x->role);
+	}
+	return driver;
+}
+
+/* One pass of a greatest fixpoint.  stuck: in[i] stays 1 while i can only
+ * be woken by threads in `in` (or finished ones, which never will).
+ * !stuck (on the stuck set): drop i if none of its wakers is in `in` (a
+ * dead end, on no cycle). */
+static int prune(const struct rt_snap *s, int n, char *in, int all_asleep, int stuck)
+{
+	int changed = 0;
+	for (int i = 0; i < n; i++) {
+		if (!in[i])
+			continue;
+		int keep = 1, succ = 0, any = 0;
+		if (s[i].state == RT_TS_BLOCKED_LOCK) {
+			int o = s[i].next;
+			keep = o >= 0 && (in[o] || s[o].state == RT_TS_FINISHED);
+			succ = o >= 0 && in[o];
+		} else {
+			for (int j = 0; j < n; j++) {
+				if (!notifier_of(s, i, j))
+					continue;
+				any = 1;
+				succ |= in[j];
+				keep &= in[j] || s[j].state == RT_TS_FINISHED;
+			}
+			keep = keep && (any || all_asleep);
+		}
+		if (stuck ? !keep : !succ) {
+			in[i] = 0;
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+int rt_snapshot_inferred_cycle(struct rt_snap *s, int n, int all_asleep, int *cyc)
+{
+	char *in = rt_xcalloc((size_t)n + 1, 1);
+	for (int i = 0; i < n; i++) {
+		in[i] = (char)blocked_for_good(&s[i]);
+		s[i].inext = -1;
+	}
+	while (prune(s, n, in, all_asleep, 1))
+		;
+	while (prune(s, n, in, all_asleep, 0))   /* only threads that lead on to a cycle */
+		;
+	for (int i = 0; i < n; i++) {
+		if (!in[i])
+			continue;
+		if (s[i].state == RT_TS_BLOCKED_LOCK)
+			s[i].inext = s[i].next;
+		for (int j = 0; j < n && s[i].inext < 0; j++)
+			if (in[j] && notifier_of(s, i, j))
+				s[i].inext = j;
+	}
+	free(in);
+	return find_cycle(s, n, 1, cyc);
+}
+
+int rt_snapshot_confirm_inferred(const struct rt_snap *a, int na, int all_asleep, int clen)
+{
+	rt_sleep_ns(20 * 1000000ULL);
+	struct rt_snap *b;
+	int nb = rt_snapshot_take(&b);
+	int *cyc = rt_xcalloc((size_t)nb + 1, sizeof *cyc);
+	int ok = nb >= na && (!all_asleep || rt_snapshot_all_asleep(b, nb)) &&
+		 rt_snapshot_inferred_cycle(b, nb, all_asleep, cyc) == clen;
+	for (int i = 0; ok && i < na; i++) {
+		const struct rt_snap *x = &a[i], *y = &b[i];
+		if (blocked_for_good(x) || (all_asleep && x->state != RT_TS_FINISHED))
+			ok = y->state == x->state && y->serial == x->serial &&
+			     y->progress == x->progress && y->inext == x->inext;
+	}
+	free(cyc);
+	rt_snapshot_free(b, nb);
+	return ok;
+}
+
+/* "blocked on lock X", "waits for notify on Y", ...: what x does now. */
+static void doing_str(char *out, size_t n, const struct rt_snap *x)
+{
+	if (x->state == RT_TS_BLOCKED_LOCK && x->wait)
+		snprintf(out, n, "blocked on lock %s", x->wait_cls);
+	else if (x->state == RT_TS_WAITING_NOTIFY)
+		snprintf(out, n, "waits for notify on %s", x->notify_on ? x->notify_on : "?");
+	else
+		snprintf(out, n, "%s", rt_tstate_name(x->state));
+}
+
+/* The cycle's line for x; with inferred edges, x's notify wait names the
+ * evidence: who notified that condition before, and what each does now. */
+static void cycle_line(struct rt_buf *b, const struct rt_snap *s, int n, const struct rt_snap *x,
+		       int inferred)
+{
+	char at[256], what[512];
+	rt_site_str(at, sizeof at, x->wsite);
+	int nx = inferred ? x->inext : x->next;
+	if (x->state != RT_TS_WAITING_NOTIFY) {
+		rt_buf_printf(b, "  %s [%s] waits for %s (at %s), held by %s\n", x->name, x->role,
+			      x->wait_cls, at, s[nx].name);
+		return;
+	}
+	int i = (int)(x - s), k = 0;
+	rt_buf_printf(b, "  %s [%s] waits for notify on %s (at %s, no timeout); inferred: "
+			  "notified before only by ", x->name, x->role,
+		      x->notify_on ? x->notify_on : "?", at);
+	for (int j = 0; j < n; j++) {
+		if (!notifier_of(s, i, j))
+			continue;
+		doing_str(what, sizeof what, &s[j]);
+		rt_buf_printf(b, "%s%s (now %s)", k++ ? ", " : "", s[j].name, what);
+	}
+	if (!k)
+		rt_buf_printf(b, "nobody, and every thread is asleep");
+	rt_buf_printf(b, "\n");
+}
+
+/* Signature key of a cycle member: the class (or condition) and the site. */
+static char *cycle_key(const struct rt_snap *x)
+{
+	struct rt_buf k = { 0 };
+	if (x->state == RT_TS_WAITING_NOTIFY)
+		rt_buf_printf(&k, "notify %s@", x->notify_on ? x->notify_on : "?");
+	else
+		rt_buf_printf(&k, "%s@", x->wait_cls);
+	rt_buf_printf(&k, "%s:%d %s", rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
+	return k.p;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const char *why,
-		   uint64_t now, uint64_t start_ns)
+int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned how,
+		   const char *why, uint64_t now, uint64_t start_ns)
 {
-	int code = clen ? RT_EXIT_DEADLOCK : RT_EXIT_HANG;
+	int dead = clen || (how & RT_HANG_ASLEEP);
+	int code = dead ? RT_EXIT_DEADLOCK : RT_EXIT_HANG;
+	int inferred = !!(how & RT_HANG_INFERRED);
 	struct rt_buf b = { 0 };
 	char s1[256], s2[256];
 	double el = (double)(now - start_ns) / 1e9;
 	rt_buf_printf(&b, "\n======================================================\n");
-	if (clen == 1)
+	if (how & RT_HANG_ASLEEP)
+		rt_buf_printf(&b, "DEADLOCK: all threads are asleep (blocked on locks or in notify "
+				  "waits, no timeout left); %s\n", rt_report_context());
+	else if (inferred)
+		rt_buf_printf(&b, "DEADLOCK: %d threads wait for each other in a cycle through notify "
+				  "waits (edges inferred); %s\n", clen, rt_report_context());
+	else if (clen == 1)
 		rt_buf_printf(&b, "DEADLOCK: a thread waits for a lock it holds itself; %s\n",
 			      rt_report_context());
 	else if (clen)
@@ -177,16 +376,12 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 	char **keys = rt_xcalloc((size_t)n + 1, sizeof *keys);
 	int nkeys = 0;
 	if (clen) {
-		rt_buf_printf(&b, "wait-for cycle:\n");
+		rt_buf_printf(&b, "wait-for cycle%s:\n",
+			      inferred ? " (an 'inferred' edge: the condition's class was notified before "
+					 "only by the threads named, all stuck now)" : "");
 		for (int i = 0; i < clen; i++) {
-			const struct rt_snap *x = &s[cyc[i]];
-			rt_site_str(s1, sizeof s1, x->wsite);
-			rt_buf_printf(&b, "  %s [%s] waits for %s (at %s), held by %s\n", x->name, x->role,
-				      x->wait_cls, s1, s[x->next].name);
-			struct rt_buf k = { 0 };
-			rt_buf_printf(&k, "%s@%s:%d %s", x->wait_cls,
-				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
-			keys[nkeys++] = k.p;
+			cycle_line(&b, s, n, &s[cyc[i]], inferred);
+			keys[nkeys++] = cycle_key(&s[cyc[i]]);
 		}
 		rt_buf_printf(&b, "\n");
 	}
@@ -270,15 +465,16 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const cha
 	if (!nkeys)
 		rt_buf_printf(&canon, "no blocked thread (%s)", why);
 	char sig[16384];
-	rt_signature(sig, sizeof sig, clen ? "DEADLOCK" : "HANG", canon.p);
+	rt_signature(sig, sizeof sig, dead ? "DEADLOCK" : "HANG", canon.p);
 	rt_buf_printf(&b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
 	char title[600];
-	snprintf(title, sizeof title, "%s: %s", clen ? "deadlock" : "hang", canon.p);
+	snprintf(title, sizeof title, "%s: %s", dead ? "deadlock" : "hang", canon.p);
 	rt_std_fds_restore();   /* a target may have left fd 1/2 on a pipe */
 	const char **cls = rt_xcalloc((size_t)clen + 1, sizeof *cls);
 	for (int i = 0; i < clen; i++)
-		cls[i] = s[cyc[i]].wait_cls;
-	rt_report_finding_cycle(code, clen ? "deadlock" : "hang", title, sig, b.p, cls, clen);
+		cls[i] = s[cyc[i]].state == RT_TS_WAITING_NOTIFY ? s[cyc[i]].notify_on
+								 : s[cyc[i]].wait_cls;
+	rt_report_finding_cycle(code, dead ? "deadlock" : "hang", title, sig, b.p, cls, clen);
 	free(cls);
 	for (int i = 0; i < nkeys; i++)
 		free(keys[i]);
@@ -294,7 +490,7 @@ int rt_hang_report_now(const char *why, uint64_t start_ns)
 	int n = rt_snapshot_take(&s);
 	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
 	int clen = rt_snapshot_cycle(s, n, cyc);
-	int code = rt_hang_report(s, n, cyc, clen, why, rt_now_ns(), start_ns);
+	int code = rt_hang_report(s, n, cyc, clen, 0, why, rt_now_ns(), start_ns);
 	free(cyc);
 	rt_snapshot_free(s, n);
 	return code;

@@ -28,6 +28,11 @@ struct rt_snap {
 	int nheld;
 	int next;                   /* index of the thread it waits for, -1 */
 	int tid;                    /* kernel thread id, 0 if unknown */
+	uint64_t wait_deadline;     /* BLOCKED_LOCK, timed: when it gives up; 0 untimed */
+	const char **notified;      /* condition classes it notified before (copy) */
+	int nnotified;
+	int idle;                   /* the harness's main thread, idle until stop */
+	int inext;                  /* rt_snapshot_inferred_cycle: next, inferred edges too */
 };
 
 /* Every thread's record, copied under its lock: the count, and *out. */
@@ -39,10 +44,31 @@ int rt_snapshot_cycle(const struct rt_snap *s, int n, int *cyc);
 /* Same cycle, same waits in a second snapshot a moment later: real. */
 int rt_snapshot_confirm(const struct rt_snap *a, int na, const int *cyc, int clen);
 
-/* Print the report (DEADLOCK with the cycle if clen, else HANG) and record
- * it; returns the exit code.  start_ns: when the run started. */
-int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, const char *why,
-		   uint64_t now, uint64_t start_ns);
+/* Every live thread asleep for good, as Go's "all goroutines are asleep":
+ * blocked on a lock or in a notify wait, neither with a timeout, or the
+ * harness's idle main thread; and a driver among them (the main thread
+ * joins the drivers at the end, so it cannot wake them).  1 if so. */
+int rt_snapshot_all_asleep(const struct rt_snap *s, int n);
+/* The wait-for cycle with inferred edges: an untimed notify wait on a
+ * condition class waits for the threads that notified that class before
+ * (by name, as lockdep's lock classes); it is stuck when each of them is
+ * stuck or finished.  all_asleep: a notify wait nobody notified before is
+ * stuck too.  Sets every s[].inext; cycle length (0: none), indexes in cyc
+ * (n + 1 room). */
+int rt_snapshot_inferred_cycle(struct rt_snap *s, int n, int all_asleep, int *cyc);
+/* The stuck threads of a (rt_snapshot_inferred_cycle) still wait the same
+ * waits in a second snapshot a moment later, with the same cycle.  1 if so. */
+int rt_snapshot_confirm_inferred(const struct rt_snap *a, int na, int all_asleep, int clen);
+
+enum {
+	RT_HANG_INFERRED = 1,       /* the cycle is through s[].inext, with evidence */
+	RT_HANG_ASLEEP = 2,         /* all threads asleep: DEADLOCK even without a cycle */
+};
+/* Print the report (DEADLOCK with the cycle if clen or RT_HANG_ASLEEP, else
+ * HANG) and record it; returns the exit code.  how: RT_HANG_* flags.
+ * start_ns: when the run started. */
+int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned how,
+		   const char *why, uint64_t now, uint64_t start_ns);
 /* Snapshot and report the current wait state now. */
 int rt_hang_report_now(const char *why, uint64_t start_ns);
 

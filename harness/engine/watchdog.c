@@ -57,6 +57,68 @@ static void progress_line(uint64_t now, uint64_t *last_ops, uint64_t *last_t, in
 	*last_t = now;
 }
 
+/* Threads in a cycle through notify waits (inferred edges) that have all
+ * waited for the stall timeout: why says so. */
+static void blocked_wait_cycle(struct rt_snap *s, int n, uint64_t now, uint64_t stall, char *why,
+			       size_t nwhy)
+{
+	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
+	int clen = rt_snapshot_inferred_cycle(s, n, 0, cyc);
+	uint64_t least = UINT64_MAX;
+	for (int i = 0; i < clen; i++)
+		if (now - s[cyc[i]].since < least)
+			least = now - s[cyc[i]].since;
+	if (clen && least >= stall)
+		snprintf(why, nwhy, "%d threads wait for each other through notify waits for %.2f s "
+			 "(stall timeout %" PRId64 " ms)", clen, (double)least / 1e9,
+			 p.cfg->stall_timeout_ms);
+	free(cyc);
+}
+
+/* Report a stall (why) or all threads asleep (Go's "all goroutines are
+ * asleep": at once, no timeout), with the lock cycle if there is one, else
+ * the cycle through notify waits inferred from who notified them before;
+ * each confirmed by a second snapshot.  Does not return if it reports. */
+static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty)
+{
+	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
+	unsigned how = 0;
+	int clen = 0, ok;
+	if (!why[0]) {
+		int live = 0;
+		for (int i = 0; i < n; i++)
+			live += s[i].state != RT_TS_FINISHED;
+		snprintf(why, 256, "all %d live threads are asleep for good (no timeout left to expire)",
+			 live);
+		clen = rt_snapshot_inferred_cycle(s, n, 1, cyc);
+		ok = rt_snapshot_confirm_inferred(s, n, 1, clen);
+		int lock_cycle = rt_snapshot_cycle(s, n, cyc);
+		if (lock_cycle)      /* a lock cycle among them: the plain DEADLOCK report */
+			clen = lock_cycle;
+		else
+			how = RT_HANG_ASLEEP;
+		if (!lock_cycle)
+			rt_snapshot_inferred_cycle(s, n, 1, cyc);
+	} else if ((clen = rt_snapshot_cycle(s, n, cyc))) {
+		ok = rt_snapshot_confirm(s, n, cyc, clen);
+	} else if (p.infer_waits && (clen = rt_snapshot_inferred_cycle(s, n, 0, cyc))) {
+		how = RT_HANG_INFERRED;
+		ok = rt_snapshot_confirm_inferred(s, n, 0, clen);
+	} else {
+		ok = 1;
+	}
+	for (int i = 0; i < clen; i++)
+		if (s[cyc[i]].state == RT_TS_WAITING_NOTIFY)
+			how |= RT_HANG_INFERRED;
+	if (ok) {
+		if (tty)
+			rt_write_all(rt_err_fd(), "\n", 1);
+		p.fatal(rt_hang_report(s, n, cyc, clen, how, why, now, p.start_ns));
+	}
+	free(cyc);
+	why[0] = 0;
+}
+
 static void *wd_main(void *arg)
 {
 	(void)arg;
@@ -145,16 +207,10 @@ static void *wd_main(void *arg)
 		if (!why[0] && p.deadline_ns && now > p.deadline_ns)
 			snprintf(why, sizeof why, "still running after the time limit of %.1f s "
 				 "(duration_ms)", (double)(p.deadline_ns - p.start_ns) / 1e9);
-		if (why[0]) {
-			int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
-			int clen = rt_snapshot_cycle(s, n, cyc);
-			if (!clen || rt_snapshot_confirm(s, n, cyc, clen)) {
-				if (tty)
-					rt_write_all(rt_err_fd(), "\n", 1);
-				p.fatal(rt_hang_report(s, n, cyc, clen, why, now, p.start_ns));
-			}
-			free(cyc);
-		}
+		if (!why[0] && in_run && p.infer_waits)
+			blocked_wait_cycle(s, n, now, stall, why, sizeof why);
+		if (why[0] || (p.infer_waits && rt_snapshot_all_asleep(s, n)))
+			report(s, n, why, now, tty);
 		rt_snapshot_free(s, n);
 		pthread_mutex_lock(&wd_mu);
 	}

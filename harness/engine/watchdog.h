@@ -20,6 +20,11 @@ struct rt_watchdog_params {
 	 * is a HANG (the program's time limit). */
 	int idle_ok;
 	uint64_t deadline_ns;
+	/* Free-running: also report when all threads are asleep for good (at
+	 * once) and cycles through notify waits (inferred edges).  Not under
+	 * the controlled scheduler, whose parked threads look asleep and which
+	 * finds its deadlocks exactly. */
+	int infer_waits;
 };
 
 void rt_watchdog_start(const struct rt_watchdog_params *p);

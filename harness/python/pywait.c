@@ -5,9 +5,11 @@
  * blocking acquire is a harness wait: the thread's record says "waits for
  * notify on <name>" (the Condition's creation site, from the glue), where
  * (the first frame outside threading.py), until when if timed, and the
- * thread's Python stack is its note.  Nobody owns a condition, so the wait
- * is no edge of the wait-for graph; it is not in the lock-order graph
- * either (a waiter is a signal, not mutual exclusion).
+ * thread's Python stack is its note.  Nobody owns a condition; the
+ * evidence for who might end the wait is who notified a condition of the
+ * same name before (`_redirtorture.notify(name)`, called by the glue's
+ * Condition.notify), from which hangreport.c infers wait-for edges.  A
+ * waiter is in no lock-order graph (it is a signal, not mutual exclusion).
  * As in pylocks.c, everything that touches Python objects happens before
  * the bookkeeping starts, and the thread waits with the GIL released. */
 #define PY_SSIZE_T_CLEAN
@@ -28,6 +30,7 @@ typedef struct {
 	PyThread_type_lock lock;
 	int locked;
 	const char *on;             /* the condition's name, interned */
+	struct rt_thread *sleeper;  /* the thread blocked in acquire (GIL guards it) */
 	PyObject *weakreflist;
 } Waiter;
 
@@ -68,10 +71,12 @@ static int waiter_acquire_timed(Waiter *w, double timeout)
 		us = (double)PY_TIMEOUT_MAX;
 	uint64_t deadline = timeout < 0 ? 0 : rt_now_ns() + (uint64_t)(us * 1e3) + 1;
 	rt_thread_notify_wait_begin(t, w->on, site, deadline);
+	w->sleeper = t;
 	PyLockStatus r;
 	Py_BEGIN_ALLOW_THREADS
 	r = PyThread_acquire_lock_timed(w->lock, timeout < 0 ? -1 : (PY_TIMEOUT_T)us, 0);
 	Py_END_ALLOW_THREADS
+	w->sleeper = NULL;
 	rt_thread_set_state(t, RT_TS_RUNNING);
 	rt_thread_set_note(NULL);
 	if (r != PY_LOCK_ACQUIRED)
@@ -143,6 +148,10 @@ static PyObject *waiter_release(Waiter *self, PyObject *unused)
 		return NULL;
 	}
 	self->locked = 0;
+	/* Condition.notify: the sleeper runs from now on, even if it waits a
+	 * while for the GIL before it can say so itself */
+	if (self->sleeper)
+		rt_thread_woken(self->sleeper);
 	PyThread_release_lock(self->lock);
 	Py_RETURN_NONE;
 }
@@ -200,9 +209,26 @@ static PyTypeObject WaiterType = {
 	.tp_new = waiter_new,
 };
 
+/* notify(name): the calling thread notifies a condition named name. */
+static PyObject *py_notify(PyObject *mod, PyObject *arg)
+{
+	(void)mod;
+	const char *name = PyUnicode_AsUTF8(arg);
+	if (!name)
+		return NULL;
+	rt_thread_notified(rt_py_self(), rt_py_intern(name));
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef wait_functions[] = {
+	{ "notify", py_notify, METH_O,
+	  "notify(name): the calling thread notifies a Condition named name" },
+	{ NULL, NULL, 0, NULL },
+};
+
 int rt_pywait_add_types(PyObject *module)
 {
-	if (PyType_Ready(&WaiterType) < 0)
+	if (PyType_Ready(&WaiterType) < 0 || PyModule_AddFunctions(module, wait_functions) < 0)
 		return -1;
 	return PyModule_AddObjectRef(module, "Waiter", (PyObject *)&WaiterType);
 }

@@ -225,7 +225,7 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 		return 1;
 	}
 	rt_lockgraph_on_acquire(t, l->cls, site);
-	rt_thread_wait_begin(t, l, site);
+	rt_thread_wait_begin_until(t, l, site, deadline);
 	if (real_lock(l, deadline)) {   /* deadline > RT_TRY: it is a clock value */
 		claim(t, l, site);
 		return 1;

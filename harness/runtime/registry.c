@@ -116,6 +116,7 @@ void rt_registry_reset(void)
 		rt_u64map_free(&t->chains);
 		free(t->sched);
 		free(t->note);
+		free(t->notified);
 		free(t);
 	}
 	free(threads);
@@ -144,8 +145,15 @@ void rt_thread_set_op(struct rt_thread *t, const char *op)
 
 void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
+	rt_thread_wait_begin_until(t, l, site, 0);
+}
+
+void rt_thread_wait_begin_until(struct rt_thread *t, rt_lock *l, struct rt_site site,
+				uint64_t deadline_ns)
+{
 	pthread_mutex_lock(&t->mu);
 	t->waiting_for = l;
+	t->wait_deadline_ns = deadline_ns;
 	t->wait_site = site;
 	t->wait_serial++;
 	t->state_since_ns = rt_now_ns();
@@ -163,5 +171,40 @@ void rt_thread_notify_wait_begin(struct rt_thread *t, const char *what, struct r
 	t->wait_serial++;
 	t->state_since_ns = rt_now_ns();
 	atomic_store(&t->state, RT_TS_WAITING_NOTIFY);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_notified(struct rt_thread *t, const char *what)
+{
+	for (int i = 0; i < t->nnotified; i++)   /* only the owner writes: no lock */
+		if (t->notified[i] == what)
+			return;
+	pthread_mutex_lock(&t->mu);
+	if (t->nnotified == t->capnotified) {
+		t->capnotified = t->capnotified ? 2 * t->capnotified : 8;
+		t->notified = rt_xrealloc(t->notified, (size_t)t->capnotified * sizeof *t->notified);
+	}
+	t->notified[t->nnotified++] = what;
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_woken(struct rt_thread *t)
+{
+	pthread_mutex_lock(&t->mu);
+	if (atomic_load(&t->state) == RT_TS_WAITING_NOTIFY) {
+		atomic_store(&t->state, RT_TS_RUNNING);
+		t->wait_serial++;
+		t->state_since_ns = rt_now_ns();
+	}
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_thread_set_idle(struct rt_thread *t, int idle)
+{
+	pthread_mutex_lock(&t->mu);
+	t->idle = idle;
+	t->op = idle ? "harness main thread, idle until stop" : NULL;
+	atomic_store(&t->state, idle ? RT_TS_SLEEPING : RT_TS_RUNNING);
+	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
 }

@@ -52,6 +52,13 @@ struct rt_thread {
 	const char *syscall;        /* what it is blocked in, if BLOCKED_SYSCALL */
 	const char *notify_on;      /* the condition, if WAITING_NOTIFY (lives forever) */
 	uint64_t notify_deadline_ns; /* when a timed notify wait gives up; 0: untimed */
+	uint64_t wait_deadline_ns;  /* BLOCKED_LOCK: when a timed acquire gives up; 0: untimed */
+	/* Condition classes (names, living forever) this thread notified at
+	 * least once: the evidence for inferred wait-for edges (hangreport.c).
+	 * Only the owner appends, under mu. */
+	const char **notified;
+	int nnotified, capnotified;
+	int idle;                   /* the harness's own thread, idle until the run stops */
 	uint64_t state_since_ns;
 	uint64_t wait_serial;       /* changes on every new wait */
 	const char *op;             /* operation in flight (static string) */
@@ -94,6 +101,18 @@ void rt_thread_wait_begin(struct rt_thread *t, rt_lock *l, struct rt_site site);
  * rt_thread_set_state(t, RT_TS_RUNNING). */
 void rt_thread_notify_wait_begin(struct rt_thread *t, const char *what, struct rt_site site,
 				 uint64_t deadline_ns);
+/* Same, for a timed acquire that gives up at deadline_ns (rt_now_ns). */
+void rt_thread_wait_begin_until(struct rt_thread *t, rt_lock *l, struct rt_site site,
+				uint64_t deadline_ns);
+/* t (the caller) notified a condition of class `what` (a name that lives
+ * forever): remembered once per class. */
+void rt_thread_notified(struct rt_thread *t, const char *what);
+/* Another thread released t's notify wait: t runs again (before it has
+ * retaken whatever it needs to say so itself). */
+void rt_thread_woken(struct rt_thread *t);
+/* idle: t is the harness's own thread waiting for the run to end (it wakes
+ * nobody; state sleeping); 0: it runs (target) code again. */
+void rt_thread_set_idle(struct rt_thread *t, int idle);
 void rt_thread_set_op(struct rt_thread *t, const char *op);
 static inline void rt_thread_progress(struct rt_thread *t)
 {

@@ -179,7 +179,16 @@ def _install_waiters():
             return _rt.Waiter(getattr(cond, "_rt_name", "python Condition"))
         return _native_allocate_lock()
 
+    cond_notify = threading.Condition.notify
+
+    def notify(self, n=1):
+        # who notifies conditions of this name: evidence for the wait-for
+        # edges of hang reports (notify_all and Event.set come here too)
+        _rt.notify(getattr(self, "_rt_name", "python Condition"))
+        cond_notify(self, n)
+
     threading.Condition.__init__ = __init__
+    threading.Condition.notify = notify
     threading._allocate_lock = _allocate_lock
 
 

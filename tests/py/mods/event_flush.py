@@ -8,13 +8,15 @@ then waits for that lock in Handler.flush(), the flusher waits for the
 I/O thread's Event.set(), and every other writer waits for the I/O thread.
 event_flush_fixed.py is the same without the lock around the wait.
 A second thread flushes every 30 s (a timed Event.wait; never due in a
-test run).  Finalizers are not handled (the tests run without them)."""
+test run); event_flush_asleep.py is the bug without it, so that once the
+deadlock is there every thread is asleep for good.  Finalizers are not handled (the tests run without them)."""
 import logging
 import queue
 import sys
 import threading
 
 HOLD_HANDLER_LOCK = True     # the bug; the fixed twin sets it False
+TICKER = True                # event_flush_asleep.py: no periodic flusher
 
 _h = None
 _saved = None
@@ -83,14 +85,16 @@ def install(harness):
     _io.start()
     _stop = threading.Event()
     _ticker = threading.Thread(target=_tick_loop, name="event-flush-tick", daemon=True)
-    _ticker.start()
+    if TICKER:
+        _ticker.start()
     _saved = (sys.stdout, sys.stderr)
     sys.stdout = sys.stderr = _Stream()
 
 
 def uninstall():
     _stop.set()
-    _ticker.join()
+    if TICKER:
+        _ticker.join()
     sys.stdout, sys.stderr = _saved
     tail = getattr(_buf, "text", "")
     if tail:
