@@ -26,6 +26,7 @@
 #include "python/pylocks.h"
 #include "python/pygc.h"
 #include "python/pywait.h"
+#include "python/pysemlock.h"
 
 #include "engine/drivers.h"
 #include "runtime/lockgraph.h"
@@ -589,7 +590,7 @@ PyObject *rt_pylocks_init(void)
 		return NULL;
 	if (PyModule_AddObjectRef(m, "Lock", (PyObject *)&LockType) < 0 ||
 	    PyModule_AddObjectRef(m, "RLock", (PyObject *)&RLockType) < 0 ||
-	    rt_pywait_add_types(m) < 0) {
+	    rt_pywait_add_types(m) < 0 || rt_pysemlock_add_types(m) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

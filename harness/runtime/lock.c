@@ -314,3 +314,57 @@ int rt_lock_try_release_at(rt_lock *l, struct rt_site site)
 	rt_lock_release_at(l, site);
 	return 0;
 }
+
+/* ---- locks whose real state lives elsewhere (lock.h) -------------------- */
+
+void rt_lock_ext_waiting(rt_lock *l, uint64_t deadline_ns, struct rt_site site)
+{
+	struct rt_thread *t = rt_self();
+	rt_lockgraph_on_acquire(t, l->cls, site);
+	rt_thread_wait_begin_until(t, l, site, deadline_ns);
+}
+
+void rt_lock_ext_acquired(rt_lock *l, int order_edges, struct rt_site site)
+{
+	struct rt_thread *t = rt_self();
+	if (l->kind == RT_LOCK_RECURSIVE && rt_lock_owner(l) == t) {
+		reenter(t, l, site);
+		return;
+	}
+	if (order_edges)
+		rt_lockgraph_on_acquire(t, l->cls, site);
+	atomic_store_explicit(&l->owner, t, memory_order_release);
+	l->depth = 1;
+	pthread_mutex_lock(&t->mu);
+	t->waiting_for = NULL;
+	push_held(t, l, site, 0, 0);
+	atomic_store(&t->state, RT_TS_RUNNING);
+	t->state_since_ns = rt_now_ns();
+	pthread_mutex_unlock(&t->mu);
+}
+
+void rt_lock_ext_gave_up(rt_lock *l)
+{
+	(void)l;
+	struct rt_thread *t = rt_self();
+	pthread_mutex_lock(&t->mu);
+	t->waiting_for = NULL;
+	atomic_store(&t->state, RT_TS_RUNNING);
+	t->state_since_ns = rt_now_ns();
+	pthread_mutex_unlock(&t->mu);
+}
+
+int rt_lock_ext_releasing(rt_lock *l)
+{
+	struct rt_thread *o = rt_lock_owner(l);
+	if (!o || (l->kind == RT_LOCK_RECURSIVE && o != rt_self()))
+		return -1;
+	pthread_mutex_lock(&o->mu);
+	pop_held(o, l);
+	pthread_mutex_unlock(&o->mu);
+	if (l->kind == RT_LOCK_RECURSIVE && --l->depth > 0)
+		return 0;
+	l->depth = 0;
+	atomic_store_explicit(&l->owner, NULL, memory_order_release);
+	return 0;
+}

@@ -32,6 +32,21 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 /* Release, or -1 (nothing changed) if the caller does not hold l; for
  * RT_LOCK_BINARY: if nobody holds it. */
 int rt_lock_try_release_at(rt_lock *l, struct rt_site site);
+/* Bookkeeping only, for a lock whose real state lives outside the harness
+ * (Python's multiprocessing SemLock): the caller takes and drops the real
+ * lock; these keep the owner, held lists, lock-order edges and waits, so
+ * the lock takes part in the lock-order and wait-for graphs.  l's kind says
+ * who may release it (RT_LOCK_RECURSIVE: the owner; RT_LOCK_BINARY: any
+ * thread).  Before blocking for the real lock: */
+void rt_lock_ext_waiting(rt_lock *l, uint64_t deadline_ns, struct rt_site site);
+/* Got the real lock (order_edges: it was a blocking acquire that did not
+ * have to wait, so rt_lock_ext_waiting was not called). */
+void rt_lock_ext_acquired(rt_lock *l, int order_edges, struct rt_site site);
+/* A timed wait for the real lock gave up. */
+void rt_lock_ext_gave_up(rt_lock *l);
+/* Before the real release: 0, or -1 (nothing changed) if nobody holds l,
+ * or (RT_LOCK_RECURSIVE) the caller does not. */
+int rt_lock_ext_releasing(rt_lock *l);
 #define rt_lock_acquire(l) rt_lock_acquire_at((l), RT_SITE)
 #define rt_lock_release(l) rt_lock_release_at((l), RT_SITE)
 

@@ -142,6 +142,7 @@ def install_locks():
     if "logging" in sys.modules:     # normally not imported yet
         sys.modules["logging"]._lock = RLock()
     _install_waiters()
+    _install_semlocks()
 
     inner = threading.Thread._bootstrap_inner
 
@@ -190,6 +191,43 @@ def _install_waiters():
     threading.Condition.__init__ = __init__
     threading.Condition.notify = notify
     threading._allocate_lock = _allocate_lock
+
+
+def _install_semlocks():
+    """multiprocessing's Lock / RLock / Semaphore (SemLock) used in this
+    process: the SemLock stays the real lock, a _redirtorture.SemWatch in
+    front of it keeps the harness's books (lock order, owner, waits), named
+    by the creation site outside multiprocessing ('mod.py:12 _bar
+    (multiprocessing.RLock)')."""
+    try:
+        import multiprocessing.synchronize as ms
+    except ImportError:              # no sem_open on this system
+        return
+    make = ms.SemLock._make_methods
+    kinds = {"RLock": "rlock", "Lock": "lock"}
+
+    def _make_methods(self):
+        make(self)
+        f = sys._getframe(1)
+        while f is not None and (f.f_code.co_filename == __file__ or
+                                 "/multiprocessing/" in f.f_code.co_filename):
+            f = f.f_back
+        kind = type(self).__name__
+        name = "%s (multiprocessing.%s)" % (_site_label(f) if f is not None else "?", kind)
+        w = _rt.SemWatch(self._semlock, name, kinds.get(kind, "sem"))
+        self._rt_watch = w
+        self.acquire = w.acquire
+        self.release = w.release
+
+    def __enter__(self):
+        return self._rt_watch.__enter__()
+
+    def __exit__(self, *args):
+        return self._rt_watch.__exit__(*args)
+
+    ms.SemLock._make_methods = _make_methods
+    ms.SemLock.__enter__ = __enter__
+    ms.SemLock.__exit__ = __exit__
 
 
 # ---- py_venv: a virtual environment's packages ahead of Debian's ---------

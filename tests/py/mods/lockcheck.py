@@ -178,6 +178,8 @@ def _run():
     lk._at_fork_reinit()
     check("_at_fork_reinit", not lk.locked() and lk.acquire(False) and (lk.release() or True))
 
+    _check_multiprocessing()
+
     # many threads hammering one lock
     counter = [0]
 
@@ -191,6 +193,58 @@ def _run():
     for x in ts:
         x.join(30)
     check("mutual exclusion", counter[0] == 8000)
+
+
+def _check_multiprocessing():
+    """multiprocessing's SemLocks behind a _redirtorture.SemWatch still
+    behave as multiprocessing's."""
+    import multiprocessing
+    import _redirtorture
+    mrl = multiprocessing.RLock()
+    check("multiprocessing.RLock watched, named by site",
+          type(mrl._rt_watch) is _redirtorture.SemWatch
+          and mrl._rt_watch.name.startswith("lockcheck.py:")
+          and mrl._rt_watch.name.endswith(" mrl (multiprocessing.RLock)"))
+    check("multiprocessing.Semaphore watched as a semaphore",
+          multiprocessing.Semaphore(1)._rt_watch.name.endswith("(multiprocessing.Semaphore)"))
+    check("mp RLock recursion", mrl.acquire() and mrl.acquire(block=True, timeout=1))
+    mrl.release()
+    mrl.release()
+    check("mp RLock over-release raises", raises(AssertionError, mrl.release))
+    with mrl:
+        with mrl:
+            pass
+    got, done = threading.Event(), threading.Event()
+
+    def holder():
+        with mrl:
+            got.set()
+            done.wait(5)
+    t = threading.Thread(target=holder, name="lockcheck-mp-holder")
+    t.start()
+    got.wait(5)
+    check("mp RLock busy: acquire(False)", mrl.acquire(False) is False)
+    check("mp RLock busy: timed acquire", mrl.acquire(timeout=0.05) is False)
+    check("mp RLock release by non-owner raises", raises(AssertionError, mrl.release))
+    done.set()
+    t.join(5)
+    check("mp RLock free after holder", mrl.acquire(timeout=1) and (mrl.release() or True))
+    ml = multiprocessing.Lock()
+    check("mp Lock acquire", ml.acquire() and ml.acquire(False) is False)
+    t = threading.Thread(target=ml.release, name="lockcheck-mp-releaser")
+    t.start()
+    t.join(5)
+    check("mp Lock released by another thread", ml.acquire(timeout=1) and (ml.release() or True))
+    check("mp Lock over-release raises", raises(ValueError, ml.release))
+    sem = multiprocessing.Semaphore(2)
+    check("mp Semaphore counts", sem.acquire() and sem.acquire() and sem.acquire(False) is False)
+    check("mp Semaphore timed acquire", sem.acquire(timeout=0.02) is False)
+    sem.release()
+    sem.release()
+    check("mp Semaphore value", sem.get_value() == 2)
+    mc = multiprocessing.Condition()
+    with mc:
+        check("mp Condition wait times out", mc.wait(0.02) is False)
 
 
 def install(harness):
