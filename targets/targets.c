@@ -16,6 +16,7 @@ extern const struct rt_target_ops test_deadlock_ops;
 extern const struct rt_target_ops test_stuck_ops;
 extern const struct rt_target_ops test_wedge_ops;
 extern const struct rt_target_ops test_crash_ops;
+extern const struct rt_target_ops test_segv_ops;
 extern const struct rt_target_ops test_clean_ops;
 extern const struct rt_target_ops test_nondet_ops;
 extern const struct rt_target_ops test_planted_ops;
@@ -50,6 +51,7 @@ const struct rt_target_ops *const rt_targets[] = {
 	&py_rich_noredirect_ops,
 	&test_planted_ops,
 	&py_marimo_ops,
+	&test_segv_ops,
 	NULL,
 };
 

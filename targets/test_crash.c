@@ -1,5 +1,6 @@
-/* test_crash.c - test helper: a target that dies.  The 100th write() call
- * (counted across all threads) abort()s; the others go to the sink.
+/* test_crash.c - test helpers: targets that die.  The 100th write() call
+ * (counted across all threads) abort()s (test_crash) or writes through a
+ * null pointer (test_segv); the others go to the sink.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -20,6 +21,15 @@ static void crash_write(enum rt_stream s, const char *buf, size_t len)
 {
 	if (atomic_fetch_add(&calls, 1) + 1 == 100)
 		abort();
+	lb_write(&bufs, s, 0, buf, len, emit_lines);
+}
+
+static int *volatile nowhere;   /* volatile: the store is not optimized away */
+
+static void segv_write(enum rt_stream s, const char *buf, size_t len)
+{
+	if (atomic_fetch_add(&calls, 1) + 1 == 100)
+		*nowhere = 1;
 	lb_write(&bufs, s, 0, buf, len, emit_lines);
 }
 
@@ -51,6 +61,17 @@ const struct rt_target_ops test_crash_ops = {
 	.start = crash_start,
 	.stop = crash_stop,
 	.write = crash_write,
+	.flush = crash_flush,
+	.refresh = NULL,
+};
+
+const struct rt_target_ops test_segv_ops = {
+	.name = "test_segv",
+	.summary = "test helper: SIGSEGV (a null pointer store) on the 100th write",
+	.flags = RT_TARGET_TEST,
+	.start = crash_start,
+	.stop = crash_stop,
+	.write = segv_write,
 	.flush = crash_flush,
 	.refresh = NULL,
 };

@@ -11,6 +11,8 @@
 # where the last term covers process start, fork and exit (under TSan the
 # exit alone takes 1 s: TSan's atexit_sleep_ms while deadlocked threads live).
 # The report itself must say it was made <= stall + 1 s into the run.
+# Each deadlocked thread's native stack is in the report, down to
+# rt_lock_acquire_at and the target's deadlock_write with file:line.
 source "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
@@ -30,6 +32,22 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$e" '^      holds Deadlock\.A ' "run $i: holder of Deadlock.A listed"
   expect_in "$e" '^      holds Deadlock\.B ' "run $i: holder of Deadlock.B listed"
   expect_in "$e" '^signature: DEADLOCK:[0-9a-f]{16} Deadlock\.A@test_deadlock\.c:[0-9]+ deadlock_write \| Deadlock\.B@test_deadlock\.c:[0-9]+ deadlock_write$' "run $i: signature"
+  # every thread's native stack, names and file:line from libdw (not taken
+  # in sanitizer builds: the report says so)
+  if [ -z "$RT_SANITIZER" ]; then
+    for cls in A B; do
+      awk -v c="holds Deadlock.$cls " '/^  [^ ]/ { t = $0 } index($0, c) { print t }' "$e" >holder.txt
+      who=$(awk '{print $1}' holder.txt | head -1)
+      awk -v o="  $who [print] " 'index($0, o) == 1 { on = 1; next } /^  [^ ]/ { on = 0 } on' "$e" >stack.txt
+      expect_in stack.txt '^      \| native stack \(most recent call first\):$' "run $i: $who's native stack"
+      expect_in stack.txt '^      \|   #[0-9]+ +rt_lock_acquire_at \(.*harness/runtime/lock\.c:[0-9]+\)$' \
+        "run $i: $who's native stack through the lock, with file:line"
+      expect_in stack.txt '^      \|   #[0-9]+ +deadlock_write \(.*targets/test_deadlock\.c:[0-9]+\)$' \
+        "run $i: $who's native stack in the target's write"
+    done
+  else
+    expect_in "$e" '^      \|   \(not taken in sanitizer builds\)$' "run $i: native stacks not taken, said so"
+  fi
   # "... blocked for 0.50 s (stall timeout 500 ms); 0.51 s into the run"
   into=$(grep -E -m1 -o '[0-9]+\.[0-9]+ s into the run' "$e" | cut -d' ' -f1)
   [ -n "$into" ] || fail "run $i: no 's into the run' in the report"

@@ -14,6 +14,7 @@
 #include "session/session_driver.h"
 #include "base/util.h"
 #include "engine/watchdog.h"
+#include "base/nativestack.h"
 
 #include "commands/steer.h"
 #include "engine/lifecycle.h"
@@ -226,6 +227,7 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 {
 	run_cfg = c;
 	run_supervised = supervised;
+	rt_native_crash_handler(rt_err_fd());   /* a crash writes its stack first */
 	const struct rt_target_ops *t = rt_target_find(c->target);
 	struct rt_noise_cfg nc = { c->noise, c->noise_yield_pct, c->noise_delay_pct,
 				   c->noise_max_delay_us, c->seed };

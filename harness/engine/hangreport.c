@@ -5,6 +5,7 @@
 #include "runtime/site.h"
 
 #include "engine/drivers.h"
+#include "base/nativestack.h"
 #include "base/report.h"
 #include "base/util.h"
 
@@ -386,8 +387,12 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		rt_buf_printf(&b, "\n");
 	}
 	int shown = 0;
-	for (int i = 0; i < n; i++)
+	struct rt_native_stack *ns = rt_xcalloc((size_t)n + 1, sizeof *ns);
+	for (int i = 0; i < n; i++) {
 		shown += s[i].state != RT_TS_FINISHED;
+		ns[i].tid = s[i].state != RT_TS_FINISHED ? s[i].tid : 0;
+	}
+	rt_native_capture(ns, n, 300 * 1000000ULL);   /* each thread unwinds itself */
 	rt_buf_printf(&b, "threads (%d live of %d):\n", shown, n);
 	for (int i = 0; i < n; i++) {
 		const struct rt_snap *x = &s[i];
@@ -434,6 +439,10 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 			rt_buf_printf(&b, "      kernel: %s\n", s2);
 		if (x->note)   /* e.g. the Python stack: indented under the thread */
 			rt_buf_indent(&b, "      | ", x->note);
+		if (x->tid) {
+			rt_buf_printf(&b, "      | native stack (most recent call first):\n");
+			rt_native_format(&b, "      |   ", &ns[i]);
+		}
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {
 			struct rt_buf k = { 0 };
 			rt_buf_printf(&k, "%s@%s:%d %s",
@@ -451,6 +460,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 			keys[nkeys++] = k.p;
 		}
 	}
+	free(ns);
 	if (rt_hang_report_extra)
 		rt_hang_report_extra(&b);
 	/* signature: the sorted, de-duplicated set of wait sites: no times,

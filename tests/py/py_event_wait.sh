@@ -11,8 +11,9 @@
 # flusher; this while the module's periodic flusher still can run (a timed
 # Event.wait(30), shown as timed with the time left, left out of the
 # signature), so it is reported at the stall timeout, not as "all asleep".
-# Also the flusher's Python stack, and the kernel's view of the I/O thread
-# (in futex) where the kernel shows wchan.
+# Also the flusher's Python stack, the kernel's view of the I/O thread
+# (in futex) where the kernel shows wchan, and both threads' native stacks
+# with file:line (issue 12, item 3).
 # event_flush_asleep.py (the bug without the periodic flusher): every
 # thread is asleep for good, reported at once as DEADLOCK ("all threads
 # are asleep", Go's rule) with the same cycle, with a stall timeout of
@@ -63,6 +64,14 @@ for i in $(seq 1 "$RUNS"); do
     awk '/^  event-flush-io /{on=1; print; next} /^  [^ ]/{on=0} on' "$f" >io.txt
     expect_in io.txt '^      kernel: [a-z_]+, in futex$' "run $i: the kernel's view of the I/O thread"
   fi
+  # native stacks (issue 12, item 3): the I/O thread in the harness lock's
+  # acquire, the flusher in the Waiter's, both with file:line
+  awk '/^  event-flush-io \[/{on=1; print; next} /^  [^ ]/{on=0} on' "$f" >io.txt
+  expect_in io.txt '^      \|   #[0-9]+ +do_acquire \(.*harness/python/pylocks\.c:[0-9]+\)$' \
+    "run $i: the I/O thread's native stack"
+  expect_in owner.txt '^      \|   #[0-9]+ +waiter_acquire_timed \(.*harness/python/pywait\.c:[0-9]+\)$' \
+    "run $i: the flusher's native stack"
+  expect_not_in "$f" 'no answer: the thread did not unwind' "run $i: every thread answered"
   expect_in "$f" '^signature: DEADLOCK:[0-9a-f]+ logging/__init__\.py:[0-9]+ Handler\.lock@__init__\.py:[0-9]+ Handler\.acquire \| notify event_flush\.py:[0-9]+ done \(Event\)@event_flush\.py:[0-9]+ _hand_over$' \
     "run $i: the cycle's two waits are the signature"
 done
