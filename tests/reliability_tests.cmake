@@ -7,3 +7,4 @@ rt_sh_test(reliab_symlink         reliab_symlink.sh          60 "reliability;rep
 rt_sh_test(reliab_input_errors   reliab_input_errors.sh     60 "reliability;parser")
 rt_sh_test(reliab_supervised_replay reliab_supervised_replay.sh 90 "reliability;controlled;supervisor")
 rt_sh_test(reliab_signals         reliab_signals.sh          90 "reliability;supervisor")
+rt_sh_test(reliab_end_phases     reliab_end_phases.sh      120 "reliability;supervisor;watchdog")

@@ -284,16 +284,19 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	rt_drivers_stop_and_join();
 	if (sessions)
 		rt_sessions_stop_and_join();   /* + restore and resource oracles */
-	rt_watchdog_phase("stopping target");
+	/* a target may join its own threads: Python gives them 2 s in all and
+	 * reports the ones left as a finding of their own */
+	rt_watchdog_phase_budget("stopping target", (uint64_t)c->stall_timeout_ms + RT_STOP_EXTRA_MS);
 	if ((me = rt_self_or_null()))
 		rt_thread_set_idle(me, 0);   /* stop() runs target code */
 	t->stop();
-	rt_watchdog_stop();
+	/* CPU-bound work on what the run wrote: no limit but the deadline */
+	rt_watchdog_phase_budget("checking output", 0);
 	if (sessions)
 		rt_session_run_end();          /* fd 1/2 back; exactly-once oracle */
-
 	if (c->integrity && !(c->stop_on_potential && rt_report_nfindings()))
 		rt_oracle_check(c->line_len, t->main != NULL);   /* a program's log format may prefix */
+	rt_watchdog_stop();   /* before confirm's fork; it sends heartbeats itself */
 	if (rt_report_worst() == RT_EXIT_FINDING)
 		confirm_potential(c, heartbeat_fd);
 	int code = rt_report_worst();

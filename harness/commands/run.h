@@ -7,6 +7,11 @@
 
 #include <stdint.h>
 
+/* Time budgets of a run's phases besides the stall timeout (README, "Time
+ * budgets"); the supervisor's hard deadline includes them. */
+#define RT_START_BUDGET_MS 20000   /* starting the target (in the hard deadline) */
+#define RT_STOP_EXTRA_MS 3000      /* stopping it: stall timeout + this */
+
 uint64_t rt_run_start_ns(void);
 /* Run the scenario here; heartbeat_fd < 0 when unsupervised.  Returns the
  * exit code (enum rt_exit). */

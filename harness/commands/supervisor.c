@@ -157,7 +157,8 @@ static int scenario_body(const struct rt_config *c, int hb, void *arg)
 
 uint64_t rt_run_deadline_ms(const struct rt_config *c)
 {
-	return (uint64_t)c->duration_ms + 3 * (uint64_t)c->stall_timeout_ms + 10000;
+	return (uint64_t)c->duration_ms + 3 * (uint64_t)c->stall_timeout_ms + 10000 +
+	       RT_START_BUDGET_MS;
 }
 
 int rt_supervise(const struct rt_config *c, const char *json_path)

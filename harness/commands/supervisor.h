@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-/* The hard deadline of one run: duration + 3 stall timeouts + 10 s. */
+/* The hard deadline of one run: duration + 3 stall timeouts + 10 s + the
+ * start budget (20 s). */
 uint64_t rt_run_deadline_ms(const struct rt_config *c);
 /* The scenario (rt_run_scenario) in a child, with that deadline. */
 int rt_supervise(const struct rt_config *c, const char *json_path);

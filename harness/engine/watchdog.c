@@ -29,14 +29,20 @@ static pthread_mutex_t wd_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wd_cv = PTHREAD_COND_INITIALIZER;
 static int wd_stop, wd_started;
 static const char *phase = "running";
-static uint64_t phase_since;
+static uint64_t phase_since, phase_budget;   /* budget 0: no limit */
 
-void rt_watchdog_phase(const char *p)
+void rt_watchdog_phase_budget(const char *ph, uint64_t budget_ms)
 {
 	pthread_mutex_lock(&wd_mu);
-	phase = p;
+	phase = ph;
 	phase_since = rt_now_ns();
+	phase_budget = budget_ms * 1000000ULL;
 	pthread_mutex_unlock(&wd_mu);
+}
+
+void rt_watchdog_phase(const char *ph)
+{
+	rt_watchdog_phase_budget(ph, p.cfg ? (uint64_t)p.cfg->stall_timeout_ms : 1000);
 }
 
 static void progress_line(uint64_t now, uint64_t *last_ops, uint64_t *last_t, int tty)
@@ -143,7 +149,7 @@ static void *wd_main(void *arg)
 		if (wd_stop)
 			break;
 		const char *ph = phase;
-		uint64_t ph_since = phase_since;
+		uint64_t ph_since = phase_since, ph_budget = phase_budget;
 		pthread_mutex_unlock(&wd_mu);
 
 		if (hb_fd >= 0 && write(hb_fd, "h", 1) < 0 && errno != EAGAIN)
@@ -201,10 +207,10 @@ static void *wd_main(void *arg)
 			snprintf(why, sizeof why, "%s blocked for %.2f s (stall timeout %" PRId64 " ms)",
 				 s[i].name, (double)(now - s[i].since) / 1e9, p.cfg->stall_timeout_ms);
 		}
-		if (!why[0] && !in_run && no_progress && now - ph_since >= stall)
-			snprintf(why, sizeof why, "%s for %.2f s (stall timeout %" PRId64 " ms)", ph,
-				 (double)(now - ph_since) / 1e9, p.cfg->stall_timeout_ms);
-		if (!why[0] && p.deadline_ns && now > p.deadline_ns)
+		if (!why[0] && !in_run && no_progress && ph_budget && now - ph_since >= ph_budget)
+			snprintf(why, sizeof why, "%s for %.2f s (budget of this phase %.2f s)", ph,
+				 (double)(now - ph_since) / 1e9, (double)ph_budget / 1e9);
+		if (!why[0] && in_run && p.deadline_ns && now > p.deadline_ns)
 			snprintf(why, sizeof why, "still running after the time limit of %.1f s "
 				 "(duration_ms)", (double)(p.deadline_ns - p.start_ns) / 1e9);
 		if (!why[0] && in_run && p.infer_waits)
@@ -229,6 +235,7 @@ void rt_watchdog_start(const struct rt_watchdog_params *params)
 	wd_stop = 0;
 	phase = "running";
 	phase_since = rt_now_ns();
+	phase_budget = (uint64_t)p.cfg->stall_timeout_ms * 1000000ULL;
 	if (pthread_create(&wd_thread, NULL, wd_main, NULL) != 0)
 		rt_die("cannot start the watchdog thread");
 	wd_started = 1;

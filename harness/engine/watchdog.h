@@ -32,5 +32,8 @@ void rt_watchdog_stop(void);
 /* What the run is doing now ("running", "joining drivers", "stopping target");
  * a phase other than "running" that lasts past the stall timeout is a HANG. */
 void rt_watchdog_phase(const char *phase);
+/* The same with its own budget (0: no limit; heartbeats go on, and the
+ * supervisor's hard deadline still applies). */
+void rt_watchdog_phase_budget(const char *phase, uint64_t budget_ms);
 
 #endif

@@ -20,6 +20,7 @@ import re
 import site
 import sys
 import threading
+import time
 import traceback
 
 import _redirtorture as _rt
@@ -551,11 +552,13 @@ def stop_marimo():
 
 
 def leftover_threads():
-    """After stop: names of Python threads the target left running (each
-    gets 2 s to finish first)."""
+    """After stop: names of Python threads the target left running (they
+    get 2 s in all to finish first: the harness's budget for stopping the
+    target is the stall timeout + 3 s)."""
     main = threading.main_thread()
     left = [t for t in threading.enumerate()
             if t is not main and not isinstance(t, threading._DummyThread)]
+    deadline = time.monotonic() + 2.0
     for t in left:
-        t.join(2.0)
+        t.join(max(0.0, deadline - time.monotonic()))
     return ", ".join(t.name for t in left if t.is_alive())
