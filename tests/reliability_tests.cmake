@@ -8,3 +8,4 @@ rt_sh_test(reliab_input_errors   reliab_input_errors.sh     60 "reliability;pars
 rt_sh_test(reliab_supervised_replay reliab_supervised_replay.sh 90 "reliability;controlled;supervisor")
 rt_sh_test(reliab_signals         reliab_signals.sh          90 "reliability;supervisor")
 rt_sh_test(reliab_end_phases     reliab_end_phases.sh      120 "reliability;supervisor;watchdog")
+rt_sh_test(reliab_verdicts       reliab_verdicts.sh        240 "reliability;watchdog")

@@ -11,6 +11,7 @@
 #include "runtime/registry.h"
 #include "base/report.h"
 #include "engine/hangreport.h"
+#include "engine/settle.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -81,12 +82,34 @@ static void blocked_wait_cycle(struct rt_snap *s, int n, uint64_t now, uint64_t 
 	free(cyc);
 }
 
+/* How long a stall verdict may wait for the picture to settle: twice the
+ * stall timeout, at least 0.5 s (a thread descheduled on a loaded machine),
+ * at most 5 s. */
+static uint64_t settle_budget(uint64_t stall)
+{
+	uint64_t b = 2 * stall;
+	return b < 500000000ULL ? 500000000ULL : b > 5000000000ULL ? 5000000000ULL : b;
+}
+
 /* Report a stall (why) or all threads asleep (Go's "all goroutines are
  * asleep": at once, no timeout), with the lock cycle if there is one, else
  * the cycle through notify waits inferred from who notified them before;
  * each confirmed by a second snapshot.  Does not return if it reports. */
-static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty)
+static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty, int all)
 {
+	struct rt_settle v = { 0 };
+	if (why[0]) {
+		/* a verdict only from a settled picture (settle.c): a thread
+		 * between two acquires is no HANG, a busy lock no stall */
+		if (rt_stall_settle(s, n, all, settle_budget((uint64_t)p.cfg->stall_timeout_ms * 1000000ULL),
+				    &v) == RT_SETTLE_MOVED) {
+			why[0] = 0;
+			return;
+		}
+		s = v.snap;
+		n = v.n;
+		now = rt_now_ns();
+	}
 	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
 	unsigned how = 0;
 	int clen = 0, ok;
@@ -122,6 +145,7 @@ static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty)
 		p.fatal(rt_hang_report(s, n, cyc, clen, how, why, now, p.start_ns));
 	}
 	free(cyc);
+	rt_settle_free(&v);
 	why[0] = 0;
 }
 
@@ -216,7 +240,7 @@ static void *wd_main(void *arg)
 		if (!why[0] && in_run && p.infer_waits)
 			blocked_wait_cycle(s, n, now, stall, why, sizeof why);
 		if (why[0] || (p.infer_waits && rt_snapshot_all_asleep(s, n)))
-			report(s, n, why, now, tty);
+			report(s, n, why, now, tty, !in_run || no_progress);
 		rt_snapshot_free(s, n);
 		pthread_mutex_lock(&wd_mu);
 	}
