@@ -21,6 +21,7 @@ need=(
   "graphviz:/usr/bin/dot"         # test ctl_trace renders replay --dot output
   "python3.11-venv:/usr/lib/python3.11/ensurepip/__init__.py"   # scripts/make-venvs.sh
   "python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py"
+  "python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema/__init__.py"   # tests validate reports
 )
 case ${1:-} in
   '') ;;

@@ -21,9 +21,25 @@ TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}   # ctest passes the test's name
 # Each test works in its own directory (reports, captured output); it is
 # removed on success and kept, with its path printed, on failure.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rt-$TEST_NAME.XXXXXX")
+# Every JSON report a passing test leaves in its directory must match
+# docs/report.schema.json (strict UTF-8 included): tests/validate_reports.py,
+# Debian's python3-jsonschema.
+validate_reports() {
+  local files=()
+  mapfile -t files < <(find "$WORK" -type f -name '*.json' 2>/dev/null)
+  [ ${#files[@]} -gt 0 ] || return 0
+  if ! /usr/bin/python3 "$RT_SOURCE_DIR/tests/validate_reports.py" "$RT_SOURCE_DIR/docs/report.schema.json" \
+      "${files[@]}" >"$WORK/validate_reports.log" 2>&1; then
+    echo "FAIL [$TEST_NAME]: JSON reports that do not match docs/report.schema.json:" >&2
+    cat "$WORK/validate_reports.log" >&2
+    return 1
+  fi
+}
 cleanup() {
   local rc=$?
+  if [ "$rc" -eq 0 ]; then validate_reports || rc=1; fi
   if [ "$rc" -eq 0 ]; then rm -rf "$WORK"; else echo "($TEST_NAME: output kept in $WORK)" >&2; fi
+  exit "$rc"
 }
 trap cleanup EXIT
 cd "$WORK"

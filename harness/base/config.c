@@ -486,9 +486,9 @@ void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *i
 void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out)
 {
 	char v[300];
-	rt_buf_add(out, "{\"scenario\": ", 13);
+	rt_buf_lit(out, "{\"scenario\": ");
 	rt_buf_json_str(out, c->scenario);
-	rt_buf_add(out, ", \"scenario_path\": ", 19);
+	rt_buf_lit(out, ", \"scenario_path\": ");
 	rt_buf_json_str(out, c->scenario_path);
 	int fam = target_family(c);
 	struct kref r;
@@ -501,7 +501,7 @@ void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out)
 		else
 			rt_buf_add(out, v, strlen(v));
 	}
-	rt_buf_add(out, "}", 1);
+	rt_buf_lit(out, "}");
 }
 
 static void help_table(struct rt_buf *out, const struct rt_knob *ks, size_t n)

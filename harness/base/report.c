@@ -130,11 +130,11 @@ static void json_locked(struct rt_buf *b, int code, double elapsed, const char *
 			 "  \"exit_code\": %d,\n  \"elapsed_s\": %.3f,\n  \"replay\": ",
 		      rt_verdict_name(code), code, elapsed);
 	rt_buf_json_str(b, replay ? replay : "");
-	rt_buf_add(b, ",\n  \"config\": ", 13);
+	rt_buf_lit(b, ",\n  \"config\": ");
 	if (cfg)
 		rt_config_dump_json(cfg, b);
 	else
-		rt_buf_add(b, "null", 4);
+		rt_buf_lit(b, "null");
 	rt_buf_printf(b, ",\n  \"libraries\": [");
 	for (int i = 0; i < nlibs; i++) {
 		rt_buf_printf(b, "%s{\"name\": ", i ? ", " : "");
@@ -152,15 +152,15 @@ static void json_locked(struct rt_buf *b, int code, double elapsed, const char *
 		rt_buf_printf(b, "%s\n    {\"verdict\": \"%s\", \"kind\": ", i ? "," : "",
 			      rt_verdict_name(f->code));
 		rt_buf_json_str(b, f->kind);
-		rt_buf_add(b, ", \"title\": ", 11);
+		rt_buf_lit(b, ", \"title\": ");
 		rt_buf_json_str(b, f->title);
-		rt_buf_add(b, ", \"signature\": ", 15);
+		rt_buf_lit(b, ", \"signature\": ");
 		rt_buf_json_str(b, f->sig);
-		rt_buf_add(b, ", \"text\": ", 10);
+		rt_buf_lit(b, ", \"text\": ");
 		rt_buf_json_str(b, f->text);
-		rt_buf_add(b, "}", 1);
+		rt_buf_lit(b, "}");
 	}
-	rt_buf_add(b, "\n  ]\n}\n", 7);
+	rt_buf_lit(b, "\n  ]\n}\n");
 }
 
 /* final: the end-of-run write, which says so when it fails; a failed write

@@ -255,23 +255,42 @@ void rt_buf_indent(struct rt_buf *b, const char *prefix, const char *text)
 	}
 }
 
+/* Length of the well-formed UTF-8 sequence (RFC 3629) at s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+		 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	/* the second byte's range excludes overlongs, surrogates, > U+10FFFF */
+	unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+	return n;
+}
+
 void rt_buf_json_str(struct rt_buf *b, const char *s)
 {
-	rt_buf_add(b, "\"", 1);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			rt_buf_add(b, e, 2);
-		} else if (c == '\n') {
-			rt_buf_add(b, "\\n", 2);
-		} else if (c < 0x20) {
-			rt_buf_printf(b, "\\u%04x", c);
+	rt_buf_lit(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
+		size_t n = utf8_len(p);
+		if (*p == '"' || *p == '\\') {
+			char e[2] = { '\\', (char)*p };
+			rt_buf_add(b, e, sizeof e);
+		} else if (*p == '\n') {
+			rt_buf_lit(b, "\\n");
+		} else if (*p < 0x20) {
+			rt_buf_printf(b, "\\u%04x", *p);
+		} else if (!n) {
+			rt_buf_lit(b, "\\ufffd");   /* a byte that is not UTF-8: U+FFFD */
+			n = 1;
 		} else {
-			rt_buf_add(b, (const char *)&c, 1);
+			rt_buf_add(b, (const char *)p, n);
 		}
+		p += n ? n : 1;
 	}
-	rt_buf_add(b, "\"", 1);
+	rt_buf_lit(b, "\"");
 }
 
 void rt_buf_free(struct rt_buf *b)
@@ -394,9 +413,9 @@ void rt_buf_add_escaped(struct rt_buf *b, const char *s, size_t n)
 void rt_input_error(const char *err)
 {
 	struct rt_buf line = { 0 };
-	rt_buf_add(&line, "redirtorture: ", 14);
+	rt_buf_lit(&line, "redirtorture: ");
 	rt_buf_add_escaped(&line, err, strlen(err));
-	rt_buf_add(&line, "\n", 1);
+	rt_buf_lit(&line, "\n");
 	rt_write_all(rt_err_fd(), line.p, line.len);
 	rt_buf_free(&line);
 }

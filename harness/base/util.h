@@ -46,7 +46,10 @@ void rt_buf_printf(struct rt_buf *b, const char *fmt, ...) __attribute__((format
 /* Every line of text, each after prefix and ending in a newline. */
 void rt_buf_indent(struct rt_buf *b, const char *prefix, const char *text);
 void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
-void rt_buf_json_str(struct rt_buf *b, const char *s);   /* quoted, escaped */
+/* A string literal, its length counted by the compiler. */
+#define rt_buf_lit(b, lit) rt_buf_add((b), "" lit, sizeof(lit) - 1)
+/* Quoted and escaped; bytes that are not well-formed UTF-8 become U+FFFD. */
+void rt_buf_json_str(struct rt_buf *b, const char *s);
 void rt_buf_free(struct rt_buf *b);
 
 /* Open-addressing hash map from uint64_t keys (any but UINT64_MAX) to int

@@ -44,7 +44,7 @@ static void list_scenario(struct rt_buf *b, const char *dir, const char *name)
 	if (rt_config_load(&c, path, dir, err)) {
 		rt_buf_printf(b, "  %-28s (invalid: ", c.scenario);
 		rt_buf_add_escaped(b, err, strlen(err));
-		rt_buf_add(b, ")\n", 2);
+		rt_buf_lit(b, ")\n");
 	} else
 		rt_buf_printf(b, "  %-28s target %-18s %s\n", c.scenario, c.target, c.description);
 }

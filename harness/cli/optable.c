@@ -360,14 +360,14 @@ static void add_wrapped(struct rt_buf *b, size_t col, const char *text)
 			rt_buf_printf(b, "\n%*s", HELP_COL, "");
 			col = HELP_COL;
 		} else if (col > HELP_COL) {
-			rt_buf_add(b, " ", 1);
+			rt_buf_lit(b, " ");
 			col++;
 		}
 		rt_buf_add(b, text, w);
 		col += w;
 		text += w + strspn(text + w, " ");
 	}
-	rt_buf_add(b, "\n", 1);
+	rt_buf_lit(b, "\n");
 }
 
 /* The option's help, then what the table says about its value. */
@@ -444,7 +444,7 @@ int rt_cli_error(const char *fmt, ...)
 	va_end(ap);
 	rt_buf_printf(&line, "redirtorture: ");
 	rt_buf_add_escaped(&line, msg.p, msg.len);
-	rt_buf_add(&line, "\n", 1);
+	rt_buf_lit(&line, "\n");
 	rt_write_all(2, line.p, line.len);
 	rt_buf_free(&msg);
 	rt_buf_free(&line);

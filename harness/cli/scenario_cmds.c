@@ -157,13 +157,13 @@ static void shell_quote(struct rt_buf *b, const char *s)
 		rt_buf_add(b, s, strlen(s));
 		return;
 	}
-	rt_buf_add(b, "'", 1);
+	rt_buf_lit(b, "'");
 	for (; *s; s++)
 		if (*s == '\'')
-			rt_buf_add(b, "'\\''", 4);
+			rt_buf_lit(b, "'\\''");
 		else
 			rt_buf_add(b, s, 1);
-	rt_buf_add(b, "'", 1);
+	rt_buf_lit(b, "'");
 }
 
 /* The exact command that reruns this configuration with the same seed. */

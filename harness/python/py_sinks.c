@@ -51,7 +51,7 @@ static void term_feed(const char *s, size_t n)
 			else if (c == '\r')
 				term_line.len = 0;     /* the line is drawn over */
 			else if (c == '\n') {
-				rt_buf_add(&term_line, "\n", 1);
+				rt_buf_lit(&term_line, "\n");
 				rt_sink_write(sinks[SINK_TERMINAL], term_line.p, term_line.len);
 				term_line.len = 0;
 			} else
@@ -182,13 +182,13 @@ void py_sinks_close(void)
 {
 	pthread_mutex_lock(&sink_mu);
 	if (term_line.len) {
-		rt_buf_add(&term_line, "\n", 1);
+		rt_buf_lit(&term_line, "\n");
 		rt_sink_write(sinks[SINK_TERMINAL], term_line.p, term_line.len);
 	}
 	term_line.len = 0;
 	for (int i = 0; i < nlbufs; i++) {
 		if (lbufs[i].b.len) {
-			rt_buf_add(&lbufs[i].b, "\n", 1);
+			rt_buf_lit(&lbufs[i].b, "\n");
 			rt_sink_write(sinks[lbufs[i].stream], lbufs[i].b.p, lbufs[i].b.len);
 		}
 		rt_buf_free(&lbufs[i].b);

@@ -144,13 +144,13 @@ static void json_cat(struct rt_buf *b, const char *prefix, const char *s)
 
 static void json_classes(struct rt_buf *b, const char *const *cc, int ncc)
 {
-	rt_buf_add(b, "[", 1);
+	rt_buf_lit(b, "[");
 	for (int k = 0; cc && k < ncc; k++) {
 		if (k)
-			rt_buf_add(b, ",", 1);
+			rt_buf_lit(b, ",");
 		rt_buf_json_str(b, nz(cc[k]));
 	}
-	rt_buf_add(b, "]", 1);
+	rt_buf_lit(b, "]");
 }
 
 static int finish(const char *path, struct rt_buf *b, struct timeline *t)
@@ -231,15 +231,15 @@ static void xml_esc(struct rt_buf *b, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '&': rt_buf_add(b, "&amp;", 5); break;
-		case '<': rt_buf_add(b, "&lt;", 4); break;
-		case '>': rt_buf_add(b, "&gt;", 4); break;
-		case '"': rt_buf_add(b, "&quot;", 6); break;
-		case '\'': rt_buf_add(b, "&apos;", 6); break;
+		case '&': rt_buf_lit(b, "&amp;"); break;
+		case '<': rt_buf_lit(b, "&lt;"); break;
+		case '>': rt_buf_lit(b, "&gt;"); break;
+		case '"': rt_buf_lit(b, "&quot;"); break;
+		case '\'': rt_buf_lit(b, "&apos;"); break;
 		default:
 			/* Control characters other than tab/newline are invalid in XML 1.0. */
 			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
-				rt_buf_add(b, "?", 1);
+				rt_buf_lit(b, "?");
 			else
 				rt_buf_add(b, s, 1);
 		}
@@ -467,7 +467,7 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 			      i % 2 ? "#ffffff" : "#f3f3f3", LM - 8, y + LH / 2 + 4);
 		if (strlen(nm) > 24)   /* squeeze long names into the margin */
 			rt_buf_printf(&b, " font-size=\"%.1f\"", 12.0 * 24 / (double)strlen(nm));
-		rt_buf_add(&b, ">", 1);
+		rt_buf_lit(&b, ">");
 		xml_esc(&b, nm);
 		rt_buf_printf(&b, "</text>\n");
 	}
