@@ -17,6 +17,25 @@ set_tests_properties(trace_export_unit PROPERTIES LABELS "controlled;unit" TIMEO
 
 # No caps a real program hits (issue 2): 300 held locks, a 70-lock cycle
 # across 70 threads.
+# One signature per lock-order bug: edges from the most recent held lock
+# only, a cycle reported once along its own chain.
+add_executable(lockgraph_chain_test lockgraph_chain_test.c)
+target_link_libraries(lockgraph_chain_test PRIVATE redirtorture_core)
+add_test(NAME lockgraph_one_signature COMMAND lockgraph_chain_test)
+set_tests_properties(lockgraph_one_signature PROPERTIES LABELS "lockorder;unit" TIMEOUT 30)
+# Signature keys: class@function, no lines (base/signature.h).
+add_executable(signature_test signature_test.c)
+target_link_libraries(signature_test PRIVATE redirtorture_core)
+add_test(NAME signature_unit COMMAND signature_test)
+set_tests_properties(signature_unit PROPERTIES LABELS "signature;unit" TIMEOUT 30)
+# End to end: a copy of the tree with lines inserted above the lock sites of
+# busted.c and rich_live.c replays the committed repros with the same
+# signatures (default build only: it builds the copy, ~1 min).
+if(NOT REDIRTORTURE_SANITIZER)
+  add_test(NAME signature_stable COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/signature_stable.sh)
+  set_tests_properties(signature_stable PROPERTIES LABELS "signature;slow" TIMEOUT 600
+    ENVIRONMENT "RT_BIN=$<TARGET_FILE:redirtorture>;RT_SOURCE_DIR=${PROJECT_SOURCE_DIR};TEST_NAME=signature_stable")
+endif()
 add_executable(lockgraph_caps_test lockgraph_caps_test.c)
 target_link_libraries(lockgraph_caps_test PRIVATE redirtorture_core)
 add_test(NAME lockgraph_no_caps COMMAND lockgraph_caps_test)

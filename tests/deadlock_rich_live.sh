@@ -22,9 +22,9 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$e" '^wait-for cycle:$' "run $i: wait-for cycle"
   expect_in "$e" '^  [a-z]+-[0-9]+ \[[a-z]+\] waits for Live\._lock \(at rich_live\.c:[0-9]+ [a-z_]+\(\)\), held by ' "run $i: someone waits for Live._lock in the cycle"
   expect_in "$e" '^  [a-z]+-[0-9]+ \[[a-z]+\] waits for Console\._lock \(at rich_live\.c:[0-9]+ [a-z_]+\(\)\), held by ' "run $i: someone waits for Console._lock in the cycle"
-  expect_in "$e" '^signature: DEADLOCK:[0-9a-f]{16} Console\._lock@rich_live\.c:[0-9]+ [a-z_]+ \| Live\._lock@rich_live\.c:[0-9]+ [a-z_]+$' "run $i: timing-free signature"
+  expect_in "$e" '^signature: DEADLOCK:[0-9a-f]{16} Console\._lock@[a-z_]+ \| Live\._lock@[a-z_]+$' "run $i: timing-free signature"
   # the potential deadlock was reported before the real one
-  lo=$(grep -n -m1 '^signature: LOCKORDER:[0-9a-f]* Console\._lock -> Live\._lock -> Console\._lock$' "$e" | cut -d: -f1 || true)
+  lo=$(grep -E -n -m1 '^signature: LOCKORDER:[0-9a-f]* Console\._lock -> (logging\.Handler\.lock -> )?Live\._lock -> Console\._lock$' "$e" | cut -d: -f1 || true)
   dl=$(grep -n -m1 '^DEADLOCK: ' "$e" | cut -d: -f1)
   [ -n "$lo" ] && [ "$lo" -lt "$dl" ] || fail "run $i: the Live/Console LOCKORDER report should precede the DEADLOCK report"
   expect_verdict DEADLOCK

@@ -27,10 +27,18 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$e" '^WARNING: possible circular locking dependency detected$' "run $i: lockdep-style header"
   expect_in "$e" '^FINDING: potential deadlock \(lock-order inversion\); target rich_live, scenario live_refresh' "run $i: finding line"
   # the canonical cycle in the signature
-  expect_in "$e" '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> Live\._lock -> Console\._lock$' "run $i: Live/Console signature"
+  # (edges only from the most recent held lock, as lockdep adds them: when
+  # the finalizer under Console._lock logs, the printer holds the handler
+  # lock too when it takes Live._lock, and the cycle is that chain)
+  expect_in "$e" '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> (logging\.Handler\.lock -> )?Live\._lock -> Console\._lock$' "run $i: Live/Console signature"
+  # one signature per bug: live_refresh's finalizers only log, so nothing
+  # takes Live._lock right under Console._lock; an edge from every held lock
+  # made the same inversion come out again as this transitive 2-class cycle
+  expect_not_in "$e" '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> Live\._lock -> Console\._lock$' \
+    "run $i: the transitive duplicate of the chain"
   # both orders, each with the site where it was seen
-  expect_in "$e" '^-> #[01] Live\._lock -> Console\._lock, (first seen in|new, in) ' "run $i: order Live._lock -> Console._lock"
-  expect_in "$e" '^-> #[01] Console\._lock -> Live\._lock, (first seen in|new, in) ' "run $i: order Console._lock -> Live._lock"
+  expect_in "$e" '^-> #[0-2] Live\._lock -> Console\._lock, (first seen in|new, in) ' "run $i: order Live._lock -> Console._lock"
+  expect_in "$e" '^-> #[0-2] (Console\._lock|logging\.Handler\.lock) -> Live\._lock, (first seen in|new, in) ' "run $i: the way into Live._lock"
   expect_in "$e" 'taken at rich_live\.c:[0-9]+ rich_live_refresh\(\)' "run $i: the refresh thread's Live._lock site"
   expect_in "$e" '^replay: .* --seed [0-9]+' "run $i: replay command"
   case $RC in 1) expect_verdict FINDING ;; 2) expect_verdict DEADLOCK ;; esac

@@ -33,6 +33,6 @@ expect_in "$e" '^      holds BufferedWriter\(std(out|err)\)\._lock ' "the blocke
 expect_in "$e" '^sessions at the hang \([0-9]+ cells running\):$' "session section"
 expect_in "$e" '^  fd [12] is pipe:\[[0-9]+\], not the original pipe:\[[0-9]+\]$' "fd 1/2 left on a session pipe"
 expect_in "$e" '^    [ *] #[0-9]+ +s[0-9]+ +(enter|exit) cell [0-9]+$' "the session events"
-expect_in "$e" '^signature: HANG:[0-9a-f]{16} write\(fd [12]\)@pystreams\.c:[0-9]+ pys_fd_write' "signature"
+expect_in "$e" '^signature: HANG:[0-9a-f]{16} write\(fd [12]\)@pys_fd_write' "signature"
 expect_not_in "$e" '^wait-for cycle:' "no lock cycle"
 pass "fd_redirect pipe hang reported with the pipe state (run $i)"

@@ -7,6 +7,7 @@
 #include "engine/drivers.h"
 #include "base/nativestack.h"
 #include "base/report.h"
+#include "base/signature.h"
 #include "base/util.h"
 
 #include <inttypes.h>
@@ -333,12 +334,13 @@ static void cycle_line(struct rt_buf *b, const struct rt_snap *s, int n, const s
 /* Signature key of a cycle member: the class (or condition) and the site. */
 static char *cycle_key(const struct rt_snap *x)
 {
-	struct rt_buf k = { 0 };
-	if (x->state == RT_TS_WAITING_NOTIFY)
-		rt_buf_printf(&k, "notify %s@", x->notify_on ? x->notify_on : "?");
-	else
-		rt_buf_printf(&k, "%s@", x->wait_cls);
-	rt_buf_printf(&k, "%s:%d %s", rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
+	struct rt_buf k = { 0 };   /* "CLASS@FUNC", no line (base/signature.h) */
+	if (x->state == RT_TS_WAITING_NOTIFY) {
+		rt_buf_printf(&k, "notify ");
+		rt_sig_key(&k, x->notify_on, x->wsite.func);
+	} else {
+		rt_sig_key(&k, x->wait_cls, x->wsite.func);
+	}
 	return k.p;
 }
 
@@ -445,26 +447,25 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		}
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {
 			struct rt_buf k = { 0 };
-			rt_buf_printf(&k, "%s@%s:%d %s",
-				      x->state == RT_TS_BLOCKED_LOCK ? x->wait_cls
-								     : (x->syscall ? x->syscall : "?"),
-				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
+			rt_sig_key(&k, x->state == RT_TS_BLOCKED_LOCK ? x->wait_cls
+								  : (x->syscall ? x->syscall : "?"),
+				   x->wsite.func);
 			keys[nkeys++] = k.p;
 		}
 		/* untimed notify waits only: a timed one (a refresh loop's tick)
 		 * may or may not be caught in it */
 		if (!clen && x->state == RT_TS_WAITING_NOTIFY && !x->notify_deadline) {
 			struct rt_buf k = { 0 };
-			rt_buf_printf(&k, "notify %s@%s:%d %s", x->notify_on ? x->notify_on : "?",
-				      rt_basename(x->wsite.file), x->wsite.line, x->wsite.func);
+			rt_buf_printf(&k, "notify ");
+			rt_sig_key(&k, x->notify_on, x->wsite.func);
 			keys[nkeys++] = k.p;
 		}
 	}
 	free(ns);
 	if (rt_hang_report_extra)
 		rt_hang_report_extra(&b);
-	/* signature: the sorted, de-duplicated set of wait sites: no times,
-	 * no thread names, no counts */
+	/* signature: the sorted, de-duplicated set of "CLASS@FUNC" wait keys
+	 * (base/signature.h): no lines, times, thread names or counts */
 	qsort(keys, (size_t)nkeys, sizeof *keys, cmp_str);
 	struct rt_buf canon = { 0 };
 	for (int i = 0; i < nkeys; i++) {
@@ -472,8 +473,11 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 			continue;
 		rt_buf_printf(&canon, "%s%s", canon.len ? " | " : "", keys[i]);
 	}
-	if (!nkeys)
-		rt_buf_printf(&canon, "no blocked thread (%s)", why);
+	if (!nkeys) {
+		rt_buf_printf(&canon, "no blocked thread (");
+		rt_sig_text(&canon, why);
+		rt_buf_printf(&canon, ")");
+	}
 	char sig[16384];
 	rt_signature(sig, sizeof sig, dead ? "DEADLOCK" : "HANG", canon.p);
 	rt_buf_printf(&b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());

@@ -327,7 +327,7 @@ static int fs_counts(const struct rt_exec_result *r)
 	       !fs_known(fs_cfg.target, r->signature);
 }
 
-/* "<dir>/fuzz_schedule-deadlock-4e104c98a3fd78ab.repro": one file per
+/* "<dir>/fuzz_schedule-deadlock-c529ee2a3de8d9df.repro": one file per
  * signature, so the same finding found twice overwrites itself. */
 static void fs_repro_path(char *out, size_t n, const char *dir, const struct rt_exec_result *r)
 {

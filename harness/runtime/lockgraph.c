@@ -1,11 +1,13 @@
 /* lockgraph.c - lock-order graph by lock class, like Linux lockdep: an edge
- * "held -> acquired" for every acquisition (re-entry adds none); a new edge
+ * "most recently taken held lock -> acquired" for every acquisition (re-entry
+ * adds none; older held locks reach it through earlier edges); a new edge
  * that closes a cycle is reported at once as a potential deadlock, even if the
  * run never hangs.  No caps on cycle length, held locks or threads. */
 #include "runtime/lockgraph.h"
 #include "runtime/site.h"
 
 #include "base/report.h"
+#include "base/signature.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -103,8 +105,10 @@ static void cycle_canon(struct rt_buf *b, const int *cyc, int k)
 	for (int i = 1; i < k; i++)
 		if (strcmp(classes[cyc[i]]->name, classes[cyc[start]]->name) < 0)
 			start = i;
-	for (int i = 0; i <= k; i++)
-		rt_buf_printf(b, "%s%s", i ? " -> " : "", classes[cyc[(start + i) % k]]->name);
+	for (int i = 0; i <= k; i++) {
+		rt_buf_printf(b, "%s", i ? " -> " : "");
+		rt_sig_name(b, classes[cyc[(start + i) % k]]->name);
+	}
 }
 
 static const char *cname(int id) { return classes[id]->name; }
@@ -216,22 +220,25 @@ uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
 void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site)
 {
 	int to = cls->id;
-	/* A copy taken under t->mu: another thread may remove a lock from this
-	 * list (an RT_LOCK_BINARY released by a non-owner, lock.c). */
-	struct rt_held local[32], *held = local;
+	/* Lockdep's rule: one edge per acquisition, from the most recently
+	 * taken lock still held (re-entries skipped).  Every older held lock
+	 * already has a path to that one, so a cycle is found along its own
+	 * chain and reported once, never again through a transitive edge as a
+	 * shorter cycle.  A copy taken under t->mu: another thread may remove a
+	 * lock from this list (an RT_LOCK_BINARY released by a non-owner). */
+	struct rt_held held[1];
+	int nheld = 0;
 	pthread_mutex_lock(&t->mu);
-	int nheld = t->nheld;
 	/* Fast path, as lockdep's: this thread already added every edge from
 	 * this exact stack of held classes to cls; nothing new can come of it. */
-	uint64_t chain = rt_lockgraph_chain(nheld ? t->held[nheld - 1].chain : 0, cls);
+	uint64_t chain = rt_lockgraph_chain(t->nheld ? t->held[t->nheld - 1].chain : 0, cls);
 	if (rt_u64map_get(&t->chains, chain, NULL)) {
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
-	if (nheld > 32)
-		held = rt_xmalloc((size_t)nheld * sizeof *held);
-	if (nheld)   /* t->held is NULL until the first lock: UB for memcpy */
-		memcpy(held, t->held, (size_t)nheld * sizeof *held);
+	for (int i = t->nheld - 1; i >= 0 && !nheld; i--)
+		if (!t->held[i].reentry)
+			held[nheld++] = t->held[i];
 	pthread_mutex_unlock(&t->mu);
 	for (int i = 0; i < nheld; i++) {
 		const struct rt_held *h = &held[i];
@@ -299,8 +306,6 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 		rt_buf_free(&text);
 	}
 	rt_u64map_put(&t->chains, chain, 1);
-	if (held != local)
-		free(held);
 }
 
 int rt_lockgraph_nclasses(void)

@@ -315,7 +315,10 @@ def report(where, etype, value, tb):
     at = "%s:%s" % (_rt.relpath(last.filename), last.lineno) if last else "?"
     text = "".join(traceback.format_exception(etype, value, tb))
     title = "%s: %s in %s" % (where, etype.__name__, at)
-    _rt.py_error(title, "%s %s %s" % (where, etype.__name__, at), text)
+    # the signature names the file and function that raised, not the line
+    # (base/signature.h): it must survive edits above the raise
+    func = "%s %s" % (_rt.relpath(last.filename), last.name) if last else "?"
+    _rt.py_error(title, "%s %s %s" % (where, etype.__name__, func), text)
 
 
 def _unraisable(u):

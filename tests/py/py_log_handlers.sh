@@ -21,7 +21,7 @@ for i in $(seq 1 "$RUNS"); do
   expect_rc 2
   expect_verdict DEADLOCK
   expect_ms_below 10000 "last_resort run $i"
-  expect_in "lr$i.err" 'signature: DEADLOCK:[0-9a-f]+ rich/console\.py:731 Console\._lock@.* \| rich/live\.py:76 Live\._lock@live\.py:254 Live\.process_renderables' \
+  expect_in "lr$i.err" 'signature: DEADLOCK:[0-9a-f]+ rich/console\.py Console\._lock@.* \| rich/live\.py Live\._lock@Live\.process_renderables' \
     "last_resort run $i: the #4158 cycle"
 
   run "before$i" 20000 run --scenario live_refresh --target py_rich --set py_log_handler=before \
