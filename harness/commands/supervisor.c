@@ -266,7 +266,13 @@ struct ctl_job {
 static int controlled_body(const struct rt_config *c, int hb, void *arg)
 {
 	const struct ctl_job *j = arg;
-	struct rt_watchdog_params wp = { .cfg = c, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
+	/* controlled executions find deadlocks exactly; the watchdog only
+	 * catches a wedge outside controlled code: a 10 s stall floor, as for
+	 * explore's workers (a drain on a loaded machine is no stall) */
+	struct rt_config wc = *c;
+	if (wc.stall_timeout_ms < 10000)
+		wc.stall_timeout_ms = 10000;
+	struct rt_watchdog_params wp = { .cfg = &wc, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
 					 .fatal = rt_run_emergency_exit };
 	rt_watchdog_start(&wp);
 	int code = j->work(j->arg);
