@@ -58,3 +58,13 @@ int rt_sanitizer_is_tsan(void)
 #endif
 	return 0;
 }
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void rt_exit_child(int code)
+{
+	if (rt_sanitizer_is_tsan())
+		syscall(SYS_exit_group, code);
+	_exit(code);
+}

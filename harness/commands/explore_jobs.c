@@ -10,6 +10,7 @@
 #include "commands/explore_jobs.h"
 
 #include "base/report.h"
+#include "base/sanitizer_defaults.h"
 #include "base/util.h"
 #include "commands/run.h"
 #include "engine/watchdog.h"
@@ -211,7 +212,7 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 			w.nshards = jobs;
 			w.shared = s;
 			w.quiet_progress = 1;
-			_exit(explore_here(c, &w, hb));
+			rt_exit_child(explore_here(c, &w, hb));
 		}
 		if (pid[k] < 0) {
 			rt_fdprintf(rt_err_fd(), "redirtorture: explore --jobs: fork: %s\n",

@@ -8,6 +8,7 @@
 #include "engine/watchdog.h"
 
 #include "base/report.h"
+#include "base/sanitizer_defaults.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -189,7 +190,7 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 		child_setup(parent, old);
 		close(hb[0]);
 		fcntl(hb[1], F_SETFL, O_NONBLOCK);
-		_exit(body(c, hb[1], arg));
+		rt_exit_child(body(c, hb[1], arg));
 	}
 	close(hb[1]);
 	/* The child's watchdog reports within stall timeout + a tick; allow that
