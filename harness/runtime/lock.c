@@ -138,8 +138,8 @@ static int real_lock(rt_lock *l, uint64_t deadline_ns)
 	return 1;
 }
 
-/* t got l from real_lock: owner, depth, held list, state. */
-static void claim(struct rt_thread *t, rt_lock *l, struct rt_site site)
+/* t now owns l: owner, depth, held list, state. */
+static void record_owner(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
 	atomic_store_explicit(&l->owner, t, memory_order_release);
 	l->depth = 1;
@@ -149,6 +149,12 @@ static void claim(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	atomic_store(&t->state, RT_TS_RUNNING);
 	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
+}
+
+/* t got l from real_lock. */
+static void claim(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	record_owner(t, l, site);
 	if (l->kind == RT_LOCK_BINARY)   /* owner and held list set under l->mu */
 		pthread_mutex_unlock(&l->mu);
 }
@@ -333,14 +339,7 @@ void rt_lock_ext_acquired(rt_lock *l, int order_edges, struct rt_site site)
 	}
 	if (order_edges)
 		rt_lockgraph_on_acquire(t, l->cls, site);
-	atomic_store_explicit(&l->owner, t, memory_order_release);
-	l->depth = 1;
-	pthread_mutex_lock(&t->mu);
-	t->waiting_for = NULL;
-	push_held(t, l, site, 0, 0);
-	atomic_store(&t->state, RT_TS_RUNNING);
-	t->state_since_ns = rt_now_ns();
-	pthread_mutex_unlock(&t->mu);
+	record_owner(t, l, site);
 }
 
 void rt_lock_ext_gave_up(rt_lock *l)
