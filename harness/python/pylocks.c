@@ -286,21 +286,28 @@ static int do_acquire(RtLock *self, int blocking, double timeout)
 	return ok;
 }
 
-static PyObject *rtlock_acquire(RtLock *self, PyObject *args, PyObject *kw)
+int rt_py_acquire_args(PyObject *args, PyObject *kw, int *blocking, double *timeout)
 {
 	static char *kwlist[] = { "blocking", "timeout", NULL };
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|pd:acquire", kwlist, blocking, timeout))
+		return -1;
+	if (!*blocking && *timeout != -1) {
+		PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
+		return -1;
+	}
+	if (*timeout < 0 && *timeout != -1) {
+		PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *rtlock_acquire(RtLock *self, PyObject *args, PyObject *kw)
+{
 	int blocking = 1;
 	double timeout = -1;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|pd:acquire", kwlist, &blocking, &timeout))
+	if (rt_py_acquire_args(args, kw, &blocking, &timeout))
 		return NULL;
-	if (!blocking && timeout != -1) {
-		PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
-		return NULL;
-	}
-	if (timeout < 0 && timeout != -1) {
-		PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
-		return NULL;
-	}
 	int ok = do_acquire(self, blocking, timeout);
 	if (ok && self->gc_point)
 		rt_py_gc_point();

@@ -36,4 +36,8 @@ char *rt_py_stack_text(void);
 /* "rich/console.py" for ".../dist-packages/rich/console.py". */
 const char *rt_py_relpath(const char *path);
 
+/* acquire(blocking=True, timeout=-1) arguments checked as threading's
+ * locks check them: 0, or -1 with a Python exception set. */
+int rt_py_acquire_args(PyObject *args, PyObject *kw, int *blocking, double *timeout);
+
 #endif

@@ -117,19 +117,10 @@ static void waiter_dealloc(Waiter *self)
 
 static PyObject *waiter_acquire(Waiter *self, PyObject *args, PyObject *kw)
 {
-	static char *kwlist[] = { "blocking", "timeout", NULL };
 	int blocking = 1;
 	double timeout = -1;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|pd:acquire", kwlist, &blocking, &timeout))
+	if (rt_py_acquire_args(args, kw, &blocking, &timeout))
 		return NULL;
-	if (!blocking && timeout != -1) {
-		PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
-		return NULL;
-	}
-	if (timeout < 0 && timeout != -1) {
-		PyErr_SetString(PyExc_ValueError, "timeout value must be a non-negative number");
-		return NULL;
-	}
 	return PyBool_FromLong(waiter_acquire_timed(self, blocking ? timeout : 0));
 }
 
