@@ -37,6 +37,7 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->wait = t->waiting_for;
 		x->wait_cls = x->wait ? rt_lock_class_name(x->wait) : NULL;
 		x->owner = x->wait ? rt_lock_owner(x->wait) : NULL;
+		x->wait_ext = x->wait ? rt_lock_is_external(x->wait) : 0;
 		x->wsite = t->wait_site;
 		x->syscall = t->syscall;
 		x->tid = t->tid;

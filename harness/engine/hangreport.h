@@ -19,6 +19,7 @@ struct rt_snap {
 	 * so cannot free it): wait itself may be freed once t->mu is dropped */
 	const char *wait_cls;
 	struct rt_thread *owner;
+	int wait_ext;               /* wait is an external lock (lock.h) */
 	struct rt_site wsite;
 	const char *syscall, *op;
 	const char *notify_on;      /* WAITING_NOTIFY: the condition's name */

@@ -10,7 +10,11 @@
  * verdict waits until the threads involved either move (no verdict), close
  * a cycle (DEADLOCK), or stay exactly as they are, all of them blocked,
  * for two snapshots in a row (HANG); a picture that never settles (a thread
- * spinning with a lock held, no progress) is a HANG when the budget ends. */
+ * spinning with a lock held, no progress) is a HANG when the budget ends.
+ * A thread that waits for a harness lock nobody holds is never part of a
+ * HANG: the lock is free, so the thread is slow, not stuck (under TSan it
+ * sat in the sanitizer's own lock-order report, symbolizing, for longer
+ * than the settle budget); the watchdog looks again at its next tick. */
 #include "engine/settle.h"
 
 #include "base/util.h"
@@ -22,6 +26,20 @@ static int blocked(int state)
 {
 	return state == RT_TS_BLOCKED_LOCK || state == RT_TS_BLOCKED_SYSCALL ||
 	       state == RT_TS_WAITING_NOTIFY;
+}
+
+/* x waits for a harness lock that nobody holds: it can go on. */
+static int free_wait(const struct rt_snap *x)
+{
+	return x->state == RT_TS_BLOCKED_LOCK && x->wait && !x->owner && !x->wait_ext;
+}
+
+static int any_free_wait(const struct rt_snap *s, int n, const char *in)
+{
+	for (int i = 0; i < n; i++)
+		if (in[i] && free_wait(&s[i]))
+			return 1;
+	return 0;
 }
 
 /* The threads that count, marked in in[] (n entries). */
@@ -59,7 +77,7 @@ static int settled(const struct rt_snap *a, const struct rt_snap *b, int n, cons
 {
 	for (int i = 0; i < n; i++)
 		if (in[i] && (a[i].state != b[i].state || a[i].serial != b[i].serial ||
-			      a[i].next != b[i].next || !blocked(b[i].state)))
+			      a[i].next != b[i].next || !blocked(b[i].state) || free_wait(&b[i])))
 			return 0;
 	return 1;
 }
@@ -91,6 +109,8 @@ int rt_stall_settle(const struct rt_snap *s, int n, int all, uint64_t budget_ns,
 			kind = RT_SETTLE_MOVED;
 		} else if (clen && rt_snapshot_confirm(b, nb, cyc, clen)) {
 			kind = verdict(RT_SETTLE_DEADLOCK, b, nb, cyc, clen, out);
+		} else if (!clen && rt_now_ns() - t0 >= budget_ns && any_free_wait(b, n, in)) {
+			kind = RT_SETTLE_MOVED;   /* a free lock's waiter: slow, not stuck */
 		} else if (!clen && ((prev && settled(prev, b, n, in)) ||
 				     rt_now_ns() - t0 >= budget_ns)) {
 			kind = verdict(RT_SETTLE_HANG, b, nb, cyc, 0, out);

@@ -23,6 +23,9 @@ struct rt_lock {
 	 * wakes waiters, so any thread may release it (see binary_release). */
 	pthread_cond_t cv;
 	int locked;
+	/* its real state lives elsewhere (rt_lock_ext_*): a free-looking
+	 * owner says nothing about whether a waiter can go on */
+	atomic_int external;
 };
 
 rt_lock *rt_lock_new(const char *class_name, enum rt_lock_kind kind)
@@ -326,6 +329,7 @@ int rt_lock_try_release_at(rt_lock *l, struct rt_site site)
 void rt_lock_ext_waiting(rt_lock *l, uint64_t deadline_ns, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
+	atomic_store_explicit(&l->external, 1, memory_order_relaxed);
 	rt_lockgraph_on_acquire(t, l->cls, site);
 	rt_thread_wait_begin_until(t, l, site, deadline_ns);
 }
@@ -351,6 +355,11 @@ void rt_lock_ext_gave_up(rt_lock *l)
 	atomic_store(&t->state, RT_TS_RUNNING);
 	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
+}
+
+int rt_lock_is_external(const rt_lock *l)
+{
+	return atomic_load_explicit(&((rt_lock *)l)->external, memory_order_relaxed);
 }
 
 int rt_lock_ext_releasing(rt_lock *l)

@@ -47,6 +47,8 @@ void rt_lock_ext_gave_up(rt_lock *l);
 /* Before the real release: 0, or -1 (nothing changed) if nobody holds l,
  * or (RT_LOCK_RECURSIVE) the caller does not. */
 int rt_lock_ext_releasing(rt_lock *l);
+/* 1 once a thread waited for l through rt_lock_ext_waiting. */
+int rt_lock_is_external(const rt_lock *l);
 #define rt_lock_acquire(l) rt_lock_acquire_at((l), RT_SITE)
 #define rt_lock_release(l) rt_lock_release_at((l), RT_SITE)
 
