@@ -32,17 +32,21 @@ static int json_err;   /* -errno of the last JSON write, 0 if it worked */
 static int json_early; /* a write after a finding worked in this run */
 static int other_unwritten;   /* a repro of this run could not be written */
 /* Library versions the target runs (rt_report_library), from start() on. */
-#define MAX_LIBS 8
+#define MAX_LIBS 32   /* a pytest run imports a dozen */
 static struct { char *name, *version, *where; } libs[MAX_LIBS];
 static int nlibs;
 
 static void set_context_locked(void)
 {
+	/* the first few by name (a pytest run imports a dozen); all in the JSON */
 	char with[256] = "";
 	size_t used = 0;
-	for (int i = 0; i < nlibs && used < sizeof with; i++)
+	int shown = nlibs < 4 ? nlibs : 3;
+	for (int i = 0; i < shown && used < sizeof with; i++)
 		used += (size_t)snprintf(with + used, sizeof with - used, "%s%s %s",
 					 i ? ", " : " with ", libs[i].name, libs[i].version);
+	if (shown < nlibs && used < sizeof with)
+		snprintf(with + used, sizeof with - used, " and %d more libraries", nlibs - shown);
 	snprintf(context, sizeof context, "target %s%s, scenario %s, seed %" PRIu64, cfg->target,
 		 with, cfg->scenario, cfg->seed);
 }

@@ -542,6 +542,16 @@ static PyObject *m_thread_exit(PyObject *mod, PyObject *unused)
 	Py_RETURN_NONE;
 }
 
+static PyObject *m_library(PyObject *mod, PyObject *args)
+{
+	(void)mod;
+	const char *n, *v, *w;
+	if (!PyArg_ParseTuple(args, "sss", &n, &v, &w))
+		return NULL;
+	rt_report_library(n, v, w);
+	Py_RETURN_NONE;
+}
+
 static PyObject *m_relpath(PyObject *mod, PyObject *arg)
 {
 	(void)mod;
@@ -578,6 +588,7 @@ static PyMethodDef module_methods[] = {
 	{ "gc_started", m_gc_started, METH_NOARGS, "a collection starts (counted)" },
 	{ "gc_stopped", m_gc_stopped, METH_NOARGS, "a collection ended" },
 	{ "thread_exit", m_thread_exit, METH_NOARGS, "mark the calling thread finished" },
+	{ "library", m_library, METH_VARARGS, "library(name, version, where): a version that ran" },
 	{ "relpath", m_relpath, METH_O, "relpath(path) -> path below dist-packages or stdlib" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -17,6 +17,7 @@ import sys
 import threading
 import traceback
 
+import _redirtorture
 import redirtorture_glue as glue
 
 SCRIPT, MODULE, CODE = 0, 1, 2        # enum rt_py_program_kind
@@ -127,6 +128,51 @@ def _compile(source, filename):
         _fail("%s: %s: %s" % (filename, type(e).__name__, e))
 
 
+class _Libraries:
+    """The installed distributions the program imports, each named in the
+    report (a `library:` line, the JSON's libraries) as it is first
+    imported, with the version and the venv (or directory) it came from:
+    an audit hook on "import" maps a new top-level module name to its
+    distributions (importlib.metadata.packages_distributions, computed
+    once, on the first import that is not the standard library's)."""
+
+    def __init__(self, venv):
+        self.venv = os.path.abspath(venv) if venv else None
+        self.seen = set(sys.modules) | set(sys.stdlib_module_names)
+        self.dists = None
+        self.busy = False
+        self.reported = set()
+
+    def __call__(self, event, args):
+        if event != "import" or self.busy:
+            return
+        top = args[0].partition(".")[0] if args and isinstance(args[0], str) else ""
+        if not top or top in self.seen:
+            return
+        self.seen.add(top)
+        self.busy = True             # importlib.metadata imports too
+        try:
+            self._report(top)
+        except Exception:            # noqa: B902 - never break the program's import
+            pass
+        finally:
+            self.busy = False
+
+    def _report(self, top):
+        from importlib import metadata
+        if self.dists is None:
+            self.dists = metadata.packages_distributions()
+        for name in self.dists.get(top, ()):
+            if name in self.reported:
+                continue
+            self.reported.add(name)
+            dist = metadata.distribution(name)
+            where = os.path.abspath(str(dist.locate_file("")))
+            if self.venv and where.startswith(self.venv + os.sep):
+                where = self.venv
+            _redirtorture.library(name, dist.version, where)
+
+
 def prepare(kind, what, args, venv):
     """Before the drivers start, on the main thread."""
     global _code, _kind, _spec
@@ -138,6 +184,7 @@ def prepare(kind, what, args, venv):
             sys.path.remove(p)
     if venv:
         _venv(venv)
+    sys.addaudithook(_Libraries(venv))
     main = sys.modules["__main__"]
     if kind == SCRIPT:
         sys.path.insert(0, os.path.dirname(os.path.realpath(what)))

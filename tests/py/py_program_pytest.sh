@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # py_program_pytest.sh: `redirtorture py -- -m pytest FILE` (Debian's
 # python3-pytest) with small test files of our own (tests/py/programs):
-#  - test_clean.py: 4 threads share two locks in one order -> SUCCESS (0);
+#  - test_clean.py: 4 threads share two locks in one order -> SUCCESS (0),
+#    and the report names the pytest version that ran;
 #  - test_failing.py: a failing assertion -> FAILED (6), the program-failure
 #    finding, pytest's own report on stdout;
 #  - test_abba.py: the test passes, but its two threads take accounts_lock
@@ -23,6 +24,16 @@ if [ "$RC" -eq 69 ] && grep -q 'No module named pytest' clean.err; then
 fi
 expect_clean_run "clean test file" 'lock_classes >= 2'
 expect_in clean.out '^1 passed' "pytest's summary"
+# the versions that ran: pytest itself, as imported (issue 18), in the
+# library lines and the JSON report; the test files are no distribution
+expect_in clean.out '^library: pytest [0-9]+\.[0-9]+' "pytest's version in the report"
+"$PY" - clean.json <<'PYEOF' || fail "clean test file: libraries in the JSON report"
+import json, sys
+from importlib import metadata
+libs = {l["name"]: l["version"] for l in json.load(open(sys.argv[1]))["libraries"]}
+assert libs.get("pytest") == metadata.version("pytest"), libs
+assert not any(n.startswith("test_") for n in libs), libs
+PYEOF
 
 run failing 60000 py --report failing.json -- "${PYTEST[@]}" test_failing.py
 expect_rc 6

@@ -17,9 +17,11 @@
 #
 # noredirect: the same program with redirect_stdout=False,
 # redirect_stderr=False (the workaround), 3 runs of 4 s: SUCCESS in 3 of 3,
-# and the work really happened (at least 1000 printed lines and 100
+# and the work really happened (at least 100 printed lines and 10
 # finalizer log lines per run on average; measured ~19000 and ~24000 per
-# 4 s run idle).
+# 4 s run idle, ~700 printed lines per run at a load average of 14 on 2
+# CPUs: the floor is 7x below the worst seen, a program that did no work
+# still fails it).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -43,8 +45,8 @@ if [ "${1:-}" = noredirect ]; then
   expect_not_in nr.err '^(WARNING|FINDING|DEADLOCK|HANG|FAILED|CRASH)' "no finding"
   prints=$(grep -c '^worker finished job' nr.out || true)
   collected=$(grep -c 'job [0-9]* collected' nr.err || true)
-  [ "$prints" -ge 3000 ] || fail "only $prints printed lines in 3 runs"
-  [ "$collected" -ge 300 ] || fail "only $collected finalizer lines in 3 runs"
+  [ "$prints" -ge 300 ] || fail "only $prints printed lines in 3 runs ($(load_note))"
+  [ "$collected" -ge 30 ] || fail "only $collected finalizer lines in 3 runs ($(load_note))"
   pass "the workaround: 3 of 3 runs SUCCESS ($prints prints, $collected finalizer logs)"
   exit 0
 fi
