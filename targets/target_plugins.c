@@ -15,6 +15,7 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_PLUGIN_TARGETS 64
@@ -22,7 +23,29 @@
 const struct rt_target_ops *rt_target_find(const char *name);   /* targets.h */
 
 static const struct rt_target_ops *loaded[MAX_PLUGIN_TARGETS];
+static char *loaded_from[MAX_PLUGIN_TARGETS];   /* the plugin file, absolute */
 static int nloaded;
+
+void rt_replay_repro_cmd(char *out, size_t n, const char *target, const char *path)
+{
+	struct rt_buf b = { 0 };
+	rt_buf_lit(&b, "redirtorture replay");
+	rt_target_plugin_arg(&b, target);
+	rt_buf_lit(&b, " ");
+	rt_buf_shell_quote(&b, path);
+	snprintf(out, n, "%s", b.p);
+	rt_buf_free(&b);
+}
+
+void rt_target_plugin_arg(struct rt_buf *b, const char *target)
+{
+	for (int i = 0; i < nloaded; i++)
+		if (!strcmp(loaded[i]->name, target)) {
+			rt_buf_lit(b, " --target-plugin ");
+			rt_buf_shell_quote(b, loaded_from[i]);
+			return;
+		}
+}
 
 const struct rt_target_ops *rt_target_plugin_find(const char *name)
 {
@@ -101,16 +124,21 @@ int rt_target_plugin_load(const char *path, char *err, size_t n)
 		goto out;
 	}
 	why = check_header(p, why_buf, sizeof why_buf);
+	char *abs = realpath(path, NULL);
 	for (int i = 0; !why && p->targets[i]; i++) {
 		why = check_target(p->targets[i], why_buf, sizeof why_buf);
-		if (!why)
+		if (!why) {
+			loaded_from[nloaded] = rt_xstrdup(abs ? abs : path);
 			loaded[nloaded++] = p->targets[i];
+		}
 	}
+	free(abs);
 out:
 	if (!why)
 		return 0;
 	snprintf(err, n, "cannot load target plugin %s: %s", path, why);
-	nloaded = before;   /* none of its targets stays listed */
+	while (nloaded > before)   /* none of its targets stays listed */
+		free(loaded_from[--nloaded]);
 	if (h)
 		dlclose(h);
 	return -1;

@@ -5,6 +5,7 @@
 #define RT_TARGET_PLUGINS_H
 
 #include "rt.h"
+#include "base/util.h"
 
 #include <stddef.h>
 
@@ -15,6 +16,12 @@ int rt_target_plugin_load(const char *path, char *err, size_t n);
 const struct rt_target_ops *rt_target_plugin_find(const char *name);
 /* The i-th loaded plugin target, or NULL past the last. */
 const struct rt_target_ops *rt_target_plugin_at(int i);
+/* For a target loaded from a plugin, " --target-plugin FILE" (the plugin's
+ * absolute path, shell-quoted) appended to a replay command; else nothing. */
+void rt_target_plugin_arg(struct rt_buf *b, const char *target);
+/* "redirtorture replay [--target-plugin FILE] PATH" into out (n bytes): the
+ * command that replays the repro at path of target. */
+void rt_replay_repro_cmd(char *out, size_t n, const char *target, const char *path);
 /* Take every `--target-plugin FILE` / `--target-plugin=FILE` out of argv
  * (any command) and load each.  0, or the exit code after one line on
  * stderr: RT_EXIT_USAGE (no FILE) or RT_EXIT_NOSTART (cannot load). */

@@ -57,6 +57,14 @@ want=$RC
 run replay 30000 replay --target-plugin "$PLUGIN" abba.repro
 expect_rc "$want"
 expect_in replay.err 'Mine\.(stats|terminal)' "replay: the Mine locks"
+# The replay commands the reports print name the plugin file, and work as printed.
+expect_in abba.out "^replay: .* --target-plugin $(realpath "$PLUGIN") --target mine_abba " "run: the replay line names the plugin"
+cmd=$(grep -m1 '^replay: redirtorture replay ' explore.err explore.out | sed 's/^[^:]*:replay: redirtorture //' || true)
+[ -n "$cmd" ] || fail "explore: no 'replay: redirtorture replay' line"
+case "$cmd" in *"--target-plugin $(realpath "$PLUGIN") "*) ;; *) fail "explore: replay line without the plugin: $cmd" ;; esac
+eval "set -- $cmd"
+run replay_printed 30000 "$@"
+expect_rc "$want"
 
 # Plugins that must be refused: each a small C file against the installed headers.
 build() {   # build NAME SOURCE

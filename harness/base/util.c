@@ -270,6 +270,21 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+void rt_buf_shell_quote(struct rt_buf *b, const char *s)
+{
+	if (*s && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+")]) {
+		rt_buf_add(b, s, strlen(s));
+		return;
+	}
+	rt_buf_lit(b, "'");
+	for (; *s; s++)
+		if (*s == '\'')
+			rt_buf_lit(b, "'\\''");
+		else
+			rt_buf_add(b, s, 1);
+	rt_buf_lit(b, "'");
+}
+
 void rt_buf_json_str(struct rt_buf *b, const char *s)
 {
 	rt_buf_lit(b, "\"");

@@ -51,6 +51,9 @@ void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
 /* Quoted and escaped; bytes that are not well-formed UTF-8 become U+FFFD. */
 void rt_buf_json_str(struct rt_buf *b, const char *s);
 void rt_buf_free(struct rt_buf *b);
+/* s as one word for a POSIX shell: as it is if it only has safe
+ * characters, else in single quotes ('' for the empty string). */
+void rt_buf_shell_quote(struct rt_buf *b, const char *s);
 
 /* Open-addressing hash map from uint64_t keys (any but UINT64_MAX) to int
  * values; zero-initialized is empty. */

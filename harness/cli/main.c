@@ -37,6 +37,9 @@ static void top_usage(struct rt_buf *b)
 	rt_buf_printf(b, "usage: redirtorture COMMAND [options]\n"
 			 "       redirtorture COMMAND --help     the options of COMMAND\n"
 			 "       redirtorture --version\n"
+			 "options of every command:\n"
+			 "  --target-plugin FILE  load the targets of a plugin built out of tree\n"
+			 "                        (docs/target-plugins.md); repeatable, anywhere\n"
 			 "commands:\n");
 	for (const struct rt_cmd_spec *const *c = commands(); *c; c++)
 		rt_buf_printf(b, "  %-10s %s\n", (*c)->name, (*c)->purpose);

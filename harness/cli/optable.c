@@ -427,6 +427,9 @@ void rt_opt_usage(const struct rt_cmd_spec *cmd, struct rt_buf *b)
 		opt_help(o, &h);
 		opt_line(b, o->short_name, o->name, o->kind == RT_OPT_FLAG ? NULL : o->metavar, h.p);
 	}
+	/* taken out of argv before any command sees it (cli/main.c) */
+	opt_line(b, 0, "target-plugin", "FILE", "load the targets of a plugin built out of tree "
+		 "(docs/target-plugins.md; repeatable)");
 	opt_line(b, 'h', "help", NULL, "this text");
 	if (cmd->notes)
 		rt_buf_printf(b, "\n%s", cmd->notes);

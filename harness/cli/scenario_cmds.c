@@ -10,6 +10,7 @@
 #include "commands/run.h"
 #include "commands/supervisor.h"
 #include "runtime/rt.h"
+#include "target_plugins.h"
 #include "sched/exec.h"
 #include "sched/sched_ctl.h"
 #include "targets.h"
@@ -151,35 +152,21 @@ static uint64_t clock_seed(void)
 	return s ? s : 1;
 }
 
-static void shell_quote(struct rt_buf *b, const char *s)
-{
-	if (!s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+")]) {
-		rt_buf_add(b, s, strlen(s));
-		return;
-	}
-	rt_buf_lit(b, "'");
-	for (; *s; s++)
-		if (*s == '\'')
-			rt_buf_lit(b, "'\\''");
-		else
-			rt_buf_add(b, s, 1);
-	rt_buf_lit(b, "'");
-}
-
 /* The exact command that reruns this configuration with the same seed. */
 static void replay_command(struct rt_buf *b, const char *prog, const struct scenario_args *a,
 			   const struct rt_config *c, const struct rt_explore_opts *o)
 {
-	shell_quote(b, prog);
+	rt_buf_shell_quote(b, prog);
 	rt_buf_printf(b, " %s --scenario ", o ? "explore" : "run");
-	shell_quote(b, c->scenario_path);
+	rt_buf_shell_quote(b, c->scenario_path);
+	rt_target_plugin_arg(b, c->target);
 	rt_buf_printf(b, " --target %s --seed %" PRIu64, c->target, c->seed);
 	if (o)
 		rt_buf_printf(b, " --strategy %s --depth %d --runs %" PRIu64, a->strategy, o->depth,
 			      o->runs);
 	for (int i = 0; i < a->sets.n; i++) {
 		rt_buf_printf(b, " --set ");
-		shell_quote(b, a->sets.v[i]);
+		rt_buf_shell_quote(b, a->sets.v[i]);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "sched/trace.h"
 #include "base/util.h"
 #include "targets.h"
+#include "target_plugins.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -87,7 +88,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		params_of(&p, c, o, i, k_cal);
 		plan_path(path, sizeof path, c, o, i);
 		char replay[2300];
-		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+		rt_replay_repro_cmd(replay, sizeof replay, c->target, path);
 		rt_report_set_replay(replay);
 		rt_exec_controlled(t, c, &p, &r);
 		done++;
@@ -145,7 +146,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		/* the replay line of the reports names the file the repro will get */
 		plan_path(path, sizeof path, c, o, found_at + 1);
 		char replay[2300];
-		snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+		rt_replay_repro_cmd(replay, sizeof replay, c->target, path);
 		rt_report_set_replay(replay);
 		uint64_t tries = 0;
 		if (rt_steer(t, c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
@@ -191,7 +192,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_report_set_replay(cmd);
 	} else {
 		char rp[2200];
-		snprintf(rp, sizeof rp, "redirtorture replay %s", path);
+		rt_replay_repro_cmd(rp, sizeof rp, c->target, path);
 		rt_report_set_replay(rp);
 	}
 	free(cmd);
@@ -282,7 +283,7 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, const c
 	p->max_steps = rp.max_steps ? rp.max_steps : p->max_steps;
 	p->trace = trace_json || svg;
 	char replay[2300];
-	snprintf(replay, sizeof replay, "redirtorture replay %s", path);
+	rt_replay_repro_cmd(replay, sizeof replay, rp.cfg.target, path);
 	rt_report_init(&rp.cfg, replay, NULL);
 	rt_report_set_quiet(quiet);
 	/* one execution: the deadline of `run` */

@@ -15,6 +15,7 @@
 #include "commands/run.h"
 #include "engine/watchdog.h"
 #include "sched/sched_ctl.h"
+#include "target_plugins.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -162,7 +163,7 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 	return code;
 }
 
-static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs)
+static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs, const char *target)
 {
 	double el = (double)(rt_now_ns() - t0) / 1e9;
 	uint64_t n = atomic_load(&s->execs), k = atomic_load(&s->choices);
@@ -176,7 +177,7 @@ static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs)
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
 			    atomic_load(&s->execs_at_win), s->sig, s->path);
 		char rp[2200];
-		snprintf(rp, sizeof rp, "redirtorture replay %s", s->path);
+		rt_replay_repro_cmd(rp, sizeof rp, target, s->path);
 		rt_report_set_replay(rp);
 	}
 }
@@ -222,7 +223,7 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 		}
 	}
 	code = reap(pid, jobs, s, o, hb, t0);
-	summary(s, t0, jobs);
+	summary(s, t0, jobs, c->target);
 out:
 	for (int k = 0; k < jobs; k++)
 		if (pid[k] > 0)

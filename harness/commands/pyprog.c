@@ -38,18 +38,6 @@ static int py_usage_error(const char *fmt, ...)
 	return RT_EXIT_USAGE;
 }
 
-static void quote(struct rt_buf *b, const char *s)
-{
-	if (*s && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+")]) {
-		rt_buf_add(b, s, strlen(s));
-		return;
-	}
-	rt_buf_add(b, "'", 1);
-	for (; *s; s++)
-		rt_buf_add(b, *s == '\'' ? "'\\''" : s, *s == '\'' ? 4 : 1);
-	rt_buf_add(b, "'", 1);
-}
-
 /* Knob defaults of a program run, then --seed and --set over them. */
 static int configure(struct rt_config *c, const struct rt_py_opts *o)
 {
@@ -103,24 +91,24 @@ static uint64_t fresh_seed(uint64_t prev, uint64_t run)
 static void replay_cmd(struct rt_buf *b, const char *argv0, const struct rt_py_opts *o, uint64_t seed)
 {
 	b->len = 0;
-	quote(b, argv0);
+	rt_buf_shell_quote(b, argv0);
 	rt_buf_printf(b, " py --seed %" PRIu64, seed);
 	for (int i = 0; i < o->nsets; i++) {
 		rt_buf_printf(b, " --set ");
-		quote(b, o->sets[i]);
+		rt_buf_shell_quote(b, o->sets[i]);
 	}
 	if (o->venv) {
 		rt_buf_printf(b, " --venv ");
-		quote(b, o->venv);
+		rt_buf_shell_quote(b, o->venv);
 	}
 	rt_buf_printf(b, " --");
 	if (o->prog.kind != RT_PY_SCRIPT)
 		rt_buf_printf(b, " %s", o->prog.kind == RT_PY_MODULE ? "-m" : "-c");
 	rt_buf_printf(b, " ");
-	quote(b, o->prog.what);
+	rt_buf_shell_quote(b, o->prog.what);
 	for (int i = 0; i < o->prog.argc; i++) {
 		rt_buf_printf(b, " ");
-		quote(b, o->prog.argv[i]);
+		rt_buf_shell_quote(b, o->prog.argv[i]);
 	}
 	if (!b->p)
 		rt_buf_add(b, "", 0);

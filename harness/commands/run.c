@@ -19,6 +19,7 @@
 #include "commands/steer.h"
 #include "engine/lifecycle.h"
 #include "targets.h"
+#include "target_plugins.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -168,6 +169,8 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	snprintf(dsig, sizeof dsig, "%s", got > 0 ? msg + 1 : "");
 	struct rt_buf b = { 0 };
 	int st = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	char rcmd[2400];
+	rt_replay_repro_cmd(rcmd, sizeof rcmd, c->target, path);
 	if (st == RT_EXIT_UNWRITTEN)
 		rt_report_note_unwritten();   /* the child said which repro */
 	if (st == RT_EXIT_DEADLOCK || st == RT_EXIT_UNWRITTEN) {
@@ -176,13 +179,12 @@ static void confirm_potential(const struct rt_config *c, int hb)
 				  "------------------------------------------------------\n"
 				  "%s\n  %s\n%s in a steered controlled execution (exact: no thread "
 				  "could run).\n"
-				  "signature: %s\nrepro: %s\nreplay: %s%s\n",
+				  "signature: %s\nrepro: %s\nreplay: %s\n",
 			      rt_report_context(),
 			      same ? "the potential deadlock" : "steering toward the potential deadlock",
 			      sig, same ? "was made to happen" : "produced a different real deadlock",
 			      dsig, st == RT_EXIT_UNWRITTEN ? "not written (see above)" : path,
-			      st == RT_EXIT_UNWRITTEN ? "" : "redirtorture replay ",
-			      st == RT_EXIT_UNWRITTEN ? rt_report_replay() : path);
+			      st == RT_EXIT_UNWRITTEN ? rt_report_replay() : rcmd);
 		char title[1300];
 		snprintf(title, sizeof title, "confirmed deadlock: %s", dsig);
 		rt_report_finding(RT_EXIT_DEADLOCK, "deadlock", title, dsig[0] ? dsig : "CONFIRMED", b.p);
