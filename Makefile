@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Thin wrapper: the documented verbs.  Everything real is in CMake.
 #   make stress SCENARIO=live_refresh [TARGET=rich_live_fixed] [SEED=N] [SANITIZER=thread] [ARGS=...]
 #               [VENV=rich-14.2.0]   (py targets: make and use build/venvs/VENV, seeds/lock/VENV.txt)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Build the fuzz targets for ClusterFuzzLite / OSS-Fuzz: libFuzzer binaries,
 # seed corpora (NAME_seed_corpus.zip), dictionaries and .options in $OUT.
 #

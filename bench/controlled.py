@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Controlled mode at its speed limit: one table, every number measured side
 by side in this run, the compared commands interleaved sample by sample.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Controlled exploration benchmark (issue "Deterministic exploration").
 #   bash bench/explore.sh [SEEDS]        (default 20 seeds)
 # Prints one table, all numbers measured side by side in this run:

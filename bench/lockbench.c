@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lockbench.c - the cost of one uncontended instrumented acquire + release
  * (runtime/lock.c: lock-order graph, thread record, scheduling points) next
  * to a plain pthread mutex, with 0, 1, 64 and 256 other locks held, and the

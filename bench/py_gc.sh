@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench/py_gc.sh (`make bench-py`): real Rich #4158 with CPython's own GC
 # timing vs. the harness choosing collection points (knob py_gc_pct,
 # harness/pygc.c), side by side in one run: RUNS runs of each, alternating,

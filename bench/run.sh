@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The issue-2 benchmark (`make bench`): prints one table, every number
 # measured in this run on this machine.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """timeline.py - run a command, timestamp every output line, report when
 patterns first appear.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # afl-smoke.sh - a short AFL++ run of fuzz_schedule on healthy targets, for CI
 # (.ci/run).  Installs AFL++ if needed (scripts/install-deps.sh afl), builds
 # the fuzz-afl preset, fuzzes for SECONDS (default 30) from corpus/fuzz_schedule

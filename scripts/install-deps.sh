@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Install what redirtorture needs on a Debian bookworm machine (apt-get, as
 # root).  Idempotent and quick when everything is present: `make stress` and
 # `make test` call it every time.

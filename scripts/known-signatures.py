@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """known-signatures.py - is a finding known?  One rule for the nightly job
 (scripts/nightly-fuzz.sh) and the known_signatures test.
 

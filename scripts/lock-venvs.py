@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """lock-venvs.py ENV=REQ [ENV=REQ...] - (re)write seeds/lock/ENV.txt.
 
 A maintainer's tool, run when a pin changes (not by `make`): for each

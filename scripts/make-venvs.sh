@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make-venvs.sh [ENV...]: the pinned virtual environments the seeds run in,
 # build/venvs/ENV, one per lock file seeds/lock/ENV.txt (default: all).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # nightly-fuzz.sh - the one command a nightly CI job runs (docs/fuzzing.md).
 #
 #   scripts/nightly-fuzz.sh [--budget SECONDS] [--out DIR] [--jobs N]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """nightly-summary.py - summary.md and summary.json of a scripts/nightly-fuzz.sh
 run, from the files it leaves in $OUT (work/*.tsv, afl/*/*/fuzzer_stats,
 logs/libfuzzer-*.log, tsan/).  Called by nightly-fuzz.sh with its settings in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Regenerate the fuzz seed corpora (docs/fuzzing.md) from knobs and from the
 # committed repro files.  Needed when a change moves the harness's
 # scheduling points (fuzz_schedule's choice bytes then mean other choices and

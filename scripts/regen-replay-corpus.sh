@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Regenerate corpus/replay/ from fixed seeds.  Needed when a change moves the
 # harness's scheduling points (the committed schedules then diverge, which
 # ctl_corpus_replay reports).  Review the diff: the signatures must stay the

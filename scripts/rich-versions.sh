@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rich-versions.sh [--docs]: Rich #4158 across released versions (make seeds-rich).
 #
 # Runs `live_refresh` on py_rich (real Rich, redirection on) and on

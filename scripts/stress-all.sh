@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Run every scenario named in scenarios/CFLIST once and print a table of
 # verdicts (`make stress-all`; also fit for a nightly job).
 #   bash scripts/stress-all.sh BIN [extra `run` arguments, e.g. --set duration_ms=2000]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* busted.c - a deliberately broken target, like Linux locktorture's
  * lock_busted: write() takes two plain locks in alternating order (A then B
  * on odd calls, B then A on even calls), an ABBA inversion the lock-order

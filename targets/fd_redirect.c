@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fd_redirect.c - `marimo run --redirect-console-to-browser` before PR #8353
  * (issue #8306; facts in ../shared/reports/marimo-8306.md).  Every session's
  * kernel is a thread of one process, and every cell saves, replaces and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* global_swap.c - the naive run-mode design: each cell swaps only the
  * process-global sys.stdout/sys.stderr objects (save, install the session's
  * own, restore on exit), with no file descriptors involved.  Sessions run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linebuf.c - see linebuf.h. */
 #include "linebuf.h"
 

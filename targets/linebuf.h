@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linebuf.h - growable strings and per-thread line buffers shared by targets.
  *
  * Per-thread buffers (struct lb_set) keep each thread's partial line to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* proxy_with_global_redirect.c - the residual hazard of PR #8353: the
  * thread-local proxy (thread_local_proxy.c) while user code in one session
  * replaces the global sys.stdout: session 0's notebook captures with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_plugin.c - the Python targets' entries in the registration list.
  *
  * The real targets (py_rich.c, harness/pylocks.c, harness/pygc.c) are a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_plugin.h - what the embedded-Python plugin (redirtorture_py.so:
  * py_rich.c, harness/pylocks.c, harness/pygc.c) gives the binary, which
  * loads it on the first start() of a py target (targets/py_plugin.c). */

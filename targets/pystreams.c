@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pystreams.c - see pystreams.h. */
 #include "pystreams.h"
 

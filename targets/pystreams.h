@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pystreams.h - the Python-level stream objects of one `marimo run` server
  * process, shared by the run-mode targets (fd_redirect, global_swap,
  * thread_local_proxy, proxy_with_global_redirect; only one runs at a time).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rich_live.c - model of Rich 13.3.1 .. 14.3.3 Live(redirect_stdout=True,
  * redirect_stderr=True, auto_refresh=True) on an interactive terminal
  * (Rich issue #4158).  Deliberately faithful, bugs included:

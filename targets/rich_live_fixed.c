@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rich_live_fixed.c - Rich Live with redirection, redesigned so that no lock
  * cycle and no lost or merged text is possible.  Same interface and same
  * output as rich_live.c (sink "terminal", the printed lines followed by one

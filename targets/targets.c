@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* targets.c - the one registration list of targets, and lookup by name. */
 #include "targets.h"
 #include "target_plugins.h"

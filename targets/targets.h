@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* targets.h - the registry of targets (targets.c): one list, lookup by name
  * (py:MODULE included), and the catalog the scenario parser checks names
  * against. */

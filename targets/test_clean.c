@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_clean.c - the simplest correct target (test suite helper): per-thread
  * line buffers, one plain lock around each write of complete lines to the
  * sink.  No nesting, no allocation points: nothing to find.

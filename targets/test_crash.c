@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_crash.c - test helpers: targets that die.  The 100th write() call
  * (counted across all threads) abort()s (test_crash) or writes through a
  * null pointer (test_segv); the others go to the sink.

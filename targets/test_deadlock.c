@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_deadlock.c - test helper with a guaranteed real ABBA deadlock.  The
  * first two distinct threads to call write() each take their first lock
  * (thread 1 "Deadlock.A", thread 2 "Deadlock.B"), meet at a rendezvous so

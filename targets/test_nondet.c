@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_nondet.c - test helper with hidden nondeterminism: which of two locks
  * a write takes depends on the wall clock, which the controlled scheduler
  * does not control.  Replaying a recorded schedule of this target must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_planted.c - test helper: a bug no known-signatures list names, planted
  * for the tests that prove fuzzing CI turns red on a new bug (docs/fuzzing.md,
  * tests/nightly_planted.sh, tests/fuzz_cflite_build.sh).  Write number n takes

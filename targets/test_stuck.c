@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_stuck.c - test helper: no lock cycle, but a real block.  Writes go,
  * under a plain lock, into a pipe whose read end is open but never read.
  * Once the pipe buffer (64 KiB by default on Linux) is full, the writer

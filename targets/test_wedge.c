@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_wedge.c - test helper: on the first write() the whole process stops
  * itself with SIGSTOP after ignoring the polite signals, so no thread (not
  * even the harness watchdog) can run or report.  Only a supervising parent

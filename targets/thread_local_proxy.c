@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* thread_local_proxy.c - marimo run mode after PR #8353 (the fix): one
  * ThreadLocalStreamProxy per stream is installed as sys.stdout/sys.stderr
  * once, before any session thread runs, and never replaced.  Its write goes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # busted (scenario busted_abba) is always caught: in 10 of 10 runs the
 # lock-order detector reports the Busted.A / Busted.B inversion, and the
 # run fails with FINDING (1) or, when the ABBA really deadlocks, DEADLOCK (2).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # clean_target.sh TARGET: a correct target produces no finding in 20 short
 # runs.  The runs cycle through the rich_live scenarios of scenarios/CFLIST
 # (live_refresh, finalizer_storm, logging_storm) with --target TARGET and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The command line (harness/cli/): --opt=value, --help on every command
 # (generated from the table that parses), --version, and bad numbers and
 # options: each is one line on stderr, exactly as below, exit 64, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config_test.c - unit tests for the scenario parser (harness/config.c):
  * defaults, accepted syntax, every error naming origin:line and what was
  * expected, the range of every integer knob (read from `knobs` output), the

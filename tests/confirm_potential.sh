@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A potential deadlock from free-running stress is confirmed by steered
 # controlled executions (commands/steer.c, in a forked child): the run ends in
 # DEADLOCK with "confirmed deadlock", a repro file, and that repro replays the

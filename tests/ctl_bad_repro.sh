@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Malformed, truncated or foreign-version repro files are rejected with one
 # line naming the file and line ("FILE:LINE: "), or only the file for what is
 # wrong with the whole file ("FILE: ": truncated, empty), exit 65.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Replay fidelity: every committed repro in corpus/replay/ gives its
 # recorded outcome 10 times out of 10: the same signature and exit code
 # (DEADLOCK for Rich #4158 on rich_live, SUCCESS for the same scenario on

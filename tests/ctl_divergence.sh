@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Divergence detection: test_nondet picks a lock from the wall clock, which
 # the scheduler does not control.  A recorded run of it must not replay
 # silently: replay names the choice where it diverged and exits 5.

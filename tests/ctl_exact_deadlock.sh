@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Exact deadlock detection in controlled mode: with the stall timeout set to
 # 10 minutes, no wall-clock timeout can be what reports the deadlock; the
 # scheduler sees that no thread can run and says so at once.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # explore --jobs 2: the workers' executions add up to --runs exactly on a
 # clean target; on rich_live the finding is reported once (one report, one
 # repro), it is the one --jobs 1 reports (same execution, same repro file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # minimize: the output still fails with the same signature and is no larger
 # (threads, choices, preemptions) than its input.
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every strategy finds the Rich #4158 deadlock on rich_live, and none finds
 # anything on rich_live_fixed over the same budget (300 executions each).
 source "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Controlled execution (issue: explore, replay, minimize, repro files).
 # Included from tests/CMakeLists.txt.
 # rt_sh_test (tests/CMakeLists.txt) scales each TIMEOUT by RT_TIME_SCALE.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # replay --trace/--svg: Chrome trace-event JSON and a standalone SVG of the
 # failing schedule, with one track per thread and the deadlock marked.
 source "$(dirname "$0")/lib.sh"

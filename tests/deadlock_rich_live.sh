@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `make stress SCENARIO=live_refresh` as a user runs it (no --set): rich_live
 # really deadlocks (Live._lock <-> Console._lock), the watchdog reports
 # DEADLOCK with the wait-for cycle, after the lock-order detector already

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # .clusterfuzzlite/build.sh runs without Docker (every ClusterFuzzLite
 # variable defaulted) and its fuzzers pass on a healthy tree, as PR and batch
 # fuzzing need:

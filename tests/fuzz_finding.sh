@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_schedule on an input with a finding (the Rich #4158 deadlock, from
 # corpus/fuzz_schedule-regressions/) behaves as a fuzzer needs: it aborts
 # (SIGABRT, a crash to libFuzzer and AFL++) at once, with the full report on

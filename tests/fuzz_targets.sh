@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_schedule takes its targets from the one registry (targets/targets.c,
 # flag RT_TARGET_FUZZ) and byte 0 of an input numbers them in registry order.
 # The committed inputs were made with these numbers, so they must not move:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Fuzz targets (issue 6, docs/fuzzing.md): every corpus directory replayed by
 # the standalone build of its fuzz target.  Included from tests/CMakeLists.txt.
 #   ctest -L fuzz

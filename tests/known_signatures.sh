@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The known list cannot rot: every scenario of scenarios/CFLIST runs on every
 # buggy target (`redirtorture list` marks them), for RT_KNOWN_MS of virtual
 # run time each, and every signature any run reports must be covered by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The engine's rooms depend only on the rooms below them (docs/architecture.md):
 # every #include "..." of every file is checked against the table below, and
 # every declared function must be defined in the .c file its header is named

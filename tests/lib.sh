@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh - shared helpers for the shell tests (sourced, not run).
 #
 # CMake passes (tests/CMakeLists.txt):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lockgraph_caps_test.c - no caps a real program hits: one thread holding
  * 300 locks, a 70-lock cycle across 70 threads (TSan stops at 64 held locks
  * and drops cycles longer than 20; we must not). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lockgraph_chain_test.c - one signature per lock-order bug: edges come only
  * from the most recently taken held lock (as lockdep adds them), so a cycle
  * is reported once, along its own chain.  One thread nests Chain.A -> B -> C

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rich_live under live_refresh: the lock-order detector reports the
 # Live._lock / Console._lock inversion (Rich #4158) in 20 of 20 runs, each
 # with a fresh random seed.

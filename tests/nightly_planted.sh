@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # scripts/nightly-fuzz.sh is red on a new bug and green on known ones:
 #  1. with a bug planted (REDIRTORTURE_FUZZ_PLANT=test_planted: fuzz_schedule's
 #     test_clean slot runs test_planted, a 3-lock cycle no list knows; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The output-integrity oracle can fail: rich_live's FileProxy keeps one
 # unlocked line buffer per stream shared by all threads (as Rich does), so
 # with every print split into partial writes, concurrent writers merge and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bad command lines exit 64 with one line on stderr that says what was
 # expected; nothing runs.  `help`, `list`, `knobs` exit 0.
 source "$(dirname "$0")/lib.sh"

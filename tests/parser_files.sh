@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Malformed scenario files (tests/data/bad/) are rejected with exit 65 and
 # exactly one line on stderr: "redirtorture: FILE:LINE: what (expected ...)".
 # A file that is well-formed but tolerant (comments, blank lines, tabs, CRLF,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Python targets (issue 5): real Rich and py:MODULE targets in embedded
 # CPython.  Label "python".  When the build has no embedded Python
 # (REDIRTORTURE_PYTHON=OFF; AUTO turns it off in the sanitizer presets,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Controlled mode at 64 and 256 driver threads (issue 11, item 1): the
 # scheduler's per-thread records must not move while threads sleep on the
 # condition variables inside them (it used to HANG from 17 threads on).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A full disk (issue 11, item 4): on a 64 KiB tmpfs with 4 KiB free, the JSON
 # report (5 KB) and repro files (20 KB) cannot be written.  Each attempt must
 # leave the older file there untouched and no temporary behind, say in one

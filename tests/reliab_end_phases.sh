@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every phase of a run keeps the heartbeat going within its own budget
 # (issue 11, item 6; README "Time budgets").  The supervisor kills a child
 # that sends no heartbeat for stall timeout + 2 s; these used to be killed or

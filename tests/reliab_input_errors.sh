@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bad input (issue 11, items 8 and 9): every scenario, repro or session-script
 # error is exit 65 and exactly one line on stderr,
 #   redirtorture: FILE:LINE: what (expected ...)     or, about the whole file,

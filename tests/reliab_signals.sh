@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Kills (issue 11, item 3).  The harness runs the scenario in a child; a
 # signal to it must never lose the report or leave the target behind:
 #  - SIGTERM to the parent, SIGINT to the whole process group (Ctrl-C): the

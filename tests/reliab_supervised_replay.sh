@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # replay and minimize are supervised (issue 11, item 2).  A repro naming a
 # target that blocks outside the controlled scheduler (test_deadlock waits in
 # pthread_barrier_wait, test_stuck in write(2)) made both hang for ever: such

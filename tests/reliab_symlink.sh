@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Planted symlinks (issue 11, item 5): the report's temporary file used to be
 # REPORT.tmp.PID, opened with O_CREAT|O_TRUNC: a symlink planted at that name
 # made the harness (often root, in a shared directory) overwrite any file.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Right verdicts at the edges (issue 11, item 7).
 #  1. A cycle is a DEADLOCK even when a thread of it sits between its two
 #     acquires for longer than the stall timeout (busted gave HANG in 2 of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The replay command printed at the end reruns the same configuration with
 # the same seed: parse it from the output, run it, and get the same seed and
 # the same verdict and signatures for deterministic cases (busted_abba ends in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The JSON report (docs/report-schema.md) is written, is valid JSON
 # (python3 -m json.tool), has schema "redirtorture-report/1", and its verdict,
 # exit code and findings agree with the run: a clean run, a lock-order finding

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The harness itself is sanitizer-clean (registered only in the tsan and
 # asan-ubsan presets): the fixed targets, run through every rich_live scenario
 # of scenarios/CFLIST, supervised and in-process (--no-supervisor), produce no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The seeds' own code as released (issue 18): real Rich and marimo from the
 # pinned virtual environments build/venvs/ENV (scripts/make-venvs.sh, lock
 # files seeds/lock/ENV.txt), chosen with the knob py_venv.  Label "seeds".

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Run-mode session targets (issue 4: marimo #8306 / PR #8353).  Included at
 # the end of tests/CMakeLists.txt; uses its rt_sh_test().  About 40 s in the
 # default build, of which 15 s is the proxy's long clean run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # sessions_buggy.sh TARGET: a run-mode design that swaps the global
 # sys.stdout (global_swap; proxy_with_global_redirect, where session 0's
 # contextlib.redirect_stdout defeats the proxy) leaks one session's output

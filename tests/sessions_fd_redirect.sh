@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fd_redirect (marimo run mode before PR #8353) under the reload loop of
 # scenarios/run_mode_sessions.scn (16 sessions, server logging): every run
 # reports a cross-session leak, a session that cannot start ("Stream not

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The pipe hang of marimo #8306: a cell exit out of LIFO order leaves fd 2 on
 # the pipe of a session that stays open but idle; the first server log line
 # that reaches its forwarder while the session is idle kills it; about 64 KiB

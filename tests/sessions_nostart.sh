@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A session target that cannot start in this environment (open-files limit
 # 10: not even one session's four pipe fds fit) ends with a clear message
 # and exit 69 (NOSTART), not a crash and not a FINDING against the target.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # thread_local_proxy (marimo run mode after PR #8353) is clean over a long
 # run.  Budget: one 15 s run of scenarios/run_mode_sessions.scn (16
 # sessions reloading, 6 cells x 4 writes per load, 10% fd-level writes,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The committed minimal repros (corpus/sessions/*.script), played in lockstep
 # (one thread per session, one step at a time, in file order):
 #   nonlifo-enter-exit: A.enter, B.enter, A.exit, B.exit, then C.start

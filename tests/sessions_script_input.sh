@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Malformed session scripts are rejected before anything runs, with
 # file:line, what is wrong and what was expected (exit 65); session_script
 # on a target without sessions is a configuration error.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The same bug keeps its signature when code above its sites moves: a copy
 # of the source tree gets 7 comment lines before the first #include of
 # targets/busted.c and targets/rich_live.c (above every lock site), is built (redirtorture only,

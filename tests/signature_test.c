@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* signature_test.c - signature texts name code by lock class and function
  * only (base/signature.h): the same wait at another line has the same key,
  * another function or class has another; Python class names lose the line

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A child that dies (test_crash: abort() on the 100th write) is reported by
 # the supervisor: exit 4 (CRASH), "died of signal 6 (Aborted)", and the JSON
 # report records it.  Bound per run: 1 s x RT_TIME_SCALE (it dies at once)

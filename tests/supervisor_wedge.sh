@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A child that ignores everything (test_wedge: ignores SIGTERM/INT/HUP/QUIT,
 # then SIGSTOPs its whole process, watchdog included) is killed by the
 # supervisor and reported: exit 4 (CRASH), "wedged ... killed it", and the

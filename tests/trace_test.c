@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* trace_test.c - the trace exporters on a synthetic ABBA deadlock: both
  * threads end up waiting for the lock the other holds.  Checks that the
  * Chrome JSON parses and has the expected tracks and spans, and that the SVG

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A target that really deadlocks (test_deadlock: the first two writers take
 # Deadlock.A and Deadlock.B, meet, then each waits for the other's lock) is
 # reported as DEADLOCK (exit 2) with its wait-for cycle, and the process

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A target stuck without a lock cycle (test_stuck: one writer blocks in
 # write(2) on a full pipe while holding Stuck.stdout_lock; the others pile up
 # on that lock) is reported as HANG (exit 3), naming the blocked syscall, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.c - the generic knob table (each knob declared exactly once), the
  * knob families the catalog registers, and the scenario-file parser.  Errors
  * name file, line and what was expected. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.h - scenario knobs: one declaration each (type, range, default,
  * help), scenario files of key=value lines over those defaults.  The generic
  * knobs, which any target may use, are fields of struct rt_config; a family

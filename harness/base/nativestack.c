@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nativestack.c - native stacks (nativestack.h).
  *
  * Why these libraries: unwinding in-process needs an unwinder that works

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nativestack.h - native (C) stacks for reports (nativestack.c): program
  * counters by glibc's backtrace() (libgcc's .eh_frame unwinder), names and
  * file:line from DWARF by elfutils' libdw.  Other threads are asked by a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.c - findings: printed at once through the saved stderr (never the
  * redirection under test), kept in memory, and written to the JSON report
  * atomically after every finding, so nothing is lost if the process dies. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report.h - findings: printed at once to the saved stderr (never through
  * the redirection under test), collected, and written as JSON atomically. */
 #ifndef RT_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sanitizer_defaults.c - one exit code for every sanitizer report (66, see
  * README), so a sanitizer error never looks like a harness verdict; TSan
  * keeps both stacks of a lock-order inversion. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sanitizer_defaults.h - sanitizer settings of the harness
  * (sanitizer_defaults.c): exit code and where reports go. */
 #ifndef RT_SANITIZER_DEFAULTS_H

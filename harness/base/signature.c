@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* signature.c - names and keys in signature texts: no line numbers, no
  * numbers at all in free text (base/signature.h). */
 #include "base/signature.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* signature.h - the parts of a finding's signature text that name code.
  *
  * A signature names a bug, not a build of it: lock classes and function

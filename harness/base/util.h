@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* util.h - small helpers shared by the engine: time, memory, hashing,
  * a seeded RNG, and output that bypasses the redirection under test. */
 #ifndef RT_UTIL_H

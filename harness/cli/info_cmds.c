@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* info_cmds.c - see info_cmds.h */
 #include "cli/info_cmds.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* info_cmds.h - `list` and `knobs`: what can be run, and how it is set. */
 #ifndef RT_INFO_CMDS_H
 #define RT_INFO_CMDS_H

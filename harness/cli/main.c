@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c - the redirtorture command line: which command runs, `help` and
  * `version`.  The commands and their option tables are in cli/. */
 #include "cli/info_cmds.h"

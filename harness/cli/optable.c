@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* optable.c - see optable.h */
 #include "cli/optable.h"
 

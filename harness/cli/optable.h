@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* optable.h - one option table per command.  From the same table come
  * getopt_long's struct option[] and optstring, the parse into the command's
  * argument struct (every number range-checked), and the usage text of

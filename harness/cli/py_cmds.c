@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_cmds.c - see py_cmds.h */
 #include "cli/py_cmds.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_cmds.h - `py`: a Python program or test suite, unchanged, under the
  * harness (py_cmds.c parses; commands/pyprog.c runs it). */
 #ifndef RT_PY_CMDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* repro_cmds.c - see repro_cmds.h */
 #include "cli/repro_cmds.h"
 

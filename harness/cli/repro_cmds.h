@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* repro_cmds.h - `replay` and `minimize`: commands on a repro file. */
 #ifndef RT_REPRO_CMDS_H
 #define RT_REPRO_CMDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scenario_cmds.c - see scenario_cmds.h */
 #include "cli/scenario_cmds.h"
 

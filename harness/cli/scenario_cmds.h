@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scenario_cmds.h - `run` and `explore`: a scenario, free-running or under
  * the controlled scheduler. */
 #ifndef RT_SCENARIO_CMDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* explore.c - `redirtorture explore` and `replay`: controlled executions,
  * potential -> confirmed deadlocks, repro files. */
 #include "commands/explore.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* explore.h - the controlled-mode commands explore and replay (explore.c). */
 #ifndef RT_EXPLORE_H
 #define RT_EXPLORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* explore_jobs.c - `explore --jobs N`: N worker processes explore disjoint
  * executions (worker k runs executions k, k + N, k + 2N, ... of the same
  * seeded sequence, so a repro is the same whichever worker found it).  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* explore_jobs.h - `explore --jobs N` (explore_jobs.c): seed-sharded worker
  * processes; the first finding wins, the others stop; progress and summary
  * add up every worker; the finding is the one --jobs 1 would report. */

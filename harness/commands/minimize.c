@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* minimize.c - `redirtorture minimize FILE`: shrink a failing repro while
  * the same signature still appears: fewer threads, fewer operations, fewer
  * preemptions.  Each accepted candidate is an execution that really

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* minimize.h - `redirtorture minimize` (minimize.c): shrink a failing repro
  * (threads, operations, preemptions) while it keeps its signature. */
 #ifndef RT_MINIMIZE_H

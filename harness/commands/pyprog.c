@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pyprog.c - `redirtorture py [options] -- SCRIPT|-m MODULE|-c CODE ARGS...`:
  * a user's Python program or test suite, unchanged, under the harness (the
  * target "py", targets/py_plugin.c), supervised like `run`, N times with

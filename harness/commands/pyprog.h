@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pyprog.h - `redirtorture py`: a Python program or test suite, unchanged,
  * under the harness (pyprog.c; the command line is cli/py_cmds.c). */
 #ifndef RT_PYPROG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* run.c - one scenario execution: start the target, the watchdog and the
  * drivers; stop them; check the oracles; produce the verdict. */
 #include "commands/run.h"

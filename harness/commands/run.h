@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* run.h - one free-running scenario execution inside the current process
  * (run.c); supervisor.h runs it in a child with a hard deadline. */
 #ifndef RT_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* steer.c - potential -> confirmed deadlocks: controlled executions steered
  * toward the lock classes of a cycle (DeadlockFuzzer style), for explore and
  * for free-running stress. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* steer.h - confirming a potential deadlock (steer.c). */
 #ifndef RT_STEER_H
 #define RT_STEER_H

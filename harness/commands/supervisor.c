@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* supervisor.c - the parent side: the scenario runs in a child process; the
  * parent watches its heartbeats and a hard deadline, and reports a child that
  * dies or wedges beyond what its own watchdog can report.  The harness never

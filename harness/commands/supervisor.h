@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* supervisor.h - run a body in a forked child (supervisor.c): watch its
  * heartbeats and a hard deadline; report a child that dies or wedges. */
 #ifndef RT_SUPERVISOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* drivers.c - scenario driver threads and the runtime models behind them.
  *
  * logging: like CPython's Handler.handle: the handler's RLock is held around

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* drivers.h - the scenario's threads and the runtime models they use:
  * print, logging (handler lock around emit), finalizers (cyclic-GC model),
  * refresh loops. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* graphdot.c - the lock-order graph for Graphviz: `dot -Tsvg FILE`.  Classes
  * are nodes, order edges ("held A while taking B") are arrows; the reported
  * cycle is red and bold, so the picture shows the inversion at a glance. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* graphdot.h - the lock-order graph as a Graphviz DOT file (graphdot.c). */
 #ifndef RT_GRAPHDOT_H
 #define RT_GRAPHDOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hangreport.c - the DEADLOCK / HANG report from a snapshot of every
  * thread's record: the wait-for cycle if there is one (DEADLOCK), else the
  * blocked threads (HANG), each with held and awaited locks and sites. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hangreport.h - the DEADLOCK / HANG report (hangreport.c): a snapshot of
  * every thread's record, the wait-for cycle in it, and the report.  Below both
  * the watchdog (free-running) and the controlled scheduler, which knows of a

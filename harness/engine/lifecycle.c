@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lifecycle.c - starting a target the same way in every mode. */
 #include "engine/lifecycle.h"
 

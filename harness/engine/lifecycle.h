@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lifecycle.h - what every way of running a target shares (lifecycle.c):
  * the environment a target starts with, starting it, and the one refusal of
  * free-running-only targets in controlled mode. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oracle.c - the integrity check over every sink (runtime/sink.c). */
 #include "engine/oracle.h"
 

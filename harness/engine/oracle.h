@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oracle.h - the output-integrity oracle: every tagged line a driver
  * completed reaches the sinks exactly once, unsplit, in per-thread order. */
 #ifndef RT_ORACLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool.c - see pool.h.  Each worker has its own mutex and condvar; a job is
  * handed over and joined through them, which gives the same happens-before
  * edges as pthread_create and pthread_join. */

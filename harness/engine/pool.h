@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool.h - reusable threads for driver jobs.  Controlled exploration runs
  * thousands of short executions per second; creating and tearing down 9
  * threads for each one cost more than the execution itself. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settle.c - a stall verdict only from a settled picture.
  *
  * One snapshot is not enough on a loaded machine.  A thread that holds a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* settle.h - a stall verdict only from a settled picture (settle.c). */
 #ifndef RT_SETTLE_H
 #define RT_SETTLE_H

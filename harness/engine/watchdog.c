@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* watchdog.c - stall detection; the report itself is hangreport.c.
  *
  * A stall is: no driver progress for stall_timeout_ms while drivers run, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* watchdog.h - a thread that never touches target locks: it watches the
  * progress counters, prints progress, sends heartbeats to the supervisor and
  * reports one DEADLOCK or HANG (hangreport.h), then ends the process. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz.h - what the fuzz targets under harness/fuzz/ share with the
  * standalone replay main (fuzz_main.c).
  *

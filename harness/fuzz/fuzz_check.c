@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_check.c - checks the parser fuzz targets share. */
 #include "fuzz/fuzz_check.h"
 

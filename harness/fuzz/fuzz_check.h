@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_check.h - checks the parser fuzz targets share (fuzz_check.c). */
 #ifndef RT_FUZZ_CHECK_H
 #define RT_FUZZ_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_main.c - standalone main for the fuzz targets: runs files or
  * directories of inputs through LLVMFuzzerTestOneInput without a fuzzing
  * engine, with any compiler.  The ordinary test build links one per fuzz

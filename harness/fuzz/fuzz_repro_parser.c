@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_repro_parser.c - fuzz target: repro files through the strict parser
  * rt_repro_parse, then the checks `redirtorture replay` makes before it runs
  * anything.  It must never crash (run it under ASan+UBSan); rejections are

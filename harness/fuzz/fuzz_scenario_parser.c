@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_scenario_parser.c - fuzz target: scenario files (key = value lines)
  * through rt_config_parse, then validate and dump what was accepted.  It
  * must never crash (run it under ASan+UBSan); parse errors are fine, but an

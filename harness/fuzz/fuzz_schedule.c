@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_schedule.c - fuzz target over scenarios and schedules.
  *
  * The input chooses a small scenario (target, thread counts, operation mix,

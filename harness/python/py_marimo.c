@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_marimo.c - target py_marimo: marimo's own run-mode console redirection
  * (`marimo run --redirect-console-to-browser`), the version chosen with the
  * knob py_venv (build/venvs/marimo-0.19.11, marimo-0.20.0), in the embedded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_program.c - `redirtorture py -- SCRIPT|-m MODULE|-c CODE ARGS...`: a
  * user's own Python program, unchanged, in the embedded CPython with
  * everything the harness does to Python (harness locks, the lock-order

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_rich.c - targets that run REAL Python redirection code in an embedded
  * CPython 3.11 (Debian's libpython3.11), driven by the same drivers,
  * watchdog and lock-order graph as the C models:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_rich.h - the embedded interpreter's shared parts (py_rich.c), for the
  * plugin's other targets (py_marimo.c, py_program.c).  Include Python.h first. */
 #ifndef RT_PY_RICH_H

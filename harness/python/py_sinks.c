@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_sinks.c - where the embedded-Python targets' output goes (part of the
  * plugin, see py_rich.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_sinks.h - the embedded-Python targets' output sinks (py_sinks.c).
  * Include Python.h first. */
 #ifndef RT_PY_SINKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pygc.c - the harness chooses where the embedded CPython's cyclic GC
  * starts (knob py_gc_pct), so finalizers run inside the critical sections of
  * the code under test, as they can in production.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pygc.h - when the embedded CPython's cyclic GC runs (pygc.c).  Include
  * Python.h first; every function needs the GIL. */
 #ifndef RT_PYGC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pylocks.c - the `_redirtorture` built-in module of the embedded CPython.
  *
  * Lock and RLock are harness locks (lock.c) with Python's interface, so

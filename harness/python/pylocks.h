@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pylocks.h - the `_redirtorture` built-in Python module (pylocks.c):
  * harness-backed replacements for threading.Lock / threading.RLock, and the
  * few harness services Python glue code needs (finalizer lines, thread

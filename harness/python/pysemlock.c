@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pysemlock.c - `_redirtorture.SemWatch(semlock, name, kind)`: what the
  * glue puts in front of a multiprocessing SemLock (multiprocessing.Lock,
  * RLock, Semaphore, BoundedSemaphore) used in this process.  The SemLock

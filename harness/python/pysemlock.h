@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pysemlock.h - `_redirtorture.SemWatch` (pysemlock.c): the harness's books
  * around a multiprocessing SemLock used in this process, so
  * multiprocessing.Lock / RLock take part in the lock-order and wait-for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pywait.c - `_redirtorture.Waiter(name)`: what threading._allocate_lock
  * returns to Condition.wait (the glue decides), a binary lock like
  * _thread.lock.  Condition.wait acquires it once, then blocks acquiring it

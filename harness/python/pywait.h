@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pywait.h - `_redirtorture.Waiter` (pywait.c): the lock threading's
  * Condition.wait allocates for each waiter, so a thread waiting in
  * Condition.wait / Event.wait / queue.Queue / Semaphore / Barrier is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hooks.c - target-facing hooks that only touch the calling thread's record
  * or the process: blocking-syscall brackets, scheduling and allocation
  * points, threads a target starts itself, pipe state. */

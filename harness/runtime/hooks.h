@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hooks.h - calls a target makes into the modelled runtime (hooks.c):
  * allocation points, blocking syscalls, scheduling points, its own threads. */
 #ifndef RT_HOOKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lock.c - instrumented locks: real pthread mutexes (so TSan sees them) plus
  * the bookkeeping the lock-order graph and the watchdog need.  "Waiting for X"
  * is recorded before blocking; ownership is cleared before the real unlock so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lock.h - instrumented locks (lock.c): real pthread mutexes plus the
  * bookkeeping the lock-order graph and the watchdog read. */
 #ifndef RT_LOCK_H

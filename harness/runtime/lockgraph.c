@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lockgraph.c - lock-order graph by lock class, like Linux lockdep: an edge
  * "most recently taken held lock -> acquired" for every acquisition (re-entry
  * adds none; older held locks reach it through earlier edges); a new edge

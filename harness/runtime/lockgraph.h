@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lockgraph.h - lockdep-style lock-order graph over lock classes. */
 #ifndef RT_LOCKGRAPH_H
 #define RT_LOCKGRAPH_H

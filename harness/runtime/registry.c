@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.c - thread records.  The table grows without a fixed cap; records
  * are never freed while threads run, so pointers stay valid. */
 #include "runtime/registry.h"

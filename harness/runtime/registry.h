@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* registry.h - one record per thread the harness knows about: what it is
  * doing, which locks it holds (with sites), what it waits for, progress. */
 #ifndef RT_REGISTRY_H

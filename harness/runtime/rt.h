@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt.h - the API a target (a redirection implementation under test) uses.
  *
  * Targets are small: they model a library's locks and write paths and call

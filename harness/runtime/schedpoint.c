@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_noise.c - free-running mode: real threads, seeded random yields and
  * short sleeps at instrumented points so runs explore more interleavings. */
 #include "runtime/schedpoint.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* schedpoint.h - what happens at an instrumented point.  Free-running mode adds
  * seeded noise (yields, short sleeps); a controlled scheduler can replace
  * these ops to own the interleaving. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sink.c - sinks: in-memory terminals, each with its own lock, and the list
  * of every sink of the run for the integrity oracle. */
 #include "runtime/sink.h"

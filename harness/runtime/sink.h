@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sink.h - sinks (sink.c): in-memory terminals where output finally lands
  * (a terminal, a session's browser).  The integrity oracle reads them all at
  * the end of a run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* site.c - how a site reads in reports. */
 #include "runtime/site.h"
 

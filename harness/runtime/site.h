@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* site.h - where a target does something: file, line, function. */
 #ifndef RT_SITE_H
 #define RT_SITE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* target.h - what a target is: its operations, flags and environment.
  * The registry of targets is targets/targets.h. */
 #ifndef RT_TARGET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exec.c - one controlled execution: reset every per-run table, start the
  * target and the drivers under the controlled scheduler, run to the end
  * (or to an exact deadlock and drain), stop, check oracles. */

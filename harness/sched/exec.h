@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exec.h - one controlled execution in this process, from a clean slate. */
 #ifndef RT_EXEC_H
 #define RT_EXEC_H

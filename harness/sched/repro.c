@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* repro.c - repro file writer and strict parser. */
 #include "sched/repro.h"
 

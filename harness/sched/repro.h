@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* repro.h - repro files: a versioned text file holding everything needed to
  * re-execute one controlled run exactly (configuration, strategy, seed, the
  * schedule) and the signature of the finding it produced. */

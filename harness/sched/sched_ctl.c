@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_ctl.c - the controlled scheduler (see sched_ctl.h).
  *
  * One mutex M guards the scheduler.  A thread reaching a scheduling point

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_ctl.h - controlled execution: driver threads stay real pthreads but
  * only one runs at a time; every instrumented operation is a scheduling
  * point where a seeded strategy picks the next thread.  Time is virtual. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* trace.c - export a recorded controlled execution as Chrome trace-event
  * JSON and as a standalone SVG timeline.  Both exporters share one pass over
  * the trace that turns WAIT/ACQUIRED/RELEASED events into spans. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* trace.h - pictures of a controlled execution: Chrome trace-event JSON
  * (Perfetto, chrome://tracing) and a standalone SVG timeline.  Both draw one
  * track per thread with lock-hold and lock-wait spans, mark the deadlock step,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_checks.c - the state oracles of run-mode sessions:
  *   - restore: whenever no cell runs, fd 1 and fd 2 are the original files
  *     (same st_dev/st_ino as before any session) and the target says its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_checks.h - restore, resource and start checks of run-mode sessions
  * (session_checks.c): fd 1/2 and sys.stdout between cells, fds and threads
  * back to baseline, sessions that cannot start. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_console.c - the server console: for a session run, fd 1 and fd 2
  * of the process become the write end of one pipe that a harness thread
  * drains into the sink "server-console".  It stands in for the terminal of

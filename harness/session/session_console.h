@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_console.h - the server console that stands in for the process's original
  * stdout/stderr during a session run (session_console.c). */
 #ifndef RT_SESSION_CONSOLE_H

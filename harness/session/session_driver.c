@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_driver.c - the threads of a run-mode session scenario.
  *
  * Reload loop (default): one thread per session id loads the page over and

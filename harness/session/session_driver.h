@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_driver.h - marimo run-mode sessions in a free-running run (session_driver.c):
  * the session and server driver threads. */
 #ifndef RT_SESSION_DRIVER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_events.c - the record of what sessions did (start, stop, cell
  * enter/exit, captures) as a numbered ring of recent events, each session's
  * current state, and the tagged-line format.  Findings print the events

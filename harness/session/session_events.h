@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_events.h - session events and tagged lines (session_events.c).
  *
  * Tagged lines of sessions: "@<K><id>:<seq>@ e<event> <filler>", where K is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_knobs.c - the session family's knobs, declared here only: a knob
  * that only session drivers read touches this file and its reader. */
 #include "session/session_knobs.h"

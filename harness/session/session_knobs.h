@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_knobs.h - the knobs of the session (run-mode) family of targets:
  * their values, declared and registered in session_knobs.c. */
 #ifndef RT_SESSION_KNOBS_H

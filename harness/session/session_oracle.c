@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_oracle.c - where session output lands.  Every write into a
  * session's sink (its browser) or the server console is split into lines
  * as it lands and each tagged line is checked at once:

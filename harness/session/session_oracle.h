@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_oracle.h - the per-session oracles (session_oracle.c): each line reaches its own
  * session's sink exactly once; captures hold what their cell printed. */
 #ifndef RT_SESSION_ORACLE_H

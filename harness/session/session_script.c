@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_script.c - session scripts: a fixed interleaving of session
  * operations, one "ACTOR op [stream]" per line, run strictly in file order
  * (each actor is a thread; it waits for its turn).  Actors name sessions

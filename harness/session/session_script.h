@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* session_script.h - session scripts (session_script.c): a fixed interleaving of session
  * steps, for exact repros of session findings. */
 #ifndef RT_SESSION_SCRIPT_H

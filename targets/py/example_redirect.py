@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """example_redirect - the example `py:` target (docs/py-targets.md):
 
     redirtorture run --scenario live_refresh --target py:example_redirect

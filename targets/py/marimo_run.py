@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """marimo_run - the target py_marimo (targets/py_marimo.c): marimo's own
 run-mode console redirection, `marimo run --redirect-console-to-browser`,
 for the marimo in the knob py_venv (build/venvs/marimo-0.19.11, -0.20.0).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Python side of redirtorture's embedded-CPython targets (targets/py_rich.c).
 
 Loaded by the harness, not meant for direct use.  It

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Python side of `redirtorture py` (harness/python/py_program.c).
 
 Loaded by the harness after redirtorture_glue (locks, hooks, sinks), not

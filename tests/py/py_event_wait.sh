@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_event_wait.sh: deadlocks through condition waits (issue 12, items 1
 # and 2).  tests/py/mods/event_flush.py: writers hand lines to an I/O
 # thread and wait in Event.wait(); flush() waits the same way while holding

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_example_clean.sh: the shipped example py: target
 # (targets/py/example_redirect.py) passes: RUNS (6) runs of 1.5 s cycling
 # through live_refresh, finalizer_storm (printing and logging finalizers) and

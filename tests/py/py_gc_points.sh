@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_gc_points.sh: the harness chooses where the embedded CPython collects
 # (harness/pygc.c, knob py_gc_pct).  tests/py/mods/gcpoints.py makes one
 # cyclic object per write and then allocates under a lock of its own.

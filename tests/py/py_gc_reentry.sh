@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_gc_reentry.sh: the harness catches a redirector that a finalizer
 # re-enters (tests/py/mods/gc_reentry.py: a plain Lock around a section that
 # allocates).  With every acquisition a collection point (py_gc_pct=100) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_lockcheck.sh: threading.Lock / RLock replaced by harness locks behave as
 # Python's for what threading, queue and logging rely on (tests/py/mods/
 # lockcheck.py: recursion, _is_owned/_release_save/_acquire_restore under

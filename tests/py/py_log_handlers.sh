@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_log_handlers.sh: where the finalizers' log records go decides #4158
 # (knob py_log_handler; the issue's measured facts), on real Rich, 8 workers:
 #  - last_resort: no handler, logging.lastResort writes to the CURRENT

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_module_errors.sh: clear errors for py: targets that cannot run.
 #  - a module that does not exist: exit 69, "cannot import or install module"
 #    and Python's ModuleNotFoundError, no traceback;

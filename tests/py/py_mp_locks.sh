@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_mp_locks.sh: multiprocessing's in-process locks (SemLock) take part in
 # the lock-order and wait-for graphs like threading's (issue 12, item 1).
 # tests/py/mods/mp_abba.py: write() takes a threading.RLock (output) then a

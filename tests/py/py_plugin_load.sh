@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_plugin_load.sh: the binary never needs libpython.  The py targets live
 # in the plugin redirtorture_py.so (targets/py_plugin.c loads it on first
 # use), so:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_program_basics.sh: `redirtorture py` runs a program as python3 would
 # (docs/py-programs.md) and its exit status is the verdict: sys.argv,
 # __name__, __file__, sys.path[0] (the script's directory), the working
@@ -95,7 +96,7 @@ one_line() {   # one_line NAME REGEX WHAT: exit 69, stderr is exactly one matchi
 run missing 20000 py -- no_such_script.py
 one_line missing "^redirtorture: py: can't open file 'no_such_script.py': No such file or directory$" "missing script"
 run syntax 20000 py --report none -- syntax_error.py
-one_line syntax "^redirtorture: target py cannot start: syntax_error.py:1: SyntaxError: .*$" "syntax error with file and line"
+one_line syntax "^redirtorture: target py cannot start: syntax_error.py:2: SyntaxError: .*$" "syntax error with file and line"
 run nomod 20000 py --report none -- -m no_such_module_xyz
 one_line nomod "^redirtorture: target py cannot start: -m no_such_module_xyz: ImportError: No module named no_such_module_xyz" "missing module"
 run badvenv 20000 py --report none --venv "$WORK/extra" -- args_exit.py

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_program_drivers.sh: driver threads hammer the redirection a program
 # installed (tests/py/programs/line_proxy.py: its own sys.stdout/sys.stderr
 # proxies, logging with a "%(levelname)s %(threadName)s: " format), with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_program_pytest.sh: `redirtorture py -- -m pytest FILE` (Debian's
 # python3-pytest) with small test files of our own (tests/py/programs):
 #  - test_clean.py: 4 threads share two locks in one order -> SUCCESS (0),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_program_rich.sh [noredirect]: a plain program shaped like the Rich #4158
 # reporter's (tests/py/programs/rich_live_pool.py: Live with its default
 # redirection, 8 pool workers printing, cyclic garbage whose __del__ logs

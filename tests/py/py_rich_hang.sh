@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_rich_hang.sh [SCENARIO]: real Rich 13.3.1 (python3-rich, embedded
 # CPython) under scenarios/SCENARIO.scn (py_live_refresh: 4 workers, or
 # live_refresh: the issue's `make stress SCENARIO=live_refresh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_rich_noredirect_clean.sh [SCENARIO]: the reporter's workaround, real
 # Rich's Live with redirect_stdout/redirect_stderr off, under the same
 # workload as py_rich_hang.sh (scenarios/SCENARIO.scn, py_live_refresh by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_rich_prints_clean.sh: real Rich WITH redirection, 8 printers, whole-line
 # prints and no finalizers (finalizer_every=0, partial_pct=0): "plain prints
 # alone never deadlock" (the issue's measurement), and the harness adds no

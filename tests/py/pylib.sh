@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # pylib.sh - helpers for the Python-target tests (sourced after ../lib.sh).
 #
 # A build without embedded Python (REDIRTORTURE_PYTHON=OFF, the sanitizer

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A py: target that loses one tagged line and leaves a thread running after
 uninstall() (tests/reliab_end_phases.sh): both are findings, and the
 leftover thread must not hide the lost line."""

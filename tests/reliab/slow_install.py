@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A py: target whose install() takes 4 s (an import on a loaded machine):
 longer than the supervisor's heartbeat timeout of stall 1 s + 2 s, so the
 start phase must send heartbeats (tests/reliab_end_phases.sh)."""

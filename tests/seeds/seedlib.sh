@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # seedlib.sh - helpers for the `seeds` tests (sourced after ../lib.sh and
 # ../py/pylib.sh): the seeds' released code from the pinned environments
 # build/venvs/ENV (scripts/make-venvs.sh, seeds/lock/ENV.txt).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # seeds_marimo.sh VERSION: real marimo run mode (`marimo run
 # --redirect-console-to-browser`: marimo's own ThreadSafeStream /
 # ThreadSafeStdout / redirect_streams per session, target py_marimo,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # seeds_offline.sh: without network the pinned environments cannot be made,
 # and that is a skip, never a pass: scripts/make-venvs.sh exits 75 with one
 # line "make-venvs.sh: SKIPPED: cannot reach PyPI (...): ENV not built", and

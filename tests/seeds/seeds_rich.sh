@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # seeds_rich.sh ENV deadlock|clean: real Rich from the pinned environment
 # build/venvs/ENV (e.g. rich-14.2.0, the #4158 reporter's version) under the
 # issue's workload, scenarios/live_refresh.scn (8 printers, logging

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # seeds_venvs.sh: every pinned environment of seeds/lock/ is made (or is up
 # to date) under build/venvs/ by scripts/make-venvs.sh, each imports its
 # pinned top-level package at the pinned version with Debian's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """py: target for tests/py/py_event_wait.sh: a redirector whose lines go to
 the terminal through one I/O thread, which writes them with a
 logging.StreamHandler.  A writer hands each complete line to the I/O thread

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The fixed twin of event_flush.py (tests/py/py_event_wait.sh): flush()
 waits for the I/O thread without holding the handler's lock."""
 import event_flush

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """py: target for tests/py/py_gc_reentry.sh: a redirector whose terminal
 lock is a plain threading.Lock and whose critical section allocates.  A
 collection that starts there runs a finalizer that prints, which comes back

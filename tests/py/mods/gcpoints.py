@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """py: target for tests/py/py_gc_points.sh: where do collections start?
 
 Each write() makes one cyclic object with a finalizer, then takes a lock of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A py: target whose uninstall() leaves a thread running: a finding
 (tests/py/py_module_errors.sh)."""
 import threading

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """lockcheck - a py: target for the test suite (tests/py/py_lockcheck.sh):
 install() checks that threading.Lock / threading.RLock, now harness locks
 (harness/pylocks.c), behave as Python's do for everything threading and

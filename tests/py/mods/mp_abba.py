@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """py: target for tests/py/py_mp_locks.sh: an ABBA between a
 multiprocessing.RLock and a threading.RLock in one process, the shape of a
 progress-bar library that guards its bar with a multiprocessing lock (so

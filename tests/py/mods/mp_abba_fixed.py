@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The fixed twin of mp_abba.py (tests/py/py_mp_locks.sh): flush() takes the
 output lock first, as write() does."""
 import mp_abba

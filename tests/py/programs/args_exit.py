@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Prints what python3 would give a script, then exits with argv[1]."""
 import os
 import sys

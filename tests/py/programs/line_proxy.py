@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A program that installs its own sys.stdout/sys.stderr proxy which sends
 whole lines to the real stream, then does its own work for a while.
 

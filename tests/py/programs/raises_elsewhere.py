@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Exceptions python3 only prints: one in a thread, one in a finalizer.
 The program itself ends normally (exit 0)."""
 import gc

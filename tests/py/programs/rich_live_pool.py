@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A plain program shaped like the Rich #4158 reporter's: a Live display with
 its default redirection of stdout/stderr, a pool of workers that print, and
 cyclic garbage whose __del__ logs (no logging set up, so logging.lastResort

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest: one test whose two threads take two locks in opposite orders.
 The threads run one after the other, so the test always passes; the order
 inversion is still there."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest: threads that share two locks, always in the same order."""
 import threading
 

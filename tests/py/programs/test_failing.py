@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest: a failing assertion (no concurrency)."""
 
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """python3 -m pkg_main ARGS: prints argv and __name__."""
 import sys
 
