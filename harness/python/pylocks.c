@@ -249,10 +249,10 @@ static void rtlock_dealloc(RtLock *self)
 static int held_count(struct rt_thread *t, rt_lock *l)
 {
 	int n = 0;
-	pthread_mutex_lock(&t->mu);
+	rt_held_lock(t);
 	for (int i = 0; i < t->nheld; i++)
 		n += t->held[i].lock == l && !t->held[i].fake;
-	pthread_mutex_unlock(&t->mu);
+	rt_held_unlock(t);
 	return n;
 }
 

@@ -63,6 +63,13 @@ struct rt_thread *rt_lock_owner(const rt_lock *l)
 	return atomic_load_explicit(&((rt_lock *)l)->owner, memory_order_acquire);
 }
 
+static uint64_t top_chain(const struct rt_thread *t)
+{
+	return t->nheld ? t->held[t->nheld - 1].chain : 0;
+}
+
+/* Under rt_held_lock(t).  The age stamp comes from the coarse clock: reports
+ * print ages in hundredths of a second. */
 static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry, int fake)
 {
 	/* no cap: a thread may hold any number of locks */
@@ -70,13 +77,20 @@ static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int 
 		t->capheld = t->capheld ? t->capheld * 2 : 16;
 		t->held = rt_xrealloc(t->held, (size_t)t->capheld * sizeof *t->held);
 	}
-	uint64_t prev = t->nheld ? t->held[t->nheld - 1].chain : 0;
-	t->held[t->nheld++] = (struct rt_held){ l, l->cls, rt_lockgraph_chain(prev, l->cls), site,
-						rt_now_ns(), reentry, fake };
+	t->held[t->nheld++] = (struct rt_held){ l, l->cls, rt_lockgraph_chain(top_chain(t), l->cls),
+						site, rt_coarse_ns(), reentry, fake };
+}
+
+static void push_held_locked(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry,
+			     int fake)
+{
+	rt_held_lock(t);
+	push_held(t, l, site, reentry, fake);
+	rt_held_unlock(t);
 }
 
 /* Removes the newest entry for l; returns 1 if it was a drain grant, 0 if
- * real, -1 if none. */
+ * real, -1 if none.  Under rt_held_lock(t). */
 static int pop_held(struct rt_thread *t, rt_lock *l)
 {
 	for (int i = t->nheld - 1; i >= 0; i--)
@@ -149,7 +163,7 @@ static void record_owner(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	l->depth = 1;
 	pthread_mutex_lock(&t->mu);
 	t->waiting_for = NULL;
-	push_held(t, l, site, 0, 0);
+	push_held_locked(t, l, site, 0, 0);
 	atomic_store(&t->state, RT_TS_RUNNING);
 	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
@@ -167,9 +181,32 @@ static void reenter(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
 	/* re-entry by the owner never blocks and adds no edge */
 	l->depth++;
-	pthread_mutex_lock(&t->mu);
-	push_held(t, l, site, 1, 0);
-	pthread_mutex_unlock(&t->mu);
+	push_held_locked(t, l, site, 1, 0);
+}
+
+/* The uncontended acquire: the real lock taken without waiting, so no
+ * wait is recorded and the thread's state does not change; when this
+ * thread already validated the chain of held classes + l's class
+ * (lockgraph.c's fast path), one pass under the held list's spin lock is
+ * all the bookkeeping.  Lock-order edges are added as a blocking acquire
+ * would add them (it did not block, so after taking the lock is as early
+ * as needed).  0 if l is busy (nothing changed). */
+static int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	if (!real_lock(l, RT_TRY))
+		return 0;
+	rt_held_lock(t);
+	int known = rt_lockgraph_chain_known(t, rt_lockgraph_chain(top_chain(t), l->cls));
+	if (known)
+		push_held(t, l, site, 0, 0);
+	rt_held_unlock(t);
+	if (!known) {
+		rt_lockgraph_on_acquire(t, l->cls, site);
+		push_held_locked(t, l, site, 0, 0);
+	}
+	atomic_store_explicit(&l->owner, t, memory_order_release);
+	l->depth = 1;
+	return 1;
 }
 
 void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
@@ -186,19 +223,15 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 		return;
 	}
 	if (l->kind == RT_LOCK_RECURSIVE && rt_lock_owner(l) == t) {
-		/* re-entry by the owner never blocks and adds no edge */
-		l->depth++;
-		pthread_mutex_lock(&t->mu);
-		push_held(t, l, site, 1, 0);
-		pthread_mutex_unlock(&t->mu);
+		reenter(t, l, site);
 		return;
 	}
 	if (rt_sched->acquire(t, l, site)) {
-		pthread_mutex_lock(&t->mu);
-		push_held(t, l, site, 0, 1);
-		pthread_mutex_unlock(&t->mu);
+		push_held_locked(t, l, site, 0, 1);
 		return;
 	}
+	if (l->kind != RT_LOCK_BINARY && acquire_fast(t, l, site))
+		return;
 	rt_lockgraph_on_acquire(t, l->cls, site);
 	rt_thread_wait_begin(t, l, site);
 	real_lock(l, 0);
@@ -229,9 +262,7 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 	}
 	uint64_t deadline = rt_now_ns() + timeout_ns;
 	if (rt_sched->acquire(t, l, site)) {   /* drain grant, as in rt_lock_acquire_at */
-		pthread_mutex_lock(&t->mu);
-		push_held(t, l, site, 0, 1);
-		pthread_mutex_unlock(&t->mu);
+		push_held_locked(t, l, site, 0, 1);
 		return 1;
 	}
 	rt_lockgraph_on_acquire(t, l->cls, site);
@@ -257,15 +288,15 @@ static int binary_release(struct rt_thread *t, rt_lock *l)
 	pthread_mutex_lock(&l->mu);
 	if (!l->locked) {
 		pthread_mutex_unlock(&l->mu);
-		pthread_mutex_lock(&t->mu);   /* a drain grant, if any */
+		rt_held_lock(t);   /* a drain grant, if any */
 		int fake = pop_held(t, l);
-		pthread_mutex_unlock(&t->mu);
+		rt_held_unlock(t);
 		return fake == 1 ? 0 : -1;
 	}
 	struct rt_thread *o = rt_lock_owner(l);
-	pthread_mutex_lock(&o->mu);
+	rt_held_lock(o);
 	pop_held(o, l);
-	pthread_mutex_unlock(&o->mu);
+	rt_held_unlock(o);
 	atomic_store_explicit(&l->owner, NULL, memory_order_release);
 	l->depth = 0;
 	l->locked = 0;
@@ -291,9 +322,9 @@ void rt_lock_release_at(rt_lock *l, struct rt_site site)
 			       rt_basename(site.file), site.line, site.func, l->cls->name);
 		return;
 	}
-	pthread_mutex_lock(&t->mu);
+	rt_held_lock(t);
 	int fake = pop_held(t, l);
-	pthread_mutex_unlock(&t->mu);
+	rt_held_unlock(t);
 	if (fake == 1)
 		return;
 	if (rt_lock_owner(l) != t)
@@ -313,11 +344,11 @@ int rt_lock_try_release_at(rt_lock *l, struct rt_site site)
 		return binary_release(t, l);
 	if (rt_lock_owner(l) != t) {
 		/* not held, unless by a drain grant */
-		pthread_mutex_lock(&t->mu);
+		rt_held_lock(t);
 		int held = 0;
 		for (int i = 0; i < t->nheld; i++)
 			held |= t->held[i].lock == l;
-		pthread_mutex_unlock(&t->mu);
+		rt_held_unlock(t);
 		if (!held)
 			return -1;
 	}
@@ -368,9 +399,9 @@ int rt_lock_ext_releasing(rt_lock *l)
 	struct rt_thread *o = rt_lock_owner(l);
 	if (!o || (l->kind == RT_LOCK_RECURSIVE && o != rt_self()))
 		return -1;
-	pthread_mutex_lock(&o->mu);
+	rt_held_lock(o);
 	pop_held(o, l);
-	pthread_mutex_unlock(&o->mu);
+	rt_held_unlock(o);
 	if (l->kind == RT_LOCK_RECURSIVE && --l->depth > 0)
 		return 0;
 	l->depth = 0;

@@ -176,15 +176,21 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 	}
 	rt_buf_printf(b, "\n *** DEADLOCK ***\n\n");
 
-	pthread_mutex_lock(&t->mu);   /* see rt_lockgraph_on_acquire */
-	rt_buf_printf(b, "%d lock%s held by %s [%s]:\n", t->nheld, t->nheld == 1 ? "" : "s",
-		      t->name, t->role);
-	for (int i = 0; i < t->nheld; i++) {
-		rt_site_str(s1, sizeof s1, t->held[i].site);
-		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, t->held[i].cls->name,
-			      s1, t->held[i].reentry ? " (re-entry)" : "");
+	/* a copy (see rt_lockgraph_on_acquire): no printing under the spin lock */
+	rt_held_lock(t);
+	int nheld = t->nheld;
+	struct rt_held *held = rt_xmalloc((size_t)(nheld + 1) * sizeof *held);
+	if (nheld)
+		memcpy(held, t->held, (size_t)nheld * sizeof *held);
+	rt_held_unlock(t);
+	rt_buf_printf(b, "%d lock%s held by %s [%s]:\n", nheld, nheld == 1 ? "" : "s", t->name,
+		      t->role);
+	for (int i = 0; i < nheld; i++) {
+		rt_site_str(s1, sizeof s1, held[i].site);
+		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, held[i].cls->name, s1,
+			      held[i].reentry ? " (re-entry)" : "");
 	}
-	pthread_mutex_unlock(&t->mu);
+	free(held);
 	char *stack = stack_provider ? stack_provider() : NULL;
 	if (stack) {
 		rt_buf_printf(b, "\n%s [%s], where it is:\n", t->name, t->role);
@@ -213,6 +219,11 @@ static int cycle_classes(const int *cyc, int n, const char **out, int max)
 	return k;
 }
 
+int rt_lockgraph_chain_known(struct rt_thread *t, uint64_t chain)
+{
+	return rt_u64map_get(&t->chains, chain, NULL);
+}
+
 uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
 {
 	return rt_mix64(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
@@ -225,22 +236,23 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 	 * taken lock still held (re-entries skipped).  Every older held lock
 	 * already has a path to that one, so a cycle is found along its own
 	 * chain and reported once, never again through a transitive edge as a
-	 * shorter cycle.  A copy taken under t->mu: another thread may remove a
-	 * lock from this list (an RT_LOCK_BINARY released by a non-owner). */
+	 * shorter cycle.  A copy taken under the held list's lock: another
+	 * thread may remove a lock from this list (an RT_LOCK_BINARY released
+	 * by a non-owner). */
 	struct rt_held held[1];
 	int nheld = 0;
-	pthread_mutex_lock(&t->mu);
+	rt_held_lock(t);
 	/* Fast path, as lockdep's: this thread already added every edge from
 	 * this exact stack of held classes to cls; nothing new can come of it. */
 	uint64_t chain = rt_lockgraph_chain(t->nheld ? t->held[t->nheld - 1].chain : 0, cls);
 	if (rt_u64map_get(&t->chains, chain, NULL)) {
-		pthread_mutex_unlock(&t->mu);
+		rt_held_unlock(t);
 		return;
 	}
 	for (int i = t->nheld - 1; i >= 0 && !nheld; i--)
 		if (!t->held[i].reentry)
 			held[nheld++] = t->held[i];
-	pthread_mutex_unlock(&t->mu);
+	rt_held_unlock(t);
 	for (int i = 0; i < nheld; i++) {
 		const struct rt_held *h = &held[i];
 		int from = h->cls->id;

@@ -19,6 +19,9 @@ void rt_lockgraph_reset(void);
 /* The chain key after taking a lock of class cls on top of the chain prev
  * (0: no lock held), as lockdep keys the stack of held lock classes. */
 uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls);
+/* 1 if t (the calling thread) already added every edge of the chain key
+ * `chain` (its map is its own: no lock). */
+int rt_lockgraph_chain_known(struct rt_thread *t, uint64_t chain);
 /* fn() -> the calling thread's stack in the code under test (malloc'd), or
  * NULL; shown in cycle reports.  Called with the graph locked: it must not
  * take harness locks. */

@@ -8,6 +8,7 @@
 #include "base/util.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -42,12 +43,18 @@ struct rt_thread {
 	char role[16];
 	pthread_t pt;
 	int tid;                    /* kernel thread id (gettid) once adopted, else 0 */
+	/* The held list: guarded by hbusy (rt_held_lock), a spin lock the
+	 * owner's uncontended acquire and release take once each (no syscall,
+	 * no pthread call); other threads take it to read the list or to drop
+	 * an RT_LOCK_BINARY they release for its owner.  Never taken before mu
+	 * (mu, then hbusy is the order). */
+	atomic_int hbusy;
+	struct rt_held *held;
+	int nheld, capheld;
 	/* mu guards everything below except the atomics; it is held only for
 	 * short bookkeeping, never while blocking, so the watchdog can always
 	 * take it. */
 	pthread_mutex_t mu;
-	struct rt_held *held;
-	int nheld, capheld;
 	rt_lock *waiting_for;
 	struct rt_site wait_site;
 	const char *syscall;        /* what it is blocked in, if BLOCKED_SYSCALL */
@@ -115,6 +122,18 @@ void rt_thread_woken(struct rt_thread *t);
  * nobody; state sleeping); 0: it runs (target) code again. */
 void rt_thread_set_idle(struct rt_thread *t, int idle);
 void rt_thread_set_op(struct rt_thread *t, const char *op);
+/* The held list's lock (see struct rt_thread): held for a few stores or a
+ * copy, never while blocking or allocating much. */
+static inline void rt_held_lock(struct rt_thread *t)
+{
+	while (atomic_exchange_explicit(&t->hbusy, 1, memory_order_acquire))
+		while (atomic_load_explicit(&t->hbusy, memory_order_relaxed))
+			sched_yield();
+}
+static inline void rt_held_unlock(struct rt_thread *t)
+{
+	atomic_store_explicit(&t->hbusy, 0, memory_order_release);
+}
 static inline void rt_thread_progress(struct rt_thread *t)
 {
 	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);
