@@ -16,6 +16,12 @@ target_link_libraries(trace_test PRIVATE redirtorture_core)
 add_test(NAME trace_export_unit COMMAND trace_test)
 set_tests_properties(trace_export_unit PROPERTIES LABELS "controlled;unit" TIMEOUT 60)
 
+# The incremental hash of the enabled set: the check bytes of repros stay.
+add_executable(checkhash_test checkhash_test.c)
+target_link_libraries(checkhash_test PRIVATE redirtorture_core)
+add_test(NAME checkhash_unit COMMAND checkhash_test)
+set_tests_properties(checkhash_unit PROPERTIES LABELS "controlled;unit" TIMEOUT 60)
+
 # No caps a real program hits (issue 2): 300 held locks, a 70-lock cycle
 # across 70 threads.
 # One signature per lock-order bug: edges from the most recent held lock

@@ -13,6 +13,8 @@
  * every thread can be joined and the next execution starts clean. */
 #include "sched/sched_ctl.h"
 
+#include "sched/checkhash.h"
+
 #include "engine/drivers.h"
 #include "runtime/lockgraph.h"
 #include "runtime/registry.h"
@@ -49,11 +51,13 @@ static struct rt_ctl_params P;
  * sleep on the condvar inside it while the table of pointers grows. */
 static struct cthread **ct;
 static int nct, capct, arrived, cur = -1, all_done, draining;
+static int live_workers;   /* controlled threads not done, the refresh loop aside */
 static uint64_t vnow, steps, nchoice, pct_cp[8];
 static struct rt_rng rng;
 static struct rt_ctl_result R;
 static size_t capchoices, captrace;
 static int last_ran = -1;
+static struct rt_checkhash enabled_hash;   /* check_of's hash of e[] */
 static sem_t arrive_sem;                /* one post per arrived driver thread */
 static pthread_once_t arrive_once = PTHREAD_ONCE_INIT;
 
@@ -127,8 +131,9 @@ static int postponed(const struct cthread *c)
 static uint8_t check_of(const int *e, int ne, int chosen)
 {
 	/* FNV-1a streams: one pass over the array hashes what one call per
-	 * element did (the check bytes of committed repros stay the same) */
-	uint64_t h = rt_fnv1a(e, (size_t)ne * sizeof *e, RT_FNV_INIT);
+	 * element did (the check bytes of committed repros stay the same);
+	 * checkhash.c resumes from the prefix the last enabled set shares */
+	uint64_t h = rt_checkhash_set(&enabled_hash, e, ne);
 	int ev = ct[chosen]->ev;
 	h = rt_fnv1a(&ev, sizeof ev, h);
 	if (ct[chosen]->want) {
@@ -428,6 +433,8 @@ static void ctl_created(struct rt_thread *t)
 		}
 	}
 	struct cthread *c = ct[t->id];
+	if (c->status == CT_NONE || c->status == CT_DONE)
+		live_workers += strcmp(t->role, "refresh") != 0;
 	c->t = t;
 	c->status = CT_NEW;
 	c->want = NULL;
@@ -461,12 +468,7 @@ static void ctl_exit(struct rt_thread *t)
 		c->status = CT_DONE;
 		trace_ev(t->id, RT_TEV_EXIT, NULL);
 		/* Workers done: let the refresh loop end too. */
-		int workers = 0;
-		for (int i = 0; i < nct; i++)
-			if (ct[i]->status != CT_NONE && ct[i]->status != CT_DONE &&
-			    strcmp(ct[i]->t->role, "refresh"))
-				workers++;
-		if (!workers)
+		if (strcmp(t->role, "refresh") && --live_workers == 0)
 			rt_drivers_request_stop();
 		advance_locked();
 		switch_and_wait(-1, pick_locked(t->id));
@@ -496,7 +498,7 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 		P.vstep_ns = 100000;
 	for (int i = 0; i < capct; i++)
 		ct[i]->status = CT_NONE;
-	nct = arrived = all_done = draining = 0;
+	nct = arrived = all_done = draining = live_workers = 0;
 	cur = last_ran = -1;
 	vnow = steps = nchoice = 0;
 	rng.s = rt_mix64(p->seed ^ 0x5eed);
