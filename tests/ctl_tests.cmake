@@ -32,6 +32,12 @@ add_test(NAME lockgraph_one_signature COMMAND lockgraph_chain_test)
 # the test's lock-order inversion is on purpose: TSan's own detector is off here
 set_tests_properties(lockgraph_one_signature PROPERTIES LABELS "lockorder;unit" TIMEOUT 30
   ENVIRONMENT "TSAN_OPTIONS=detect_deadlocks=0")
+# One new edge closing several cycles reports each (rich_live's shape).
+add_executable(lockgraph_multi_test lockgraph_multi_test.c)
+target_link_libraries(lockgraph_multi_test PRIVATE redirtorture_core)
+add_test(NAME lockgraph_multi_cycle COMMAND lockgraph_multi_test)
+set_tests_properties(lockgraph_multi_cycle PROPERTIES LABELS "lockorder;unit" TIMEOUT 30
+  ENVIRONMENT "TSAN_OPTIONS=detect_deadlocks=0")
 # Signature keys: class@function, no lines (base/signature.h).
 add_executable(signature_test signature_test.c)
 target_link_libraries(signature_test PRIVATE redirtorture_core)

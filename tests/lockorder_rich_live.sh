@@ -32,24 +32,27 @@ for i in $(seq 1 "$RUNS"); do
   # (edges only from the most recent held lock, as lockdep adds them: when
   # the finalizer under Console._lock logs, the printer holds the handler
   # lock too when it takes Live._lock, and the cycle is that chain).
-  # The model has a second real inversion on the same path, which can
-  # close first: a finalizer under Console._lock logs (Console._lock ->
-  # logging.Handler.lock) while a logging write renders the live display
-  # under the handler lock (logging.Handler.lock -> Console._lock, after
-  # Live._lock was released).  Both are in corpus/known-signatures.txt.
-  # Which closes first is timing: 200 of 200 idle runs closed the
-  # Live/Console chain first; at a load average of 20 on 2 CPUs, 10-12 of 20.
-  # Each is checked with its own edges; nothing else passes.
-  if grep -E -q '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> logging\.Handler\.lock -> Console\._lock$' "$e"; then
-    expect_in "$e" '^-> #[0-1] Console\._lock -> logging\.Handler\.lock, (first seen in|new, in) ' "run $i: order Console._lock -> handler lock"
-    expect_in "$e" '^-> #[0-1] logging\.Handler\.lock -> Console\._lock, (first seen in|new, in) ' "run $i: order handler lock -> Console._lock"
-    handler=$((handler + 1))
-  else
-    expect_in "$e" '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> (logging\.Handler\.lock -> )?Live\._lock -> Console\._lock$' "run $i: Live/Console signature"
+  # The model has a second real inversion on the same path: a finalizer
+  # under Console._lock logs (Console._lock -> logging.Handler.lock) while a
+  # logging write renders the live display under the handler lock
+  # (logging.Handler.lock -> Console._lock, after Live._lock was released).
+  # One new edge often closes both cycles and both are reported
+  # (lockgraph_multi_cycle); only when the refresh thread's first
+  # Live._lock -> Console._lock comes after the others does the run stop
+  # (stop_on_potential) on the Console/handler cycle alone.  Both are in
+  # corpus/known-signatures.txt; each is checked with its own edges.
+  if grep -E -q '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> (logging\.Handler\.lock -> )?Live\._lock -> Console\._lock$' "$e"; then
     # both orders, each with the site where it was seen
     expect_in "$e" '^-> #[0-2] Live\._lock -> Console\._lock, (first seen in|new, in) ' "run $i: order Live._lock -> Console._lock"
     expect_in "$e" '^-> #[0-2] (Console\._lock|logging\.Handler\.lock) -> Live\._lock, (first seen in|new, in) ' "run $i: the way into Live._lock"
     expect_in "$e" 'taken at rich_live\.c:[0-9]+ rich_live_refresh\(\)' "run $i: the refresh thread's Live._lock site"
+  else
+    expect_in "$e" '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> logging\.Handler\.lock -> Console\._lock$' "run $i: Live/Console signature, or the Console/handler one"
+    handler=$((handler + 1))
+  fi
+  if grep -E -q '^signature: LOCKORDER:[0-9a-f]{16} Console\._lock -> logging\.Handler\.lock -> Console\._lock$' "$e"; then
+    expect_in "$e" '^-> #[0-1] Console\._lock -> logging\.Handler\.lock, (first seen in|new, in) ' "run $i: order Console._lock -> handler lock"
+    expect_in "$e" '^-> #[0-1] logging\.Handler\.lock -> Console\._lock, (first seen in|new, in) ' "run $i: order handler lock -> Console._lock"
   fi
   # one signature per bug: live_refresh's finalizers only log, so nothing
   # takes Live._lock right under Console._lock; an edge from every held lock
@@ -59,8 +62,9 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$e" '^replay: .* --seed [0-9]+' "run $i: replay command"
   case $RC in 1) expect_verdict FINDING ;; 2) expect_verdict DEADLOCK ;; esac
 done
-# The Live/Console chain is the bug of this test: at least a quarter of the
-# runs must show it first.  Budget: with the worst rate seen (0.5, load 20),
-# fewer than 5 of 20 has probability 0.006; with two busy loops (load 4) the rate is near 1.
-[ "$handler" -le $((RUNS * 3 / 4)) ] || fail "the Live/Console chain first in only $((RUNS - handler)) of $RUNS runs"
-pass "Live/Console inversion reported in $((RUNS - handler)) of $RUNS runs, the Console/handler one in $handler, each under ${BOUND} ms"
+# The Live/Console chain is the bug of this test: at least 3 of 4 runs must
+# show it.  Budget: 20 of 20 showed it at a load average of 20 on 2 CPUs;
+# with 1 run in 20 without it, 6 or more of 20 without it has probability
+# 0.0003.
+[ "$handler" -le $((RUNS / 4)) ] || fail "the Live/Console chain in only $((RUNS - handler)) of $RUNS runs"
+pass "Live/Console inversion reported in $((RUNS - handler)) of $RUNS runs, the Console/handler one alone in $handler, each under ${BOUND} ms"

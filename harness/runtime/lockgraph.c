@@ -99,6 +99,68 @@ static int find_path(int src, int dst, int **path_out)
 	return len;
 }
 
+/* More ways from src to dst than the shortest: a new edge can close several
+ * cycles at once (in rich_live, Console._lock -> logging.Handler.lock closes
+ * both Console <-> Handler and the #4158 chain Console -> Handler -> Live ->
+ * Console), each a bug of its own; with edges only from the most recent held
+ * lock no path is a transitive shortcut of another.  Simple paths by DFS,
+ * bounded in length, count and work (this runs only when a cycle closes).
+ * Fills paths[n..max-1] (edge-index arrays, lengths in lens); returns n. */
+#define MAX_NEW_CYCLES 4
+struct dfs {
+	int dst, *stack, depth, n, max, budget;
+	char *on;
+	int **paths, *lens;
+};
+
+static int same_path(const int *a, int la, const int *b, int lb)
+{
+	return la == lb && !memcmp(a, b, (size_t)la * sizeof *a);
+}
+
+static void dfs_paths(struct dfs *d, int c)
+{
+	for (int e = first_out[c]; e >= 0 && d->n < d->max && d->budget-- > 0; e = edges[e].next_out) {
+		int nx = edges[e].to;
+		if (d->on[nx] || d->depth >= 16)
+			continue;
+		d->stack[d->depth++] = e;
+		if (nx == d->dst) {
+			int dup = 0;
+			for (int i = 0; i < d->n && !dup; i++)
+				dup = same_path(d->paths[i], d->lens[i], d->stack, d->depth);
+			if (!dup) {
+				d->paths[d->n] = rt_xmalloc((size_t)d->depth * sizeof(int));
+				memcpy(d->paths[d->n], d->stack, (size_t)d->depth * sizeof(int));
+				d->lens[d->n++] = d->depth;
+			}
+		} else {
+			d->on[nx] = 1;
+			dfs_paths(d, nx);
+			d->on[nx] = 0;
+		}
+		d->depth--;
+	}
+}
+
+static int find_paths(int src, int dst, int **paths, int *lens, int max)
+{
+	int n = 0;
+	if ((lens[0] = find_path(src, dst, &paths[0])) > 0)
+		n = 1;   /* the shortest first: the report a single cycle always had */
+	if (!n)
+		return 0;
+	struct dfs d = { .dst = dst, .n = n, .max = max, .budget = 4096, .paths = paths,
+			 .lens = lens };
+	d.stack = rt_xmalloc(16 * sizeof *d.stack);
+	d.on = rt_xcalloc((size_t)nclasses, 1);
+	d.on[src] = 1;
+	dfs_paths(&d, src);
+	free(d.stack);
+	free(d.on);
+	return d.n;
+}
+
 /* Canonical cycle text: class names from the smallest name around. */
 static void cycle_canon(struct rt_buf *b, const int *cyc, int k)
 {
@@ -229,6 +291,59 @@ uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
 	return rt_mix64(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
 }
 
+/* A cycle's finding, built under graph_mu and reported after it. */
+struct lock_finding {
+	struct rt_buf text;
+	char sig[16384], title[1024];
+	const char *cls[64];
+	int ncls;
+};
+
+/* The cycle new edge ne closes along path: 1 and out filled if it was never
+ * reported before.  graph_mu held. */
+static int new_cycle(struct rt_thread *t, const struct edge *ne, const int *path, int plen,
+		     struct lock_finding *out)
+{
+	int *cyc = rt_xmalloc((size_t)(plen + 1) * sizeof *cyc);
+	for (int j = 0; j < plen; j++)
+		cyc[j] = edges[path[j]].from;
+	cyc[plen] = ne->from;
+	struct rt_buf canon = { 0 };
+	cycle_canon(&canon, cyc, plen + 1);
+	uint64_t h64 = rt_fnv1a(canon.p, canon.len, RT_FNV_INIT);
+	int seen = 0;
+	for (int j = 0; j < nreported; j++)
+		seen |= reported[j] == h64;
+	if (!seen) {
+		if (nreported == capreported) {
+			capreported = capreported ? capreported * 2 : 16;
+			reported = rt_xrealloc(reported, (size_t)capreported * sizeof *reported);
+		}
+		reported[nreported++] = h64;
+		rt_signature(out->sig, sizeof out->sig, "LOCKORDER", canon.p);
+		snprintf(out->title, sizeof out->title, "potential deadlock: %s", canon.p);
+		build_report(&out->text, t, ne, path, plen, out->sig);
+		out->ncls = cycle_classes(cyc, plen + 1, out->cls, 64);
+	}
+	rt_buf_free(&canon);
+	free(cyc);
+	return !seen;
+}
+
+/* graph_mu held. */
+static void add_edge(struct edge *ne)
+{
+	if (nedges == capedges) {
+		capedges = capedges ? capedges * 2 : 64;
+		edges = rt_xrealloc(edges, (size_t)capedges * sizeof *edges);
+	}
+	ne->next_out = first_out[ne->from];
+	edges[nedges] = *ne;
+	first_out[ne->from] = nedges;
+	rt_u64map_put(&edge_index, ekey(ne->from, ne->to), nedges);
+	nedges++;
+}
+
 void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site)
 {
 	int to = cls->id;
@@ -263,60 +378,30 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 			continue;
 		rt_u64map_put(&t->edges, key, 1);
 
-		struct rt_buf text = { 0 };
-		char sig[16384], title[1024];   /* written only when a cycle is new */
-		sig[0] = title[0] = 0;
-		const char *cls[64];
-		int ncls = 0;
+		struct lock_finding *found = NULL;   /* on the heap: fibers' stacks are small */
+		int nfound = 0;
 		pthread_mutex_lock(&graph_mu);
 		if (!rt_u64map_get(&edge_index, key, NULL)) {
 			struct edge ne = { .from = from, .to = to, .from_site = h->site, .to_site = site };
 			snprintf(ne.thread, sizeof ne.thread, "%s", t->name);
 			snprintf(ne.role, sizeof ne.role, "%s", t->role);
-			int *path = NULL;
-			int plen = find_path(to, from, &path);
-			if (plen > 0) {
-				int *cyc = rt_xmalloc((size_t)(plen + 1) * sizeof *cyc);
-				for (int j = 0; j < plen; j++)
-					cyc[j] = edges[path[j]].from;
-				cyc[plen] = from;
-				struct rt_buf canon = { 0 };
-				cycle_canon(&canon, cyc, plen + 1);
-				uint64_t h64 = rt_fnv1a(canon.p, canon.len, RT_FNV_INIT);
-				int seen = 0;
-				for (int j = 0; j < nreported; j++)
-					seen |= reported[j] == h64;
-				if (!seen) {
-					if (nreported == capreported) {
-						capreported = capreported ? capreported * 2 : 16;
-						reported = rt_xrealloc(reported, (size_t)capreported *
-										 sizeof *reported);
-					}
-					reported[nreported++] = h64;
-					rt_signature(sig, sizeof sig, "LOCKORDER", canon.p);
-					snprintf(title, sizeof title, "potential deadlock: %s", canon.p);
-					build_report(&text, t, &ne, path, plen, sig);
-					ncls = cycle_classes(cyc, plen + 1, cls, 64);
-				}
-				rt_buf_free(&canon);
-				free(cyc);
-				free(path);
+			int *paths[MAX_NEW_CYCLES], lens[MAX_NEW_CYCLES];
+			int np = find_paths(to, from, paths, lens, MAX_NEW_CYCLES);
+			if (np)
+				found = rt_xcalloc((size_t)np, sizeof *found);
+			for (int j = 0; j < np; j++) {
+				nfound += new_cycle(t, &ne, paths[j], lens[j], &found[nfound]);
+				free(paths[j]);
 			}
-			if (nedges == capedges) {
-				capedges = capedges ? capedges * 2 : 64;
-				edges = rt_xrealloc(edges, (size_t)capedges * sizeof *edges);
-			}
-			ne.next_out = first_out[from];
-			edges[nedges] = ne;
-			first_out[from] = nedges;
-			rt_u64map_put(&edge_index, key, nedges);
-			nedges++;
+			add_edge(&ne);
 		}
 		pthread_mutex_unlock(&graph_mu);
-		if (text.len)
-			rt_report_finding_cycle(RT_EXIT_FINDING, "lock-order", title, sig, text.p, cls,
-						ncls);
-		rt_buf_free(&text);
+		for (int j = 0; j < nfound; j++) {
+			rt_report_finding_cycle(RT_EXIT_FINDING, "lock-order", found[j].title,
+						found[j].sig, found[j].text.p, found[j].cls, found[j].ncls);
+			rt_buf_free(&found[j].text);
+		}
+		free(found);
 	}
 	rt_u64map_put(&t->chains, chain, 1);
 }
