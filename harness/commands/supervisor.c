@@ -195,8 +195,13 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 	}
 	close(hb[1]);
 	/* The child's watchdog reports within stall timeout + a tick; allow that
-	 * plus grace before declaring it wedged. */
-	uint64_t hb_timeout = ((uint64_t)c->stall_timeout_ms + 2000) * 1000000ULL;
+	 * plus grace before declaring it wedged.  Under TSan the grace is longer:
+	 * while TSan prints a report (a buggy target's lock-order inversion) it
+	 * holds its runtime's locks and symbolizes through a pipe, and every
+	 * thread that enters the runtime, the watchdog's too, waits for it
+	 * (busted under TSan at a load average of 25: > 3 s, a false "wedged"). */
+	uint64_t grace_ms = rt_sanitizer_is_tsan() ? 15000 : 2000;
+	uint64_t hb_timeout = ((uint64_t)c->stall_timeout_ms + grace_ms) * 1000000ULL;
 	uint64_t deadline = deadline_ms ? rt_now_ns() + deadline_ms * 1000000ULL : UINT64_MAX;
 	uint64_t last_hb = rt_now_ns();
 	int status = 0, eof = 0, code;
