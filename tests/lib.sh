@@ -151,7 +151,7 @@ expect_clean_run() {   # expect_clean_run WHAT [STAT_BOUND...]
   expect_verdict SUCCESS
   expect_in "$LAST.out" '^summary: .*; findings 0$' "$what: summary"
   expect_not_in "$LAST.err" '^[^[]' "$what: stderr beyond progress lines"
-  "$PY" - "$LAST.json" "$@" <<'PYEOF' || fail "$what: JSON report $LAST.json"
+  "$PY" - "$LAST.json" "$@" <<'PYEOF' || fail "$what: JSON report $LAST.json ($(load_note))"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "SUCCESS" and d["exit_code"] == 0, d["verdict"]
