@@ -37,6 +37,28 @@ void rt_replay_repro_cmd(char *out, size_t n, const char *target, const char *pa
 	rt_buf_free(&b);
 }
 
+const char *rt_target_plugin_file(const char *target)
+{
+	for (int i = 0; i < nloaded; i++)
+		if (!strcmp(loaded[i]->name, target))
+			return loaded_from[i];
+	return NULL;
+}
+
+void rt_replay_repro_argv(const char *argv[6], const char *target, const char *path)
+{
+	int n = 0;
+	const char *file = rt_target_plugin_file(target);
+	argv[n++] = "redirtorture";
+	argv[n++] = "replay";
+	if (file) {
+		argv[n++] = "--target-plugin";
+		argv[n++] = file;
+	}
+	argv[n++] = path;
+	argv[n] = NULL;
+}
+
 void rt_target_plugin_arg(struct rt_buf *b, const char *target)
 {
 	for (int i = 0; i < nloaded; i++)

@@ -22,6 +22,11 @@ void rt_target_plugin_arg(struct rt_buf *b, const char *target);
 /* "redirtorture replay [--target-plugin FILE] PATH" into out (n bytes): the
  * command that replays the repro at path of target. */
 void rt_replay_repro_cmd(char *out, size_t n, const char *target, const char *path);
+/* The plugin file (absolute) target was loaded from, or NULL. */
+const char *rt_target_plugin_file(const char *target);
+/* The same command as an argument list (NULL-terminated; the strings are
+ * target's plugin path and path, borrowed): the report's replay_argv. */
+void rt_replay_repro_argv(const char *argv[6], const char *target, const char *path);
 /* Take every `--target-plugin FILE` / `--target-plugin=FILE` out of argv
  * (any command) and load each.  0, or the exit code after one line on
  * stderr: RT_EXIT_USAGE (no FILE) or RT_EXIT_NOSTART (cannot load). */

@@ -15,6 +15,7 @@ d = json.load(open(path))
 assert d["schema"] == "redirtorture-report/1", d["schema"]
 assert d["verdict"] == verdict and d["exit_code"] == code, (d["verdict"], d["exit_code"])
 assert isinstance(d["elapsed_s"], (int, float))
+assert d["command"] == "run" and d["replay_argv"][1] == "run", (d["command"], d["replay_argv"])
 assert " --seed " in d["replay"] and d["replay"].split(" --seed ")[1].split()[0] == d["config"]["seed"]
 c = d["config"]
 for k in ("scenario", "scenario_path", "target", "seed", "duration_ms", "stall_timeout_ms",
@@ -25,7 +26,9 @@ got = [f["kind"] for f in d["findings"]]
 want = [k for k in kinds.split(",") if k]
 assert got == want, (got, want)
 for f in d["findings"]:
-    assert set(f) == {"verdict", "kind", "title", "signature", "text"}, sorted(f)
+    assert {"verdict", "kind", "title", "signature", "replay_argv", "text"} <= set(f), sorted(f)
+    assert set(f) <= {"verdict", "kind", "title", "signature", "replay_argv", "text", "cycle",
+                      "chain", "threads"}, sorted(f)
     assert f["signature"].split(":")[0] in ("LOCKORDER", "DEADLOCK", "HANG", "INTEGRITY", "CRASH")
     assert f["signature"] in f["text"], "signature repeated in the text"
 PYEOF

@@ -4,6 +4,7 @@
  * name file, line and what was expected. */
 #include "base/config.h"
 
+#include "base/json.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -484,25 +485,27 @@ void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *i
 	}
 }
 
-void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out)
+json_t *rt_config_json(const struct rt_config *c)
 {
 	char v[300];
-	rt_buf_lit(out, "{\"scenario\": ");
-	rt_buf_json_str(out, c->scenario);
-	rt_buf_lit(out, ", \"scenario_path\": ");
-	rt_buf_json_str(out, c->scenario_path);
+	json_t *o = rt_json_obj();
+	rt_json_set_str(o, "scenario", c->scenario);
+	rt_json_set_str(o, "scenario_path", c->scenario_path);
 	int fam = target_family(c);
 	struct kref r;
 	for (size_t i = 0; applied_knob(fam, i, &r); i++) {
 		const struct rt_knob *k = r.k;
-		knob_value(c, r, v, sizeof v);
-		rt_buf_printf(out, ", \"%s\": ", k->name);
-		if (k->type == K_STR || k->type == K_ENUM || k->type == K_U64)
-			rt_buf_json_str(out, v); /* u64 as a string: JSON numbers lose bits */
-		else
-			rt_buf_add(out, v, strlen(v));
+		const char *field = field_of(c, r);
+		switch (k->type) {
+		case K_BOOL:
+		case K_INT: rt_json_set_int(o, k->name, *(const int *)field); break;
+		case K_I64: rt_json_set_int(o, k->name, *(const int64_t *)field); break;
+		default:   /* strings, enums by name, u64 as a string: JSON numbers lose bits */
+			knob_value(c, r, v, sizeof v);
+			rt_json_set_str(o, k->name, v);
+		}
 	}
-	rt_buf_lit(out, "}");
+	return o;
 }
 
 static void help_table(struct rt_buf *out, const struct rt_knob *ks, size_t n)

@@ -128,7 +128,10 @@ int rt_config_validate(const struct rt_config *c, char err[RT_CONFIG_ERRLEN]);
 /* "key = value" lines of the effective configuration: the generic knobs and
  * those of the target's family (the knobs that apply to it). */
 void rt_config_dump(const struct rt_config *c, struct rt_buf *out, const char *indent);
-void rt_config_dump_json(const struct rt_config *c, struct rt_buf *out);
+/* The same as a JSON object (base/json.h), a new reference: the report's
+ * "config". */
+struct json_t;
+struct json_t *rt_config_json(const struct rt_config *c);
 /* Knob reference, grouped by family: name, type, range, default, help. */
 void rt_config_help(struct rt_buf *out);
 const char *rt_fin_action_name(int a);

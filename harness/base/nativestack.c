@@ -17,6 +17,7 @@
  * from its copy of memory, while the crashing process waits at most 3 s. */
 #include "base/nativestack.h"
 
+#include "base/json.h"
 #include "base/util.h"
 
 #include <elfutils/libdwfl.h>
@@ -171,26 +172,61 @@ static Dwfl_Module *module_of(Dwarf_Addr a)
 	return m;
 }
 
-static void frame_line(struct rt_buf *b, const char *prefix, int k, void *pc)
+/* Frame k at pc, resolved (under dw_mu; the strings are libdw's). */
+struct frame {
+	const char *fn, *file, *mod;
+	int line;
+	unsigned long long off;   /* in mod, when there is no file */
+};
+
+static struct frame resolve(int k, void *pc)
 {
 	/* a return address points after the call; the interrupted frame's
 	 * (k == 0) is exact */
 	Dwarf_Addr a = (Dwarf_Addr)(uintptr_t)pc - (k ? 1 : 0);
 	Dwfl_Module *m = module_of(a);
-	const char *fn = m ? dwfl_module_addrname(m, a) : NULL;
-	const char *mod = NULL;
+	struct frame f = { 0 };
+	f.fn = m ? dwfl_module_addrname(m, a) : NULL;
 	Dwarf_Addr base = 0;
 	if (m)
-		mod = dwfl_module_info(m, NULL, &base, NULL, NULL, NULL, NULL, NULL);
+		f.mod = dwfl_module_info(m, NULL, &base, NULL, NULL, NULL, NULL, NULL);
 	Dwfl_Line *l = m ? dwfl_module_getsrc(m, a) : NULL;
-	int line = 0;
-	const char *file = l ? dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL) : NULL;
-	rt_buf_printf(b, "%s#%-2d %s", prefix, k, fn ? fn : "??");
-	if (file)
-		rt_buf_printf(b, " (%s:%d)\n", file, line);
+	f.file = l ? dwfl_lineinfo(l, NULL, &f.line, NULL, NULL, NULL) : NULL;
+	f.off = (unsigned long long)(a - base);
+	return f;
+}
+
+static void frame_line(struct rt_buf *b, const char *prefix, int k, void *pc)
+{
+	struct frame f = resolve(k, pc);
+	rt_buf_printf(b, "%s#%-2d %s", prefix, k, f.fn ? f.fn : "??");
+	if (f.file)
+		rt_buf_printf(b, " (%s:%d)\n", f.file, f.line);
 	else
-		rt_buf_printf(b, " (%s+0x%llx)\n", mod ? rt_basename(mod) : "?",
-			      (unsigned long long)(a - base));
+		rt_buf_printf(b, " (%s+0x%llx)\n", f.mod ? rt_basename(f.mod) : "?", f.off);
+}
+
+json_t *rt_native_json(const struct rt_native_stack *st)
+{
+	if (st->n < 0)
+		return json_null();
+	json_t *a = rt_json_arr();
+	pthread_mutex_lock(&dw_mu);
+	for (int k = 0; k < st->n; k++) {
+		struct frame f = resolve(k, st->pc[k]);
+		json_t *o = rt_json_obj();
+		rt_json_set(o, "function", f.fn ? rt_json_str(f.fn) : json_null());
+		if (f.file) {
+			rt_json_set_str(o, "file", f.file);
+			rt_json_set_int(o, "line", f.line);
+		} else {
+			rt_json_set_str(o, "module", f.mod ? rt_basename(f.mod) : "?");
+			rt_json_set_int(o, "offset", (long long)f.off);
+		}
+		rt_json_push(a, o);
+	}
+	pthread_mutex_unlock(&dw_mu);
+	return a;
 }
 
 void rt_native_format(struct rt_buf *b, const char *prefix, const struct rt_native_stack *st)

@@ -31,6 +31,11 @@ void rt_native_capture(struct rt_native_stack *st, int n, uint64_t timeout_ns);
 /* Append one line per frame, "prefix#k function (file:line)" or
  * "prefix#k function (module+0xoff)", innermost first. */
 void rt_native_format(struct rt_buf *b, const char *prefix, const struct rt_native_stack *st);
+/* The same frames as a JSON array (base/json.h), innermost first: each
+ * {"function", "file", "line"} or, without line information,
+ * {"function", "module", "offset"}; null if the stack was not taken. */
+struct json_t;
+struct json_t *rt_native_json(const struct rt_native_stack *st);
 /* SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT: write the crashing thread's
  * stack to fd (signal-safe: raw frames first, then names and file:line from
  * a forked helper, waited for at most 3 s), then die of the signal.  Not in

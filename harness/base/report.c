@@ -5,6 +5,7 @@
 #include "base/report.h"
 
 #include "base/config.h"
+#include "base/json.h"
 #include "base/util.h"
 
 #include <inttypes.h>
@@ -18,6 +19,8 @@ struct finding {
 	char *kind, *title, *sig, *text;
 	char **cycle;          /* lock classes of a cycle finding, owned */
 	int ncycle;
+	json_t *data;          /* its structure (threads, cycle, chain), owned, or NULL */
+	json_t *argv;          /* the replay command when it was found, or null */
 };
 
 static pthread_mutex_t rep_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -26,6 +29,8 @@ static int nfindings, capfindings;
 static int worst;
 static char context[512];
 static char *replay;
+static char **replay_argv;   /* NULL-terminated, owned; NULL: no command (free text) */
+static const char *command = "run";   /* the command whose report this is */
 static char *json_path;
 static const struct rt_config *cfg;
 static int quiet;      /* explore: keep findings, print nothing, no JSON */
@@ -36,6 +41,8 @@ static int other_unwritten;   /* a repro of this run could not be written */
 #define MAX_LIBS 32   /* a pytest run imports a dozen */
 static struct { char *name, *version, *where; } libs[MAX_LIBS];
 static int nlibs;
+
+static void set_replay_locked(const char *replay_cmd, const char *const *argv);
 
 static void set_context_locked(void)
 {
@@ -97,8 +104,7 @@ void rt_report_init(const struct rt_config *c, const char *replay_cmd, const cha
 	}
 	nlibs = 0;
 	set_context_locked();
-	free(replay);
-	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
+	set_replay_locked(replay_cmd, NULL);
 	free(json_path);
 	json_path = path && path[0] ? rt_xstrdup(path) : NULL;
 	json_err = json_early = 0;
@@ -129,54 +135,70 @@ void rt_signature(char *out, size_t n, const char *kind, const char *canon)
 	snprintf(out, n, "%s:%016" PRIx64 " %s", kind, h, canon);
 }
 
-static void json_locked(struct rt_buf *b, int code, double elapsed, const char *stats)
+static json_t *argv_json_locked(void)
 {
-	rt_buf_printf(b, "{\n  \"schema\": \"redirtorture-report/1\",\n  \"verdict\": \"%s\",\n"
-			 "  \"exit_code\": %d,\n  \"elapsed_s\": %.3f,\n  \"replay\": ",
-		      rt_verdict_name(code), code, elapsed);
-	rt_buf_json_str(b, replay ? replay : "");
-	rt_buf_lit(b, ",\n  \"config\": ");
-	if (cfg)
-		rt_config_dump_json(cfg, b);
-	else
-		rt_buf_lit(b, "null");
-	rt_buf_printf(b, ",\n  \"libraries\": [");
+	if (!replay_argv)
+		return json_null();
+	json_t *a = rt_json_arr();
+	for (char **p = replay_argv; *p; p++)
+		rt_json_push_str(a, *p);
+	return a;
+}
+
+static json_t *finding_json(const struct finding *f)
+{
+	json_t *o = rt_json_obj();
+	rt_json_set_str(o, "verdict", rt_verdict_name(f->code));
+	rt_json_set_str(o, "kind", f->kind);
+	rt_json_set_str(o, "title", f->title);
+	rt_json_set_str(o, "signature", f->sig);
+	rt_json_set(o, "replay_argv", json_incref(f->argv));
+	if (f->data && json_object_update(o, f->data))
+		rt_die("out of memory building a JSON document");
+	rt_json_set_str(o, "text", f->text);
+	return o;
+}
+
+/* The whole report; stats (taken) or NULL. */
+static json_t *json_locked(int code, double elapsed, json_t *stats)
+{
+	json_t *d = rt_json_obj();
+	rt_json_set_str(d, "schema", "redirtorture-report/1");
+	rt_json_set_str(d, "command", command);
+	rt_json_set_str(d, "verdict", rt_verdict_name(code));
+	rt_json_set_int(d, "exit_code", code);
+	rt_json_set(d, "elapsed_s", rt_json_secs(elapsed));
+	rt_json_set_str(d, "replay", replay);
+	rt_json_set(d, "replay_argv", argv_json_locked());
+	rt_json_set(d, "config", cfg ? rt_config_json(cfg) : json_null());
+	json_t *libraries = rt_json_arr();
 	for (int i = 0; i < nlibs; i++) {
-		rt_buf_printf(b, "%s{\"name\": ", i ? ", " : "");
-		rt_buf_json_str(b, libs[i].name);
-		rt_buf_printf(b, ", \"version\": ");
-		rt_buf_json_str(b, libs[i].version);
-		rt_buf_printf(b, ", \"where\": ");
-		rt_buf_json_str(b, libs[i].where);
-		rt_buf_printf(b, "}");
+		json_t *l = rt_json_obj();
+		rt_json_set_str(l, "name", libs[i].name);
+		rt_json_set_str(l, "version", libs[i].version);
+		rt_json_set_str(l, "where", libs[i].where);
+		rt_json_push(libraries, l);
 	}
-	rt_buf_printf(b, "]");
-	rt_buf_printf(b, ",\n  \"stats\": %s,\n  \"findings\": [", stats ? stats : "null");
-	for (int i = 0; i < nfindings; i++) {
-		const struct finding *f = &findings[i];
-		rt_buf_printf(b, "%s\n    {\"verdict\": \"%s\", \"kind\": ", i ? "," : "",
-			      rt_verdict_name(f->code));
-		rt_buf_json_str(b, f->kind);
-		rt_buf_lit(b, ", \"title\": ");
-		rt_buf_json_str(b, f->title);
-		rt_buf_lit(b, ", \"signature\": ");
-		rt_buf_json_str(b, f->sig);
-		rt_buf_lit(b, ", \"text\": ");
-		rt_buf_json_str(b, f->text);
-		rt_buf_lit(b, "}");
-	}
-	rt_buf_lit(b, "\n  ]\n}\n");
+	rt_json_set(d, "libraries", libraries);
+	rt_json_set(d, "stats", stats ? stats : json_null());
+	json_t *fs = rt_json_arr();
+	for (int i = 0; i < nfindings; i++)
+		rt_json_push(fs, finding_json(&findings[i]));
+	rt_json_set(d, "findings", fs);
+	return d;
 }
 
 /* final: the end-of-run write, which says so when it fails; a failed write
  * after a finding is retried by the next one (and by the final write). */
-static void write_json_locked(int code, double elapsed, const char *stats, int final)
+static void write_json_locked(int code, double elapsed, json_t *stats, int final)
 {
-	if (!json_path)
+	if (!json_path) {
+		json_decref(stats);
 		return;
-	struct rt_buf b = { 0 };
-	json_locked(&b, code, elapsed, stats);
-	json_err = rt_write_file_atomic(json_path, b.p, b.len);
+	}
+	json_t *doc = json_locked(code, elapsed, stats);
+	json_err = rt_json_write_atomic(json_path, doc, 2);
+	json_decref(doc);
 	json_early |= !json_err && !final;
 	if (json_err && final)
 		rt_fdprintf(rt_err_fd(), "redirtorture: report %s not written: %s; %s, the verdict %s "
@@ -184,22 +206,28 @@ static void write_json_locked(int code, double elapsed, const char *stats, int f
 			    json_early ? "the file there is this run's report as of an earlier finding"
 				       : "an older file there is unchanged",
 			    rt_verdict_name(code), RT_EXIT_UNWRITTEN);
-	rt_buf_free(&b);
 }
 
 int rt_report_finding(int code, const char *kind, const char *title, const char *sig,
 		      const char *text)
 {
-	return rt_report_finding_cycle(code, kind, title, sig, text, NULL, 0);
+	return rt_report_finding_data(code, kind, title, sig, text, NULL, 0, NULL);
 }
 
 int rt_report_finding_cycle(int code, const char *kind, const char *title, const char *sig,
 			    const char *text, const char *const *cycle, int n)
 {
+	return rt_report_finding_data(code, kind, title, sig, text, cycle, n, NULL);
+}
+
+int rt_report_finding_data(int code, const char *kind, const char *title, const char *sig,
+			   const char *text, const char *const *cycle, int n, json_t *data)
+{
 	pthread_mutex_lock(&rep_mu);
 	for (int i = 0; i < nfindings; i++)
 		if (!strcmp(findings[i].sig, sig)) {
 			pthread_mutex_unlock(&rep_mu);
+			json_decref(data);
 			return 0;
 		}
 	if (nfindings == capfindings) {
@@ -208,7 +236,7 @@ int rt_report_finding_cycle(int code, const char *kind, const char *title, const
 	}
 	struct finding *f = &findings[nfindings++];
 	*f = (struct finding){ code, rt_xstrdup(kind), rt_xstrdup(title), rt_xstrdup(sig),
-			       rt_xstrdup(text), NULL, n };
+			       rt_xstrdup(text), NULL, n, data, argv_json_locked() };
 	if (n) {
 		f->cycle = rt_xcalloc((size_t)n, sizeof *f->cycle);
 		for (int i = 0; i < n; i++)
@@ -240,7 +268,7 @@ int rt_report_worst(void)
 	return w;
 }
 
-void rt_report_write_json(int code, double elapsed, const char *stats)
+void rt_report_write_json(int code, double elapsed, json_t *stats)
 {
 	pthread_mutex_lock(&rep_mu);
 	write_json_locked(code, elapsed, stats, 1);
@@ -281,6 +309,8 @@ void rt_report_reset(void)
 		for (int j = 0; j < findings[i].ncycle; j++)
 			free(findings[i].cycle[j]);
 		free(findings[i].cycle);
+		json_decref(findings[i].data);
+		json_decref(findings[i].argv);
 	}
 	free(findings);
 	findings = NULL;
@@ -319,12 +349,91 @@ int rt_report_get_cycle(int i, const char *const **cycle)
 	return n;
 }
 
+static void free_argv(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+char **rt_report_argv_dup(const char *const *argv)
+{
+	if (!argv)
+		return NULL;
+	int n = 0;
+	while (argv[n])
+		n++;
+	char **v = rt_xcalloc((size_t)n + 1, sizeof *v);
+	for (int i = 0; i < n; i++)
+		v[i] = rt_xstrdup(argv[i]);
+	return v;
+}
+
+void rt_report_argv_free(char **argv) { free_argv(argv); }
+
+/* replay_cmd: the text form; argv (copied) the command, NULL if none */
+static void set_replay_locked(const char *replay_cmd, const char *const *argv)
+{
+	free(replay);
+	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
+	free_argv(replay_argv);
+	replay_argv = rt_report_argv_dup(argv);
+}
+
 void rt_report_set_replay(const char *replay_cmd)
 {
 	pthread_mutex_lock(&rep_mu);
-	free(replay);
-	replay = rt_xstrdup(replay_cmd ? replay_cmd : "");
+	set_replay_locked(replay_cmd, NULL);
 	pthread_mutex_unlock(&rep_mu);
+}
+
+void rt_report_set_replay_argv(const char *const *argv)
+{
+	struct rt_buf b = { 0 };
+	for (int i = 0; argv[i]; i++) {
+		if (i)
+			rt_buf_lit(&b, " ");
+		rt_buf_shell_quote(&b, argv[i]);
+	}
+	pthread_mutex_lock(&rep_mu);
+	set_replay_locked(b.p, argv);
+	pthread_mutex_unlock(&rep_mu);
+	rt_buf_free(&b);
+}
+
+char **rt_report_replay_argv(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	char **v = rt_report_argv_dup((const char *const *)replay_argv);
+	pthread_mutex_unlock(&rep_mu);
+	return v;
+}
+
+void rt_report_set_command(const char *name)
+{
+	pthread_mutex_lock(&rep_mu);
+	command = name;
+	pthread_mutex_unlock(&rep_mu);
+}
+
+const char *rt_report_json_path(void)
+{
+	pthread_mutex_lock(&rep_mu);
+	const char *p = json_path;
+	pthread_mutex_unlock(&rep_mu);
+	return p;
+}
+
+int rt_report_get_data(int i, const char **title, json_t **data)
+{
+	pthread_mutex_lock(&rep_mu);
+	int ok = i >= 0 && i < nfindings;
+	if (ok) {
+		*title = findings[i].title;
+		*data = findings[i].data;
+	}
+	pthread_mutex_unlock(&rep_mu);
+	return ok ? 0 : -1;
 }
 
 void rt_report_print(const char *text)

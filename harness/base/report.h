@@ -48,11 +48,24 @@ int rt_report_finding(int exit_code, const char *kind, const char *title, const 
  * order, each once): kept as data, so no one parses it back out of text. */
 int rt_report_finding_cycle(int exit_code, const char *kind, const char *title,
 			    const char *signature, const char *text, const char *const *cycle, int n);
+/* The same with the finding's structure: a JSON object (base/json.h) whose
+ * members join the finding's in the report ("cycle", "threads", "chain":
+ * docs/report-schema.md), built from the structs, never from text.  The
+ * report takes the reference (also when the finding is a duplicate). */
+struct json_t;
+int rt_report_finding_data(int exit_code, const char *kind, const char *title,
+			   const char *signature, const char *text, const char *const *cycle, int n,
+			   struct json_t *data);
 int rt_report_nfindings(void);
 int rt_report_worst(void);             /* highest-severity exit code so far */
 
-/* End of run: summary, JSON.  stats is a JSON object text ("{...}") or NULL. */
-void rt_report_write_json(int exit_code, double elapsed_s, const char *stats_json);
+/* End of run: the JSON report.  stats: a JSON object (taken) or NULL. */
+void rt_report_write_json(int exit_code, double elapsed_s, struct json_t *stats);
+/* The command whose report this is ("run", "replay", "explore", "minimize",
+ * "py"; a string that lives forever); "run" until set. */
+void rt_report_set_command(const char *name);
+/* Where the JSON report goes (rt_report_init), NULL if none. */
+const char *rt_report_json_path(void);
 /* 0 if the last JSON write succeeded (or there is no JSON report), else
  * -errno; rt_report_write_json printed one line saying so. */
 int rt_report_json_error(void);
@@ -68,7 +81,18 @@ void rt_report_set_quiet(int quiet);
 int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text);
 /* Its cycle: the class names (owned by the report) and their count, 0 if none. */
 int rt_report_get_cycle(int i, const char *const **cycle);
+/* Its title and structure (borrowed; *data NULL if none). */
+int rt_report_get_data(int i, const char **title, struct json_t **data);
+/* The replay command as free text, not a command line ("replay_argv": null). */
 void rt_report_set_replay(const char *replay_cmd);
+/* The replay command as an argument list (NULL-terminated, copied): the
+ * report's "replay_argv", and shell-quoted its "replay" line. */
+void rt_report_set_replay_argv(const char *const *argv);
+/* A copy of the replay argument list (NULL if it is free text); free it with
+ * rt_report_argv_free. */
+char **rt_report_replay_argv(void);
+char **rt_report_argv_dup(const char *const *argv);
+void rt_report_argv_free(char **argv);
 void rt_report_print(const char *text);   /* to the saved stderr, serialized */
 
 /* Signature: "KIND:" + 16 hex digits of the hash of kind and canon + " " +

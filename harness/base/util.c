@@ -278,9 +278,22 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+void rt_buf_utf8(struct rt_buf *b, const char *s)
+{
+	static const char fffd[] = "\xef\xbf\xbd";   /* U+FFFD in UTF-8 */
+	for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
+		size_t n = utf8_len(p);
+		if (n)
+			rt_buf_add(b, (const char *)p, n);
+		else
+			rt_buf_add(b, fffd, sizeof fffd - 1);   /* a byte that is not UTF-8 */
+		p += n ? n : 1;
+	}
+}
+
 void rt_buf_shell_quote(struct rt_buf *b, const char *s)
 {
-	if (*s && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+")]) {
+	if (s[0] && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+")]) {
 		rt_buf_add(b, s, strlen(s));
 		return;
 	}
@@ -291,29 +304,6 @@ void rt_buf_shell_quote(struct rt_buf *b, const char *s)
 		else
 			rt_buf_add(b, s, 1);
 	rt_buf_lit(b, "'");
-}
-
-void rt_buf_json_str(struct rt_buf *b, const char *s)
-{
-	rt_buf_lit(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; p && *p;) {
-		size_t n = utf8_len(p);
-		if (*p == '"' || *p == '\\') {
-			char e[2] = { '\\', (char)*p };
-			rt_buf_add(b, e, sizeof e);
-		} else if (*p == '\n') {
-			rt_buf_lit(b, "\\n");
-		} else if (*p < 0x20) {
-			rt_buf_printf(b, "\\u%04x", *p);
-		} else if (!n) {
-			rt_buf_lit(b, "\\ufffd");   /* a byte that is not UTF-8: U+FFFD */
-			n = 1;
-		} else {
-			rt_buf_add(b, (const char *)p, n);
-		}
-		p += n ? n : 1;
-	}
-	rt_buf_lit(b, "\"");
 }
 
 void rt_buf_free(struct rt_buf *b)

@@ -53,8 +53,10 @@ void rt_buf_indent(struct rt_buf *b, const char *prefix, const char *text);
 void rt_buf_vprintf(struct rt_buf *b, const char *fmt, va_list ap);
 /* A string literal, its length counted by the compiler. */
 #define rt_buf_lit(b, lit) rt_buf_add((b), "" lit, sizeof(lit) - 1)
-/* Quoted and escaped; bytes that are not well-formed UTF-8 become U+FFFD. */
-void rt_buf_json_str(struct rt_buf *b, const char *s);
+/* s as well-formed UTF-8 (RFC 3629): each byte that does not start a
+ * well-formed sequence (a stray continuation, an overlong form, a surrogate,
+ * a truncated sequence) becomes U+FFFD, one per byte; the rest unchanged. */
+void rt_buf_utf8(struct rt_buf *b, const char *s);
 void rt_buf_free(struct rt_buf *b);
 /* s as one word for a POSIX shell: as it is if it only has safe
  * characters, else in single quotes ('' for the empty string). */

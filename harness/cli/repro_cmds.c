@@ -6,10 +6,21 @@
 #include "commands/minimize.h"
 
 #include <stdint.h>
+#include <string.h>
 
 struct replay_args {
-	const char *file, *trace, *svg, *dot;
+	const char *file, *trace, *svg, *dot, *report;
 };
+
+/* The same option as run's (cli/scenario_cmds.c). */
+#define REPORT_OPT(type)                                                                       \
+	{ .name = "report", .kind = RT_OPT_STR, .metavar = "FILE|none", RT_OPT_TO(type, report),  \
+	  .def = "redirtorture-report.json", .help = "where the JSON report goes; none: no report" }
+
+static const char *report_path(const char *given)
+{
+	return strcmp(given, "none") ? given : NULL;
+}
 
 static const struct rt_opt replay_opts[] = {
 	{ .name = "trace", .kind = RT_OPT_STR, .metavar = "OUT.json",
@@ -20,6 +31,7 @@ static const struct rt_opt replay_opts[] = {
 	{ .name = "dot", .kind = RT_OPT_STR, .metavar = "OUT.dot",
 	  RT_OPT_TO(struct replay_args, dot),
 	  .help = "the lock-order graph (Graphviz), the finding's cycle in red" },
+	REPORT_OPT(struct replay_args),
 	{ 0 }
 };
 
@@ -27,7 +39,7 @@ static int replay_main(const char *prog, const void *args)
 {
 	const struct replay_args *a = args;
 	(void)prog;
-	return rt_replay(a->file, a->trace, a->svg, a->dot, 0);
+	return rt_replay(a->file, a->trace, a->svg, a->dot, report_path(a->report), 0);
 }
 
 const struct rt_cmd_spec rt_cmd_replay = {
@@ -44,7 +56,7 @@ const struct rt_cmd_spec rt_cmd_replay = {
 };
 
 struct minimize_args {
-	const char *file, *out;
+	const char *file, *out, *report;
 	uint64_t search_runs;
 };
 
@@ -55,6 +67,7 @@ static const struct rt_opt minimize_opts[] = {
 	{ .name = "search-runs", .kind = RT_OPT_U64, .metavar = "N", .min = 1, .max = 1000000,
 	  .def = "300", RT_OPT_TO(struct minimize_args, search_runs),
 	  .help = "controlled executions per smaller configuration tried" },
+	REPORT_OPT(struct minimize_args),
 	{ 0 }
 };
 
@@ -62,7 +75,7 @@ static int minimize_main(const char *prog, const void *args)
 {
 	const struct minimize_args *a = args;
 	(void)prog;
-	return rt_minimize(a->file, a->out, a->search_runs);
+	return rt_minimize(a->file, a->out, a->search_runs, report_path(a->report));
 }
 
 const struct rt_cmd_spec rt_cmd_minimize = {

@@ -17,6 +17,7 @@
 #include "targets.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,6 @@ static const struct rt_opt common_opts[] = {
 		  "else the source tree's)" },
 	{ .name = "no-supervisor", .kind = RT_OPT_FLAG, AT(no_supervisor),
 	  .help = "run in this process: no child process, no deadline if the target wedges" },
-	{ 0 }
-};
-
-static const struct rt_opt run_opts[] = {
 	{ .name = "report", .kind = RT_OPT_STR, .metavar = "FILE|none", AT(report),
 	  .def = "redirtorture-report.json", .help = "where the JSON report goes; none: no report" },
 	{ 0 }
@@ -153,21 +150,50 @@ static uint64_t clock_seed(void)
 	return s ? s : 1;
 }
 
-/* The exact command that reruns this configuration with the same seed. */
-static void replay_command(struct rt_buf *b, const char *prog, const struct scenario_args *a,
+/* A growable NULL-terminated argument list of owned strings. */
+struct argv_b { char **v; int n; };
+
+static void arg_add(struct argv_b *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg_add(struct argv_b *a, const char *fmt, ...)
+{
+	struct rt_buf b = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	a->v = rt_xrealloc(a->v, (size_t)(a->n + 2) * sizeof *a->v);
+	a->v[a->n++] = b.p ? b.p : rt_xstrdup("");
+	a->v[a->n] = NULL;
+}
+
+/* The exact command that reruns this configuration with the same seed, as
+ * an argument list (the report's replay_argv; shell-quoted its replay line). */
+static void replay_command(struct argv_b *v, const char *prog, const struct scenario_args *a,
 			   const struct rt_config *c, const struct rt_explore_opts *o)
 {
-	rt_buf_shell_quote(b, prog);
-	rt_buf_printf(b, " %s --scenario ", o ? "explore" : "run");
-	rt_buf_shell_quote(b, c->scenario_path);
-	rt_target_plugin_arg(b, c->target);
-	rt_buf_printf(b, " --target %s --seed %" PRIu64, c->target, c->seed);
-	if (o)
-		rt_buf_printf(b, " --strategy %s --depth %d --runs %" PRIu64, a->strategy, o->depth,
-			      o->runs);
+	arg_add(v, "%s", prog);
+	arg_add(v, "%s", o ? "explore" : "run");
+	arg_add(v, "--scenario");
+	arg_add(v, "%s", c->scenario_path);
+	if (rt_target_plugin_file(c->target)) {   /* reruns as printed (target_plugins.h) */
+		arg_add(v, "--target-plugin");
+		arg_add(v, "%s", rt_target_plugin_file(c->target));
+	}
+	arg_add(v, "--target");
+	arg_add(v, "%s", c->target);
+	arg_add(v, "--seed");
+	arg_add(v, "%" PRIu64, c->seed);
+	if (o) {
+		arg_add(v, "--strategy");
+		arg_add(v, "%s", a->strategy);
+		arg_add(v, "--depth");
+		arg_add(v, "%d", o->depth);
+		arg_add(v, "--runs");
+		arg_add(v, "%" PRIu64, o->runs);
+	}
 	for (int i = 0; i < a->sets.n; i++) {
-		rt_buf_printf(b, " --set ");
-		rt_buf_shell_quote(b, a->sets.v[i]);
+		arg_add(v, "--set");
+		arg_add(v, "%s", a->sets.v[i]);
 	}
 }
 
@@ -196,8 +222,9 @@ static int scenario_main(const char *prog, const struct scenario_args *a, int ex
 {
 	struct rt_config c;
 	struct rt_explore_opts o = { 0 };
-	struct rt_buf replay = { 0 }, head = { 0 };
-	const char *json = explore || !strcmp(a->report, "none") ? NULL : a->report;
+	struct rt_buf head = { 0 };
+	struct argv_b replay = { 0 };
+	const char *json = !strcmp(a->report, "none") ? NULL : a->report;
 	int code = build_config(a, explore, &c);
 	if (code)
 		goto out;
@@ -206,22 +233,24 @@ static int scenario_main(const char *prog, const struct scenario_args *a, int ex
 	if (explore)
 		o = explore_opts_of(a, c.seed);
 	replay_command(&replay, prog, a, &c, explore ? &o : NULL);
-	rt_report_init(&c, replay.p, json);
+	rt_report_init(&c, NULL, json);
+	rt_report_set_command(explore ? "explore" : "run");
+	rt_report_set_replay_argv((const char *const *)replay.v);
 
 	rt_buf_printf(&head, "redirtorture: %s%s\n--- effective configuration (start) ---\n",
 		      explore ? "explore, " : "", rt_report_context());
 	rt_config_dump(&c, &head, "  ");
-	rt_buf_printf(&head, "replay: %s\n", replay.p);
+	rt_buf_printf(&head, "replay: %s\n", rt_report_replay());
 	rt_write_all(rt_out_fd(), head.p, head.len);
 
 	if (explore)
 		code = a->no_supervisor ? explore_body(&c, -1, &o)
-					: rt_supervise_fn(&c, NULL, explore_body, &o, 0);
+					: rt_supervise_fn(&c, json, explore_body, &o, 0);
 	else
 		code = a->no_supervisor ? rt_run_scenario(&c, -1, 0) : rt_supervise(&c, json);
 	rt_epilogue(&c, code, json);
 out:
-	rt_buf_free(&replay);
+	rt_report_argv_free(replay.v);
 	rt_buf_free(&head);
 	return code;
 }
@@ -240,7 +269,7 @@ const struct rt_cmd_spec rt_cmd_run = {
 	.name = "run",
 	.purpose = "run a scenario (free-running stress)",
 	.args_size = sizeof(struct scenario_args),
-	.opts = { common_opts, run_opts },
+	.opts = { common_opts },
 	.main = run_main,
 };
 

@@ -9,6 +9,7 @@
 #include "commands/supervisor.h"
 #include "engine/lifecycle.h"
 #include "sched/exec.h"
+#include "base/json.h"
 #include "base/report.h"
 #include "sched/repro.h"
 #include "sched/sched_ctl.h"
@@ -52,6 +53,36 @@ static uint64_t calibrate(const struct rt_target_ops *t, const struct rt_config 
 	return k;
 }
 
+/* The command that replays target's repro file at path: the report's
+ * replay_argv (with --target-plugin for a plugin's target). */
+static void replay_of(const char *target, const char *path)
+{
+	const char *argv[6];
+	rt_replay_repro_argv(argv, target, path);
+	rt_report_set_replay_argv(argv);
+}
+
+json_t *rt_explore_stats(double elapsed, uint64_t executions, uint64_t choice_points)
+{
+	json_t *st = rt_json_obj();
+	rt_json_set(st, "elapsed_s", rt_json_secs(elapsed));
+	rt_json_set_int(st, "executions", (long long)executions);
+	rt_json_set_int(st, "choice_points", (long long)choice_points);
+	return st;
+}
+
+/* The findings explore reports, as data, in the order printed: a potential
+ * deadlock, then the real one steering made of it (or any other finding). */
+static void record_result(int found, const struct rt_exec_result *potential,
+			  const struct rt_exec_result *r)
+{
+	rt_report_reset();   /* still quiet: printed already */
+	if (found)
+		rt_exec_result_report(potential);
+	if (found == 2)
+		rt_exec_result_report(r);
+}
+
 static void plan_path(char *out, size_t n, const struct rt_config *c, const struct rt_explore_opts *o,
 		      uint64_t exec)
 {
@@ -73,7 +104,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	char path[2048] = "";
 	if (!o->repro_path)
 		mkdir(o->repro_dir, 0755);
-	char *cmd = rt_xstrdup(rt_report_replay());   /* restored at the end */
+	char **cmd = rt_report_replay_argv();   /* restored at the end */
 	rt_report_set_quiet(1);
 	struct rt_explore_shared *sh = o->shared;
 	uint64_t k_cal = sh && o->shard ? calibrate(t, c, o) : 0;
@@ -88,9 +119,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		struct rt_ctl_params p;
 		params_of(&p, c, o, i, k_cal);
 		plan_path(path, sizeof path, c, o, i);
-		char replay[2300];
-		rt_replay_repro_cmd(replay, sizeof replay, c->target, path);
-		rt_report_set_replay(replay);
+		replay_of(c->target, path);
 		rt_exec_controlled(t, c, &p, &r);
 		done++;
 		k_sum += r.ctl.nchoices;
@@ -100,8 +129,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			rt_explore_shared_add(sh, 1, r.ctl.nchoices);
 		if (r.code == RT_EXIT_NOSTART) {
 			rt_report_set_quiet(0);
-			rt_report_set_replay(cmd);
-			free(cmd);
+			if (cmd)
+				rt_report_set_replay_argv((const char *const *)cmd);
+			rt_report_argv_free(cmd);
 			return RT_EXIT_NOSTART;
 		}
 		if (o->until_deadlock && r.code != RT_EXIT_DEADLOCK) {
@@ -146,9 +176,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			    " executions)\n", found_at + 1, el, potential.signature, o->confirm_runs);
 		/* the replay line of the reports names the file the repro will get */
 		plan_path(path, sizeof path, c, o, found_at + 1);
-		char replay[2300];
-		rt_replay_repro_cmd(replay, sizeof replay, c->target, path);
-		rt_report_set_replay(replay);
+		replay_of(c->target, path);
 		uint64_t tries = 0;
 		if (rt_steer(t, c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
 			found = 2;
@@ -186,18 +214,23 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
 			    done, found == 2 ? r.signature : potential.signature,
 			    unwritten ? "not written (see above)" : path);
+	/* one JSON report: this process's, or the winning --jobs worker's */
+	int reports = !sh || found;
+	if (reports)
+		record_result(found, &potential, &r);
 	rt_exec_result_free(&r);
 	rt_exec_result_free(&potential);
 	rt_report_set_quiet(0);
-	if (!found || unwritten) {
-		rt_report_set_replay(cmd);
-	} else {
-		char rp[2200];
-		rt_replay_repro_cmd(rp, sizeof rp, c->target, path);
-		rt_report_set_replay(rp);
-	}
-	free(cmd);
-	return unwritten ? RT_EXIT_UNWRITTEN : code;
+	if ((!found || unwritten) && cmd)
+		rt_report_set_replay_argv((const char *const *)cmd);
+	else if (found)
+		replay_of(c->target, path);
+	rt_report_argv_free(cmd);
+	code = unwritten ? RT_EXIT_UNWRITTEN : code;
+	if (reports)
+		rt_report_write_json(code, el, rt_explore_stats(el, sh ? found_at + 1 + steer_tries : done,
+								 done ? k_sum / done : 0));
+	return rt_report_exit_code(code);
 }
 
 static int unwritten_line(const char *what, const char *path, int rc)
@@ -222,6 +255,7 @@ static int replay_work(void *arg)
 	const struct rt_repro *rp = job->rp;
 	struct rt_ctl_params p = job->p;
 	struct rt_exec_result r;
+	uint64_t t0 = rt_now_ns();
 	rt_exec_controlled(rt_target_find(rp->cfg.target), &rp->cfg, &p, &r);
 	int code = r.code;
 	if (r.ctl.diverged) {
@@ -263,11 +297,14 @@ static int replay_work(void *arg)
 		else if (svg)
 			code = unwritten_line("svg", svg, wrc);
 	}
+	double el = (double)(rt_now_ns() - t0) / 1e9;
+	rt_report_write_json(code, el, rt_explore_stats(el, 1, r.ctl.nchoices));
 	rt_exec_result_free(&r);
-	return code;
+	return rt_report_exit_code(code);
 }
 
-int rt_replay(const char *path, const char *trace_json, const char *svg, const char *dot, int quiet)
+int rt_replay(const char *path, const char *trace_json, const char *svg, const char *dot,
+	      const char *json_path, int quiet)
 {
 	struct rt_repro rp;
 	int bad = rt_repro_load(path, &rp);
@@ -283,9 +320,9 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, const c
 	p->vstep_ns = rp.vstep_ns ? rp.vstep_ns : p->vstep_ns;
 	p->max_steps = rp.max_steps ? rp.max_steps : p->max_steps;
 	p->trace = trace_json || svg;
-	char replay[2300];
-	rt_replay_repro_cmd(replay, sizeof replay, rp.cfg.target, path);
-	rt_report_init(&rp.cfg, replay, NULL);
+	rt_report_init(&rp.cfg, NULL, json_path);
+	rt_report_set_command("replay");
+	replay_of(rp.cfg.target, path);
 	rt_report_set_quiet(quiet);
 	/* one execution: the deadline of `run` */
 	/* a target that blocks outside the scheduler: refused, documented */
@@ -293,6 +330,8 @@ int rt_replay(const char *path, const char *trace_json, const char *svg, const c
 	if (!code)
 		code = rt_supervise_controlled(&rp.cfg, replay_work, &job, rt_run_deadline_ms(&rp.cfg), 1);
 	rt_report_set_quiet(0);
+	if (json_path && code != RT_EXIT_UNWRITTEN)
+		rt_fdprintf(rt_out_fd(), "report: %s\n", json_path);
 	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
 	rt_repro_free(&rp);
 	return code;

@@ -5,6 +5,8 @@
 
 #include "base/config.h"
 
+#include <stdint.h>
+
 struct rt_explore_opts {
 	int strategy;          /* enum rt_strategy */
 	int depth;             /* PCT depth */
@@ -27,6 +29,10 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o);
 /* Re-execute a repro; optionally its trace (Perfetto JSON), its SVG timeline
  * and its lock-order graph (DOT), each NULL for none. */
 int rt_replay(const char *path, const char *trace_json, const char *svg, const char *dot,
-	      int quiet);
+	      const char *json_path, int quiet);
+/* The "stats" of a controlled command's JSON report (explore, replay,
+ * minimize): seconds, controlled executions, choice points per execution. */
+struct json_t;
+struct json_t *rt_explore_stats(double elapsed, uint64_t executions, uint64_t choice_points);
 
 #endif

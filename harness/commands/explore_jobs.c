@@ -177,9 +177,9 @@ static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs, co
 	if (won) {
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
 			    atomic_load(&s->execs_at_win), s->sig, s->path);
-		char rp[2200];
-		rt_replay_repro_cmd(rp, sizeof rp, target, s->path);
-		rt_report_set_replay(rp);
+		const char *argv[6];
+		rt_replay_repro_argv(argv, target, s->path);
+		rt_report_set_replay_argv(argv);
 	}
 }
 
@@ -225,6 +225,13 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 	}
 	code = reap(pid, jobs, s, o, hb, t0);
 	summary(s, t0, jobs, c->target);
+	if (atomic_load(&s->winner) < 0) {   /* else the winning worker wrote the report */
+		double el = (double)(rt_now_ns() - t0) / 1e9;
+		uint64_t n = atomic_load(&s->execs);
+		rt_report_write_json(code, el, rt_explore_stats(el, n, n ? atomic_load(&s->choices) / n
+									 : 0));
+		code = rt_report_exit_code(code);
+	}
 out:
 	for (int k = 0; k < jobs; k++)
 		if (pid[k] > 0)

@@ -4,6 +4,7 @@
  * preemptions.  Each accepted candidate is an execution that really
  * produced the signature; its recorded schedule becomes the new best. */
 #include "commands/minimize.h"
+#include "commands/explore.h"
 #include "commands/supervisor.h"
 #include "engine/lifecycle.h"
 
@@ -26,6 +27,14 @@ struct best {
 };
 
 static const char *want_sig;
+static uint64_t executions;   /* for the report's stats */
+
+static void exec_counted(const struct rt_config *c, const struct rt_ctl_params *p,
+			 struct rt_exec_result *r)
+{
+	executions++;
+	rt_exec_controlled(rt_target_find(c->target), c, p, r);
+}
 
 static int same(const struct rt_exec_result *r)
 {
@@ -52,7 +61,7 @@ static int try_schedule(struct best *b, struct rt_choice *ch, size_t n)
 	p.nreplay = n;
 	p.lenient = 1;
 	struct rt_exec_result r;
-	rt_exec_controlled(rt_target_find(b->cfg.target), &b->cfg, &p, &r);
+	exec_counted(&b->cfg, &p, &r);
 	if (same(&r) && r.ctl.preemptions < b->r.ctl.preemptions) {
 		p.replay = NULL;
 		p.nreplay = 0;
@@ -77,7 +86,7 @@ static int try_config(struct best *b, const struct rt_config *c, uint64_t runs)
 		p.seed = rt_mix64(0x3141 + i);
 		p.k_estimate = b->r.ctl.nchoices ? b->r.ctl.nchoices : 1000;
 		struct rt_exec_result r;
-		rt_exec_controlled(rt_target_find(c->target), c, &p, &r);
+		exec_counted(c, &p, &r);
 		if (same(&r) && r.ctl.nchoices <= b->r.ctl.nchoices &&
 		    r.ctl.preemptions <= b->r.ctl.preemptions) {
 			take(b, c, &p, &r);
@@ -119,6 +128,7 @@ static int minimize_work(void *arg)
 	const char *path = job->path, *out_path = job->out_path;
 	uint64_t runs = job->runs;
 	struct rt_repro rp = *job->rp;
+	uint64_t started = rt_now_ns();
 	rt_report_set_quiet(1);
 	struct best b = { 0 };
 	b.cfg = rp.cfg;
@@ -129,13 +139,16 @@ static int minimize_work(void *arg)
 	b.p.vstep_ns = rp.vstep_ns ? rp.vstep_ns : b.p.vstep_ns;
 	b.p.max_steps = rp.max_steps ? rp.max_steps : b.p.max_steps;
 	b.p.depth = rp.depth;
-	rt_exec_controlled(rt_target_find(b.cfg.target), &b.cfg, &b.p, &b.r);
+	exec_counted(&b.cfg, &b.p, &b.r);
 	if (!same(&b.r)) {
 		rt_report_set_quiet(0);
 		rt_fdprintf(2, "redirtorture: %s does not reproduce its signature (%s); nothing to "
 			    "minimize\n", path, b.r.ctl.diverged ? b.r.ctl.diverge_msg : "other outcome");
+		double el = (double)(rt_now_ns() - started) / 1e9;
+		rt_report_write_json(RT_EXIT_DIVERGED, el,
+				     rt_explore_stats(el, executions, b.r.ctl.nchoices));
 		rt_exec_result_free(&b.r);
-		return RT_EXIT_DIVERGED;
+		return rt_report_exit_code(RT_EXIT_DIVERGED);
 	}
 	b.p.replay = NULL;
 	b.p.nreplay = 0;
@@ -174,7 +187,7 @@ static int minimize_work(void *arg)
 		p.nreplay = 0;
 		p.lenient = 1;
 		struct rt_exec_result base;
-		rt_exec_controlled(rt_target_find(b.cfg.target), &b.cfg, &p, &base);
+		exec_counted(&b.cfg, &p, &base);
 		size_t n0 = base.ctl.nchoices;
 		int nth = base.ctl.nthreads;
 		rt_exec_result_free(&base);
@@ -252,18 +265,33 @@ static int minimize_work(void *arg)
 			    "is unchanged (exit %d)\n", out, strerror(-rc), RT_EXIT_UNWRITTEN);
 	else
 		rt_fdprintf(rt_out_fd(), "  wrote %s\n", out);
+	/* the report: the command's verdict; the finding the smaller repro keeps */
+	int code = rc ? RT_EXIT_UNWRITTEN : 0;
+	if (!rc) {
+		const char *argv[] = { "redirtorture", "replay", out, NULL };
+		rt_report_set_replay_argv(argv);
+	}
+	rt_report_set_quiet(1);
+	rt_report_reset();
+	rt_exec_result_report(&b.r);
+	rt_report_set_quiet(0);
+	double el = (double)(rt_now_ns() - started) / 1e9;
+	rt_report_write_json(code, el, rt_explore_stats(el, executions, b.r.ctl.nchoices));
 	rt_exec_result_free(&b.r);
-	return rc ? RT_EXIT_UNWRITTEN : 0;
+	return rt_report_exit_code(code);
 }
 
-int rt_minimize(const char *path, const char *out_path, uint64_t runs)
+int rt_minimize(const char *path, const char *out_path, uint64_t runs, const char *json_path)
 {
 	struct rt_repro rp;
 	int bad = rt_repro_load(path, &rp);
 	if (bad)
 		return bad;
 	want_sig = rp.signature;
-	rt_report_init(&rp.cfg, "redirtorture minimize", NULL);
+	rt_report_init(&rp.cfg, NULL, json_path);
+	rt_report_set_command("minimize");
+	const char *argv[] = { "redirtorture", "minimize", path, NULL };
+	rt_report_set_replay_argv(argv);
 	/* many executions: heartbeats and the watchdog's stall report, no
 	 * overall deadline (like explore) */
 	struct minimize_job job = { path, out_path, runs, &rp };
@@ -272,6 +300,8 @@ int rt_minimize(const char *path, const char *out_path, uint64_t runs)
 	if (!code)
 		code = rt_supervise_controlled(&rp.cfg, minimize_work, &job, 0, 1);
 	rt_report_set_quiet(0);
+	if (json_path && code != RT_EXIT_UNWRITTEN)
+		rt_fdprintf(rt_out_fd(), "report: %s\n", json_path);
 	rt_fdprintf(rt_out_fd(), "End of test: %s\n", rt_verdict_name(code));
 	rt_repro_free(&rp);
 	return code;

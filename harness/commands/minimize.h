@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
-int rt_minimize(const char *path, const char *out_path, uint64_t search_runs);
+/* json_path: the JSON report (NULL: none); its verdict is the command's, its
+ * finding the one the smaller repro keeps. */
+int rt_minimize(const char *path, const char *out_path, uint64_t search_runs,
+		const char *json_path);
 
 #endif

@@ -88,31 +88,35 @@ static uint64_t fresh_seed(uint64_t prev, uint64_t run)
 	return s ? s : 1;
 }
 
-/* The command that reruns one run: same options and knobs, its seed. */
-static void replay_cmd(struct rt_buf *b, const char *argv0, const struct rt_py_opts *o, uint64_t seed)
+/* The command that reruns one run: same options and knobs, its seed; as
+ * the report's replay argument list (and, shell-quoted, its replay line). */
+static void set_replay(const char *argv0, const struct rt_py_opts *o, uint64_t seed)
 {
-	b->len = 0;
-	rt_buf_shell_quote(b, argv0);
-	rt_buf_printf(b, " py --seed %" PRIu64, seed);
+	int n = 0, cap = 12 + 2 * o->nsets + o->prog.argc;   /* all of the below, and NULL */
+	const char **v = rt_xcalloc((size_t)cap, sizeof *v);
+	char seedstr[24];
+	snprintf(seedstr, sizeof seedstr, "%" PRIu64, seed);
+	v[n++] = argv0;
+	v[n++] = "py";
+	v[n++] = "--seed";
+	v[n++] = seedstr;
 	for (int i = 0; i < o->nsets; i++) {
-		rt_buf_printf(b, " --set ");
-		rt_buf_shell_quote(b, o->sets[i]);
+		v[n++] = "--set";
+		v[n++] = o->sets[i];
 	}
 	if (o->venv) {
-		rt_buf_printf(b, " --venv ");
-		rt_buf_shell_quote(b, o->venv);
+		v[n++] = "--venv";
+		v[n++] = o->venv;
 	}
-	rt_buf_printf(b, " --");
+	v[n++] = "--";
 	if (o->prog.kind != RT_PY_SCRIPT)
-		rt_buf_printf(b, " %s", o->prog.kind == RT_PY_MODULE ? "-m" : "-c");
-	rt_buf_printf(b, " ");
-	rt_buf_shell_quote(b, o->prog.what);
-	for (int i = 0; i < o->prog.argc; i++) {
-		rt_buf_printf(b, " ");
-		rt_buf_shell_quote(b, o->prog.argv[i]);
-	}
-	if (!b->p)
-		rt_buf_add(b, "", 0);
+		v[n++] = o->prog.kind == RT_PY_MODULE ? "-m" : "-c";
+	v[n++] = o->prog.what;
+	for (int i = 0; i < o->prog.argc; i++)
+		v[n++] = o->prog.argv[i];
+	v[n] = NULL;
+	rt_report_set_replay_argv(v);
+	free(v);
 }
 
 static void print_table(const struct py_run *r, uint64_t n, uint64_t want, int stopped)
@@ -132,15 +136,16 @@ static int run_all(struct rt_config *c, const struct rt_py_opts *o, const char *
 {
 	const char *json = o->report;
 	struct py_run *runs = rt_xcalloc(o->runs, sizeof *runs);
-	struct rt_buf replay = { 0 }, head = { 0 };
+	struct rt_buf head = { 0 };
 	int worst = RT_EXIT_SUCCESS, stopped = 0;
 	uint64_t n = 0, seed = c->seed, first_bad = UINT64_MAX;
 	for (; n < o->runs && !stopped; n++) {
 		c->seed = n == 0 && seed ? seed : fresh_seed(n ? runs[n - 1].seed : 0, n);
-		replay_cmd(&replay, argv0, o, c->seed);
 		rt_report_reset();
 		/* the JSON report is that of the first run with a finding */
-		rt_report_init(c, replay.p, first_bad == UINT64_MAX ? json : NULL);
+		rt_report_init(c, NULL, first_bad == UINT64_MAX ? json : NULL);
+		rt_report_set_command("py");
+		set_replay(argv0, o, c->seed);
 		head.len = 0;
 		if (o->runs > 1)
 			rt_buf_printf(&head, "\n=== run %" PRIu64 " of %" PRIu64 " ===\n", n + 1, o->runs);
@@ -149,7 +154,7 @@ static int run_all(struct rt_config *c, const struct rt_py_opts *o, const char *
 			rt_buf_printf(&head, "--- effective configuration (start) ---\n");
 			rt_config_dump(c, &head, "  ");
 		}
-		rt_buf_printf(&head, "replay: %s\n", replay.p);
+		rt_buf_printf(&head, "replay: %s\n", rt_report_replay());
 		rt_write_all(rt_out_fd(), head.p, head.len);
 		rt_py_program_set(&o->prog);
 		uint64_t t0 = rt_now_ns();
@@ -167,11 +172,9 @@ static int run_all(struct rt_config *c, const struct rt_py_opts *o, const char *
 		print_table(runs, n, o->runs, stopped && n < o->runs);
 	uint64_t shown = first_bad != UINT64_MAX ? first_bad : n - 1;
 	c->seed = runs[shown].seed;
-	replay_cmd(&replay, argv0, o, c->seed);
-	rt_report_set_replay(replay.p);
+	set_replay(argv0, o, c->seed);
 	rt_epilogue(c, worst, json);
 	free(runs);
-	rt_buf_free(&replay);
 	rt_buf_free(&head);
 	return worst;
 }

@@ -7,6 +7,7 @@
 #include "runtime/lockgraph.h"
 #include "engine/oracle.h"
 #include "runtime/registry.h"
+#include "base/json.h"
 #include "base/report.h"
 #include "base/sanitizer_defaults.h"
 #include "runtime/rt.h"
@@ -40,23 +41,28 @@ static int run_supervised;
 
 uint64_t rt_run_start_ns(void) { return atomic_load(&start_ns); }
 
-static void stats_json(struct rt_buf *b, double elapsed)
+static json_t *stats_json(double elapsed)
 {
-	rt_buf_printf(b, "{\"elapsed_s\": %.3f", elapsed);
-	for (int r = 0; r < RT_NROLES; r++)
-		rt_buf_printf(b, ", \"%s_ops\": %" PRIu64, rt_role_names[r],
-			      (uint64_t)atomic_load(&rt_stats.ops[r]));
-	rt_buf_printf(b, ", \"garbage_made\": %" PRIu64 ", \"collections\": %" PRIu64
-			 ", \"lock_classes\": %d, \"lock_edges\": %d, \"threads\": %d, \"sink_bytes\": %zu}",
-		      (uint64_t)atomic_load(&rt_stats.garbage_made),
-		      (uint64_t)atomic_load(&rt_stats.collections), rt_lockgraph_nclasses(),
-		      rt_lockgraph_nedges(), rt_registry_count(), rt_sink_total_bytes());
+	json_t *o = rt_json_obj();
+	char key[48];
+	rt_json_set(o, "elapsed_s", rt_json_secs(elapsed));
+	for (int r = 0; r < RT_NROLES; r++) {
+		snprintf(key, sizeof key, "%s_ops", rt_role_names[r]);
+		rt_json_set_int(o, key, (long long)atomic_load(&rt_stats.ops[r]));
+	}
+	rt_json_set_int(o, "garbage_made", (long long)atomic_load(&rt_stats.garbage_made));
+	rt_json_set_int(o, "collections", (long long)atomic_load(&rt_stats.collections));
+	rt_json_set_int(o, "lock_classes", rt_lockgraph_nclasses());
+	rt_json_set_int(o, "lock_edges", rt_lockgraph_nedges());
+	rt_json_set_int(o, "threads", rt_registry_count());
+	rt_json_set_int(o, "sink_bytes", (long long)rt_sink_total_bytes());
+	return o;
 }
 
 static void summary(int code)
 {
 	double el = (double)(rt_now_ns() - rt_run_start_ns()) / 1e9;
-	struct rt_buf b = { 0 }, js = { 0 };
+	struct rt_buf b = { 0 };
 	rt_buf_printf(&b, "summary: %.2f s;", el);
 	for (int r = 0; r < RT_NROLES; r++)
 		rt_buf_printf(&b, " %s %" PRIu64 ";", rt_role_names[r],
@@ -64,10 +70,8 @@ static void summary(int code)
 	rt_buf_printf(&b, " lock classes %d, order edges %d; findings %d\n", rt_lockgraph_nclasses(),
 		      rt_lockgraph_nedges(), rt_report_nfindings());
 	rt_write_all(rt_out_fd(), b.p, b.len);
-	stats_json(&js, el);
-	rt_report_write_json(code, el, js.p);
+	rt_report_write_json(code, el, stats_json(el));
 	rt_buf_free(&b);
-	rt_buf_free(&js);
 }
 
 void rt_run_emergency_exit(int code)

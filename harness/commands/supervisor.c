@@ -8,6 +8,7 @@
 #include "commands/run.h"
 #include "engine/watchdog.h"
 
+#include "base/json.h"
 #include "base/report.h"
 #include "base/sanitizer_defaults.h"
 #include "base/util.h"
@@ -27,8 +28,9 @@
 
 static struct stat old_report;   /* the report file before the child ran */
 
-/* The report the child wrote, or NULL (none, or only an older run's). */
-static char *slurp(const char *path)
+/* The report the child wrote, parsed by Jansson, or NULL (none, only an
+ * older run's, or not a JSON object). */
+static json_t *child_report(const char *path)
 {
 	struct stat now;
 	if (!path || stat(path, &now) != 0 ||
@@ -40,7 +42,14 @@ static char *slurp(const char *path)
 	char err[512];
 	if (rt_read_input(path, "report", "the child's JSON report", 64u << 20, &b, err, sizeof err))
 		return NULL;
-	return b.p;
+	json_error_t jerr;
+	json_t *doc = json_loadb(b.p ? b.p : "", b.len, 0, &jerr);
+	rt_buf_free(&b);
+	if (doc && !json_is_object(doc)) {
+		json_decref(doc);
+		doc = NULL;
+	}
+	return doc;
 }
 
 /* The parent's own finding (the child cannot report it): CRASH for a child
@@ -48,7 +57,7 @@ static char *slurp(const char *path)
 static int supervisor_report(int code, const char *json_path, const char *what,
 			     const char *canon, const char *why)
 {
-	struct rt_buf b = { 0 }, st = { 0 };
+	struct rt_buf b = { 0 };
 	char sig[512];
 	const char *verdict = rt_verdict_name(code);
 	rt_signature(sig, sizeof sig, verdict, canon);
@@ -60,15 +69,13 @@ static int supervisor_report(int code, const char *json_path, const char *what,
 		      verdict, what, rt_report_context(), why, sig, rt_report_replay());
 	/* read the child's report before rt_report_finding overwrites the
 	 * same file with ours */
-	char *child = slurp(json_path);
+	json_t *child = child_report(json_path);
 	rt_report_finding(code, code == RT_EXIT_CRASH ? "crash" : "interrupted", what, sig, b.p);
-	rt_buf_printf(&st, "{\"supervisor\": ");
-	rt_buf_json_str(&st, what);
+	json_t *st = rt_json_obj();
+	rt_json_set_str(st, "supervisor", what);
 	/* keep what the child saved before it died */
-	rt_buf_printf(&st, ", \"child_report\": %s}", child && child[0] == '{' ? child : "null");
-	rt_report_write_json(code, 0, st.p);
-	free(child);
-	rt_buf_free(&st);
+	rt_json_set(st, "child_report", child ? child : json_null());
+	rt_report_write_json(code, 0, st);
 	rt_buf_free(&b);
 	return rt_report_exit_code(code);
 }
@@ -293,5 +300,6 @@ int rt_supervise_controlled(const struct rt_config *c, int (*work)(void *arg), v
 	struct ctl_job j = { work, arg };
 	if (!supervised)
 		return controlled_body(c, -1, &j);
-	return rt_supervise_fn(c, NULL, controlled_body, &j, deadline_ms);
+	/* the report of replay and minimize, if any: the supervisor's CRASH */
+	return rt_supervise_fn(c, rt_report_json_path(), controlled_body, &j, deadline_ms);
 }

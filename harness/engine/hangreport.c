@@ -6,6 +6,8 @@
 #include "runtime/site.h"
 
 #include "engine/drivers.h"
+#include "engine/hangjson.h"
+#include "base/json.h"
 #include "base/nativestack.h"
 #include "base/report.h"
 #include "base/signature.h"
@@ -481,6 +483,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 			keys[nkeys++] = k.p;
 		}
 	}
+	json_t *data = rt_hang_json(s, n, cyc, clen, inferred, ns, now);
 	free(ns);
 	if (rt_hang_report_extra)
 		rt_hang_report_extra(&b);
@@ -508,7 +511,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 	for (int i = 0; i < clen; i++)
 		cls[i] = s[cyc[i]].state == RT_TS_WAITING_NOTIFY ? s[cyc[i]].notify_on
 								 : s[cyc[i]].wait_cls;
-	rt_report_finding_cycle(code, dead ? "deadlock" : "hang", title, sig, b.p, cls, clen);
+	rt_report_finding_data(code, dead ? "deadlock" : "hang", title, sig, b.p, cls, clen, data);
 	free(cls);
 	for (int i = 0; i < nkeys; i++)
 		free(keys[i]);

@@ -7,6 +7,7 @@
 #include "runtime/lockgraph.h"
 #include "runtime/site.h"
 
+#include "base/json.h"
 #include "base/report.h"
 #include "base/signature.h"
 #include "base/util.h"
@@ -262,6 +263,44 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 	rt_buf_printf(b, "\nsignature: %s\nreplay: %s\n", sig, rt_report_replay());
 }
 
+/* One link of the chain as data: the dependency (from held while to was
+ * taken) and, in the cycle's shape, a thread that holds from and waits for to. */
+static void edge_json(json_t *chain, json_t *cycle, const struct edge *e, const char *thread,
+		      const char *role, int is_new)
+{
+	json_t *o = rt_json_obj();
+	rt_json_set_str(o, "from", cname(e->from));
+	rt_json_set_str(o, "to", cname(e->to));
+	rt_json_set_str(o, "thread", thread);
+	rt_json_set_str(o, "role", role);
+	rt_json_set(o, "from_site", rt_site_json(e->from_site));
+	rt_json_set(o, "to_site", rt_site_json(e->to_site));
+	rt_json_set(o, "new", json_boolean(is_new));
+	rt_json_push(chain, o);
+	json_t *c = rt_json_obj(), *holds = rt_json_arr();
+	rt_json_set_str(c, "thread", thread);
+	rt_json_set_str(c, "role", role);
+	rt_json_push(holds, rt_lock_site_json(cname(e->from), e->from_site));
+	rt_json_set(c, "holds", holds);
+	rt_json_set(c, "waits", rt_lock_site_json(cname(e->to), e->to_site));
+	rt_json_push(cycle, c);
+}
+
+/* The finding's data: "chain", the dependency edges of the cycle in order
+ * (the existing ones, then the new one), and "cycle", the same as
+ * {thread, holds, waits}: what the threads would do in the deadlock. */
+static json_t *chain_data(const struct rt_thread *t, const struct edge *ne, const int *path,
+			  int plen)
+{
+	json_t *d = rt_json_obj(), *chain = rt_json_arr(), *cycle = rt_json_arr();
+	for (int i = 0; i < plen; i++)
+		edge_json(chain, cycle, &edges[path[i]], edges[path[i]].thread, edges[path[i]].role, 0);
+	edge_json(chain, cycle, ne, t->name, t->role, 1);
+	rt_json_set(d, "cycle", cycle);
+	rt_json_set(d, "chain", chain);
+	return d;
+}
+
 /* The cycle's classes each once, in the signature's order (from the least
  * name, as cycle_canon writes them). */
 static int cycle_classes(const int *cyc, int n, const char **out, int max)
@@ -297,6 +336,7 @@ struct lock_finding {
 	char sig[16384], title[1024];
 	const char *cls[64];
 	int ncls;
+	json_t *data;   /* chain and cycle (chain_data) */
 };
 
 /* The cycle new edge ne closes along path: 1 and out filled if it was never
@@ -323,6 +363,7 @@ static int new_cycle(struct rt_thread *t, const struct edge *ne, const int *path
 		rt_signature(out->sig, sizeof out->sig, "LOCKORDER", canon.p);
 		snprintf(out->title, sizeof out->title, "potential deadlock: %s", canon.p);
 		build_report(&out->text, t, ne, path, plen, out->sig);
+		out->data = chain_data(t, ne, path, plen);
 		out->ncls = cycle_classes(cyc, plen + 1, out->cls, 64);
 	}
 	rt_buf_free(&canon);
@@ -397,8 +438,9 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 		}
 		pthread_mutex_unlock(&graph_mu);
 		for (int j = 0; j < nfound; j++) {
-			rt_report_finding_cycle(RT_EXIT_FINDING, "lock-order", found[j].title,
-						found[j].sig, found[j].text.p, found[j].cls, found[j].ncls);
+			rt_report_finding_data(RT_EXIT_FINDING, "lock-order", found[j].title,
+					       found[j].sig, found[j].text.p, found[j].cls, found[j].ncls,
+					       found[j].data);
 			rt_buf_free(&found[j].text);
 		}
 		free(found);

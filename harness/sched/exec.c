@@ -9,6 +9,7 @@
 #include "runtime/lockgraph.h"
 #include "engine/oracle.h"
 #include "runtime/registry.h"
+#include "base/json.h"
 #include "base/report.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
@@ -80,6 +81,11 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 		snprintf(out->kind, sizeof out->kind, "%s", kind);
 		snprintf(out->signature, sizeof out->signature, "%s", sig);
 		out->text = rt_xstrdup(text);
+		const char *title;
+		json_t *data;
+		rt_report_get_data(i, &title, &data);
+		out->title = rt_xstrdup(title);
+		out->data = json_incref(data);
 	}
 	/* a potential deadlock seen in this run: remember its classes */
 	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++)
@@ -93,9 +99,19 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 	return out->code;
 }
 
+void rt_exec_result_report(const struct rt_exec_result *r)
+{
+	if (!r->signature[0])
+		return;
+	rt_report_finding_data(r->code, r->kind, r->title, r->signature, r->text,
+			       (const char *const *)r->cycle, r->ncycle, json_incref(r->data));
+}
+
 void rt_exec_result_free(struct rt_exec_result *r)
 {
 	free(r->text);
+	free(r->title);
+	json_decref(r->data);
 	for (int i = 0; i < r->ncycle; i++)
 		free(r->cycle[i]);
 	free(r->cycle);

@@ -11,10 +11,16 @@ struct rt_exec_result {
 	char kind[16];           /* "deadlock", "lock-order", "integrity", ... */
 	char signature[1024];    /* of the most severe finding, "" if none */
 	char *text;              /* its report text, owned */
+	char *title;             /* its title, owned */
+	struct json_t *data;     /* its structure (base/report.h), a reference, or NULL */
 	struct rt_ctl_result ctl;
 	char **cycle;            /* LOCKORDER: class names of the cycle, owned */
 	int ncycle;
 };
+
+/* Record r's finding in the report (quietly: it was printed already), as
+ * the command's result: explore's and replay's JSON report. */
+void rt_exec_result_report(const struct rt_exec_result *r);
 
 /* Run one execution of c under the controlled scheduler with params p.
  * Findings are collected quietly; the caller decides what to print. */

@@ -4,6 +4,7 @@
  * the trace that turns WAIT/ACQUIRED/RELEASED events into spans. */
 #include "sched/trace.h"
 
+#include "base/json.h"
 #include "base/util.h"
 
 #include <inttypes.h>
@@ -135,29 +136,35 @@ static void thread_name(const struct rt_ctl_result *r, int tid, char out[40])
 		snprintf(out, 40, "thread %d", tid);
 }
 
-static void json_cat(struct rt_buf *b, const char *prefix, const char *s)
+static json_t *json_classes(const char *const *cc, int ncc)
 {
-	struct rt_buf t = { 0 };
-	rt_buf_printf(&t, "%s%s", prefix, s);
-	rt_buf_json_str(b, t.p);
-	rt_buf_free(&t);
+	json_t *a = rt_json_arr();
+	for (int k = 0; cc && k < ncc; k++)
+		rt_json_push_str(a, nz(cc[k]));
+	return a;
 }
 
-static void json_classes(struct rt_buf *b, const char *const *cc, int ncc)
+/* A trace event {"name", "ph", "pid": 1, "tid"} to fill in. */
+static json_t *event(json_t *evs, const char *name, const char *ph, int tid)
 {
-	rt_buf_lit(b, "[");
-	for (int k = 0; cc && k < ncc; k++) {
-		if (k)
-			rt_buf_lit(b, ",");
-		rt_buf_json_str(b, nz(cc[k]));
-	}
-	rt_buf_lit(b, "]");
+	json_t *e = rt_json_obj();
+	rt_json_set_str(e, "name", name);
+	rt_json_set_str(e, "ph", ph);
+	rt_json_set_int(e, "pid", 1);
+	rt_json_set_int(e, "tid", tid);
+	rt_json_push(evs, e);
+	return e;
 }
 
-static int finish(const char *path, struct rt_buf *b, struct timeline *t)
+static void meta(json_t *evs, const char *name, int tid, const char *key, json_t *v)
 {
-	int rc = rt_write_file_atomic(path, b->p ? b->p : "", b->len);
-	rt_buf_free(b);
+	json_t *args = rt_json_obj();
+	rt_json_set(args, key, v);
+	rt_json_set(event(evs, name, "M", tid), "args", args);
+}
+
+static int finish(int rc, struct timeline *t)
+{
 	free(t->sp);
 	free(t->cls);
 	return rc;
@@ -167,63 +174,73 @@ int rt_trace_write_chrome(const char *path, const struct rt_ctl_result *r, const
 			  const char *const *cc, int ncc)
 {
 	struct timeline t;
-	struct rt_buf b = { 0 };
 	char nm[40];
 	build(&t, r, cc, ncc);
-	rt_buf_printf(&b, "{\"traceEvents\":[\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,"
-			  "\"tid\":0,\"args\":{\"name\":");
-	rt_buf_json_str(&b, title ? title : "redirtorture");
-	rt_buf_printf(&b, "}}");
+	json_t *doc = rt_json_obj(), *evs = rt_json_arr();
+	rt_json_set(doc, "traceEvents", evs);
+	meta(evs, "process_name", 0, "name", rt_json_str(title ? title : "redirtorture"));
 	for (int i = 0; i < t.nlanes; i++) {
 		thread_name(r, i, nm);
-		rt_buf_printf(&b, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,"
-				  "\"args\":{\"name\":", i + 1);
-		rt_buf_json_str(&b, nm);
-		rt_buf_printf(&b, "}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,"
-				  "\"tid\":%d,\"args\":{\"sort_index\":%d}}", i + 1, i);
+		meta(evs, "thread_name", i + 1, "name", rt_json_str(nm));
+		meta(evs, "thread_sort_index", i + 1, "sort_index", rt_json_int(i));
 	}
+	struct rt_buf name = { 0 };
 	for (size_t i = 0; i < t.nsp; i++) {
 		const struct span *s = &t.sp[i];
 		int hold = s->kind == SP_HOLD, cyc = is_cycle(s->cls, cc, ncc);
-		rt_buf_printf(&b, ",\n{\"name\":");
-		json_cat(&b, hold ? "hold " : "wait ", s->cls);
+		name.len = 0;
+		rt_buf_printf(&name, "%s%s", hold ? "hold " : "wait ", s->cls);
+		json_t *e = event(evs, name.p, "X", s->tid + 1);
+		rt_json_set_str(e, "cat", hold ? "lock" : "wait");
+		rt_json_set_int(e, "ts", (long long)s->a);
 		/* a span that began and ended at one step still gets one step of
 		 * width, or Perfetto draws nothing (args keep the real length) */
-		rt_buf_printf(&b, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRIu64
-				  ",\"dur\":%" PRIu64 ",", hold ? "lock" : "wait", s->tid + 1, s->a,
-			      s->b > s->a ? s->b - s->a : 1);
+		rt_json_set_int(e, "dur", (long long)(s->b > s->a ? s->b - s->a : 1));
 		if (cyc)
-			rt_buf_printf(&b, "\"cname\":\"%s\",", hold ? "bad" : "terrible");
-		rt_buf_printf(&b, "\"args\":{\"class\":");
-		rt_buf_json_str(&b, s->cls);
-		rt_buf_printf(&b, ",\"steps\":%" PRIu64 "%s%s}}", s->b - s->a,
-			      cyc ? ",\"cycle\":true" : "", s->open ? ",\"unfinished\":true" : "");
+			rt_json_set_str(e, "cname", hold ? "bad" : "terrible");
+		json_t *args = rt_json_obj();
+		rt_json_set_str(args, "class", s->cls);
+		rt_json_set_int(args, "steps", (long long)(s->b - s->a));
+		if (cyc)
+			rt_json_set(args, "cycle", json_true());
+		if (s->open)
+			rt_json_set(args, "unfinished", json_true());
+		rt_json_set(e, "args", args);
 	}
+	rt_buf_free(&name);
 	for (size_t i = 0; i < r->ntrace; i++) {
 		const struct rt_trace_ev *e = &r->trace[i];
 		if (e->kind == RT_TEV_SLEEP || e->kind == RT_TEV_EXIT) {
 			if (e->tid < 0)
 				continue;
-			rt_buf_printf(&b, ",\n{\"name\":\"%s\",\"cat\":\"sched\",\"ph\":\"i\",\"s\":\"t\","
-					  "\"pid\":1,\"tid\":%d,\"ts\":%" PRIu64 "}",
-				      e->kind == RT_TEV_SLEEP ? "sleep" : "exit", e->tid + 1, e->step);
+			json_t *ev = event(evs, e->kind == RT_TEV_SLEEP ? "sleep" : "exit", "i",
+					   e->tid + 1);
+			rt_json_set_str(ev, "cat", "sched");
+			rt_json_set_str(ev, "s", "t");
+			rt_json_set_int(ev, "ts", (long long)e->step);
 		} else if (e->kind == RT_TEV_DEADLOCK) {
-			rt_buf_printf(&b, ",\n{\"name\":\"DEADLOCK\",\"cat\":\"deadlock\",\"ph\":\"i\","
-					  "\"s\":\"g\",\"cname\":\"terrible\",\"pid\":1,\"tid\":%d,"
-					  "\"ts\":%" PRIu64 ",\"args\":{\"cycle\":",
-				      e->tid >= 0 ? e->tid + 1 : 1, e->step);
-			json_classes(&b, cc, ncc);
-			rt_buf_printf(&b, "}}");
+			json_t *ev = event(evs, "DEADLOCK", "i", e->tid >= 0 ? e->tid + 1 : 1);
+			rt_json_set_str(ev, "cat", "deadlock");
+			rt_json_set_str(ev, "s", "g");
+			rt_json_set_str(ev, "cname", "terrible");
+			rt_json_set_int(ev, "ts", (long long)e->step);
+			json_t *args = rt_json_obj();
+			rt_json_set(args, "cycle", json_classes(cc, ncc));
+			rt_json_set(ev, "args", args);
 		}
 	}
-	rt_buf_printf(&b, "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"title\":");
-	rt_buf_json_str(&b, title ? title : "redirtorture");
-	rt_buf_printf(&b, ",\"time_unit\":\"1 us = 1 scheduler step\",\"steps\":%" PRIu64
-			  ",\"threads\":%d,\"deadlock\":%s,\"cycle\":",
-		      r->steps, t.nlanes, r->deadlock || t.has_dl ? "true" : "false");
-	json_classes(&b, cc, ncc);
-	rt_buf_printf(&b, "}}\n");
-	return finish(path, &b, &t);
+	rt_json_set_str(doc, "displayTimeUnit", "ms");
+	json_t *other = rt_json_obj();
+	rt_json_set_str(other, "title", title ? title : "redirtorture");
+	rt_json_set_str(other, "time_unit", "1 us = 1 scheduler step");
+	rt_json_set_int(other, "steps", (long long)r->steps);
+	rt_json_set_int(other, "threads", t.nlanes);
+	rt_json_set(other, "deadlock", json_boolean(r->deadlock || t.has_dl));
+	rt_json_set(other, "cycle", json_classes(cc, ncc));
+	rt_json_set(doc, "otherData", other);
+	int rc = rt_json_write_atomic(path, doc, 0);
+	json_decref(doc);
+	return finish(rc, &t);
 }
 
 /* ---- SVG ---- */
@@ -544,5 +561,7 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 	legend(&b, &t, cc, ncc, col, ly);
 	rt_buf_printf(&b, "</svg>\n");
 	free(col);
-	return finish(path, &b, &t);
+	int rc = rt_write_file_atomic(path, b.p ? b.p : "", b.len);
+	rt_buf_free(&b);
+	return finish(rc, &t);
 }
