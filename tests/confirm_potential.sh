@@ -27,7 +27,7 @@ fi
 attempts=0
 for seed in $(seq 1 20); do
   run "seed$seed" "$(scaled 60000)" run --scenario live_refresh --seed "$seed" \
-    --set stall_timeout_ms=5000 --set stop_on_potential=1 --report none
+    --set stall_timeout_ms=5000 --set stop_on_potential=1 --report "seed$seed.json"
   expect_rc 2
   expect_verdict DEADLOCK
   e="seed$seed.err"
@@ -38,6 +38,15 @@ for seed in $(seq 1 20); do
   attempts=$((attempts + 1))
   expect_in "$e" '^FINDING: potential deadlock \(lock-order inversion\)' "seed $seed: the potential deadlock"
   expect_in "$e" '^DEADLOCK: confirmed deadlock; target rich_live, scenario live_refresh' "seed $seed: confirmed"
+  # the steered execution's cycle, as data, in the run's JSON report
+  "$PY" - "seed$seed.json" <<'PYEOF' || fail "seed $seed: the confirmed deadlock's cycle in the JSON report"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [f for f in d["findings"] if f["title"].startswith("confirmed deadlock")][0]
+assert sorted(c["waits"]["lock"] for c in f["cycle"]) == ["Console._lock", "Live._lock"], f["cycle"]
+names = [t["name"] for t in f["threads"]]
+assert all(c["thread"] in names and c["waits_for"] in names for c in f["cycle"]), (f["cycle"], names)
+PYEOF
   repro=$(sed -n 's/^repro: //p' "$e" | head -n 1)
   [ -f "$repro" ] || fail "seed $seed: repro '$repro' not written"
   sig=$(sed -n 's/^signature: //p' "$repro")

@@ -73,7 +73,7 @@ json_t *rt_json_strv(const char *const *v, int n)
  * rt_json_secs' milliseconds and never in exponent form below 1e15 s. */
 char *rt_json_dump(const json_t *doc, int indent)
 {
-	size_t flags = JSON_INDENT(indent) | JSON_REAL_PRECISION(15);
+	size_t flags = (indent ? JSON_INDENT(indent) : JSON_COMPACT) | JSON_REAL_PRECISION(15);
 	char *s = json_dumps(doc, flags);
 	if (!s)
 		rt_die("out of memory serializing a JSON document");

@@ -30,7 +30,8 @@ void rt_json_push_str(json_t *arr, const char *s);
 /* An array of n strings. */
 json_t *rt_json_strv(const char *const *v, int n);
 
-/* The document as text (indented with indent spaces, 0: compact), ending in
+/* The document as text (indented with indent spaces, 0: compact, without
+ * spaces), ending in
  * a newline; free() it. */
 char *rt_json_dump(const json_t *doc, int indent);
 /* Written with rt_write_file_atomic: 0 or -errno. */

@@ -49,7 +49,7 @@ void rt_sig_text(struct rt_buf *b, const char *text)
 			continue;
 		}
 		if (space && b->len && !strchr(")]", *p))
-			rt_buf_add(b, " ", 1);
+			rt_buf_lit(b, " ");
 		space = 0;
 		rt_buf_add(b, p++, 1);
 	}

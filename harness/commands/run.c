@@ -24,6 +24,7 @@
 #include "target_plugins.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -97,6 +98,34 @@ void rt_epilogue(const struct rt_config *c, int code, const char *json_path)
 	rt_buf_free(&b);
 }
 
+/* In confirm's child: "1SIG" or "0SIG" (the same cycle or another), a
+ * newline, and the steered execution's finding data (its cycle and threads)
+ * as JSON, from the report that execution left. */
+static void send_confirmed(int fd, const char *got)
+{
+	const char *title;
+	json_t *data = NULL;
+	int code;
+	const char *kind, *sig, *text;
+	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++)
+		if (!strcmp(sig, got + 1))
+			rt_report_get_data(i, &title, &data);
+	char *js = rt_json_dump(data ? data : json_null(), 0);
+	rt_write_all(fd, got, strlen(got));
+	rt_write_all(fd, "\n", sizeof "\n" - 1);
+	rt_write_all(fd, js, strlen(js));
+	free(js);
+}
+
+/* Whatever the pipe has now (non-blocking). */
+static void drain(int fd, struct rt_buf *b)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		rt_buf_add(b, buf, (size_t)n);
+}
+
 /* A potential deadlock from free-running stress is only a lock-order cycle.
  * Try to make it happen: steered controlled executions in a forked child
  * (this process has the stress run's state), keeping the supervisor's
@@ -148,15 +177,18 @@ static void confirm_potential(const struct rt_config *c, int hb)
 			mine[i] = rt_xstrdup(cls[i]);
 		int rc = rt_confirm_cycle(c, mine, n, (uint64_t)c->confirm_runs, path, got + 1,
 					  sizeof got - 1, &same);
-		got[0] = same ? '1' : '0';   /* then the signature */
+		got[0] = same ? '1' : '0';   /* then the signature, a newline, its data */
 		if (rc == RT_EXIT_DEADLOCK || rc == RT_EXIT_UNWRITTEN)
-			rt_write_all(sp[1], got, strlen(got));
+			send_confirmed(sp[1], got);
 		_exit(rc);
 	}
 	close(sp[1]);
+	fcntl(sp[0], F_SETFL, O_NONBLOCK);   /* drained while waiting: any size */
+	struct rt_buf msg = { 0 };
 	int status = 0;
 	uint64_t t0 = rt_now_ns();
 	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) {
+		drain(sp[0], &msg);
 		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
 			hb = -1;
 		if (rt_now_ns() - t0 > 60ULL * 1000000000ULL) {
@@ -166,12 +198,22 @@ static void confirm_potential(const struct rt_config *c, int hb)
 		}
 		rt_sleep_ns(20000000ULL);
 	}
-	char msg[1025];
-	ssize_t got = read(sp[0], msg, sizeof msg - 1);
-	msg[got > 0 ? got : 0] = 0;
+	drain(sp[0], &msg);
 	close(sp[0]);
-	int same = msg[0] == '1';
-	snprintf(dsig, sizeof dsig, "%s", got > 0 ? msg + 1 : "");
+	rt_buf_add(&msg, "", sizeof "");   /* NUL-terminated */
+	int same = msg.p[0] == '1';
+	char *nl = strchr(msg.p, '\n');
+	json_t *data = NULL;
+	if (nl) {
+		*nl = 0;
+		data = json_loads(nl + 1, 0, NULL);
+		if (data && !json_is_object(data)) {
+			json_decref(data);
+			data = NULL;
+		}
+	}
+	snprintf(dsig, sizeof dsig, "%s", msg.p[0] ? msg.p + 1 : "");
+	rt_buf_free(&msg);
 	struct rt_buf b = { 0 };
 	int st = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	char rcmd[2400];
@@ -192,11 +234,14 @@ static void confirm_potential(const struct rt_config *c, int hb)
 			      st == RT_EXIT_UNWRITTEN ? rt_report_replay() : rcmd);
 		char title[1300];
 		snprintf(title, sizeof title, "confirmed deadlock: %s", dsig);
-		rt_report_finding(RT_EXIT_DEADLOCK, "deadlock", title, dsig[0] ? dsig : "CONFIRMED", b.p);
+		rt_report_finding_data(RT_EXIT_DEADLOCK, "deadlock", title, dsig[0] ? dsig : "CONFIRMED",
+				       b.p, NULL, 0, data);
+		data = NULL;
 	} else {
 		rt_fdprintf(rt_err_fd(), "not confirmed in %d steered executions: it stays a potential "
 			    "deadlock\n", c->confirm_runs);
 	}
+	json_decref(data);
 	rt_buf_free(&b);
 }
 

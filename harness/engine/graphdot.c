@@ -19,16 +19,16 @@ static int in_cycle(const char *cls, const char *const *cycle, int n)
 
 static void dot_str(struct rt_buf *b, const char *s)   /* a DOT "quoted string" */
 {
-	rt_buf_add(b, "\"", 1);
+	rt_buf_lit(b, "\"");
 	for (; *s; s++) {
 		if (*s == '\n')
-			rt_buf_add(b, "\\n", 2);
+			rt_buf_lit(b, "\\n");
 		else if (*s == '"' || *s == '\\')
 			rt_buf_printf(b, "\\%c", *s);
 		else if ((unsigned char)*s >= 0x20)
 			rt_buf_add(b, s, 1);
 	}
-	rt_buf_add(b, "\"", 1);
+	rt_buf_lit(b, "\"");
 }
 
 static void site(struct rt_buf *b, struct rt_site s)
