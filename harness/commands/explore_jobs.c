@@ -154,11 +154,12 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 			rt_sleep_ns(5000000ULL);
 	}
 	if (crashed >= 0 && atomic_load(&s->winner) < 0) {
-		char text[256];
-		snprintf(text, sizeof text, "\nCRASH: explore worker %d died from signal %d (%s)\n",
-			 crashed, csig, strsignal(csig));
-		rt_report_finding(RT_EXIT_CRASH, "crash", "explore worker died", "CRASH:explore-worker",
-				  text);
+		char text[256], canon[64], sig[128];
+		snprintf(canon, sizeof canon, "explore worker died: signal %d", csig);
+		rt_signature(sig, sizeof sig, "CRASH", canon);
+		snprintf(text, sizeof text, "\nCRASH: explore worker %d died from signal %d (%s)\n"
+			 "signature: %s\n", crashed, csig, strsignal(csig), sig);
+		rt_report_finding(RT_EXIT_CRASH, "crash", "explore worker died", sig, text);
 		code = RT_EXIT_CRASH;
 	}
 	return code;

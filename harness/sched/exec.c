@@ -68,9 +68,12 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 	t->stop();
 	if (c->integrity && !out->ctl.deadlock && !out->ctl.step_bound)
 		rt_oracle_check(c->line_len, 0);
-	if (out->ctl.step_bound)
-		rt_report_finding(RT_EXIT_HANG, "hang", "step bound reached (livelock?)",
-				  "HANG:step-bound", "HANG: the controlled run hit its step bound\n");
+	if (out->ctl.step_bound) {   /* a signature of the one form (base/report.h) */
+		char sig[128];
+		rt_signature(sig, sizeof sig, "HANG", "step bound reached");
+		rt_report_finding(RT_EXIT_HANG, "hang", "step bound reached (livelock?)", sig,
+				  "HANG: the controlled run hit its step bound\n");
+	}
 
 	out->code = rt_report_worst();
 	int code;
