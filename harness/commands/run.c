@@ -82,6 +82,8 @@ void rt_run_emergency_exit(int code)
 	code = rt_report_exit_code(code);
 	if (!run_supervised && run_cfg)
 		rt_epilogue(run_cfg, code, NULL);
+	if (run_supervised)   /* as the supervisor's child leaves normally */
+		rt_exit_child(code);
 	_exit(code);
 }
 
