@@ -20,6 +20,7 @@ need=(
   "libpython3.11-dev:/usr/bin/python3.11-config"
   "pkgconf:/usr/bin/pkg-config"   # finds jansson; test target_plugin builds the out-of-tree example
   "libjansson-dev:/usr/include/jansson.h"   # every JSON report and trace (harness/base/json.h)
+  "libdw-dev:/usr/include/elfutils/libdwfl.h"   # native stacks in reports (harness/base/nativestack.c)
   "graphviz:/usr/bin/dot"         # test ctl_trace renders replay --dot output
   "python3.11-venv:/usr/lib/python3.11/ensurepip/__init__.py"   # scripts/make-venvs.sh
   "python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py"
