@@ -3,6 +3,7 @@
 #include "engine/hangjson.h"
 
 #include "base/json.h"
+#include "runtime/lockgraph.h"
 #include "runtime/lock.h"
 #include "runtime/site.h"
 
@@ -42,7 +43,7 @@ static json_t *holds_json(const struct rt_snap *x, uint64_t now, int detail)
 	json_t *a = rt_json_arr();
 	for (int h = 0; h < x->nheld; h++) {
 		const struct rt_held *hd = &x->held[h];
-		json_t *o = rt_lock_site_json(rt_lock_class_name(hd->lock), hd->site);
+		json_t *o = rt_lock_site_json(hd->cls->name, hd->site);
 		if (detail) {
 			rt_json_set(o, "for_s", secs_since(now, hd->since_ns));
 			rt_json_set(o, "reentry", json_boolean(hd->reentry));

@@ -3,6 +3,7 @@
  * thread's record: the wait-for cycle if there is one (DEADLOCK), else the
  * blocked threads (HANG), each with held and awaited locks and sites. */
 #include "engine/hangreport.h"
+#include "runtime/lockgraph.h"
 #include "runtime/site.h"
 
 #include "engine/drivers.h"
@@ -434,7 +435,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		for (int h = 0; h < x->nheld; h++) {
 			rt_site_str(s1, sizeof s1, x->held[h].site);
 			rt_buf_printf(&b, "      holds %-28s taken at %s, %.2f s ago%s\n",
-				      rt_lock_class_name(x->held[h].lock), s1,
+				      x->held[h].cls->name, s1,
 				      (double)(now - x->held[h].since_ns) / 1e9,
 				      x->held[h].reentry ? " (re-entry)" : "");
 		}
