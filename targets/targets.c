@@ -18,6 +18,9 @@ extern const struct rt_target_ops test_stuck_ops;
 extern const struct rt_target_ops test_wedge_ops;
 extern const struct rt_target_ops test_crash_ops;
 extern const struct rt_target_ops test_segv_ops;
+extern const struct rt_target_ops test_instances_ops;
+extern const struct rt_target_ops test_timed_ops;
+extern const struct rt_target_ops test_logorder_ops;
 extern const struct rt_target_ops test_clean_ops;
 extern const struct rt_target_ops test_nondet_ops;
 extern const struct rt_target_ops test_planted_ops;
@@ -53,6 +56,9 @@ const struct rt_target_ops *const rt_targets[] = {
 	&test_planted_ops,
 	&py_marimo_ops,
 	&test_segv_ops,
+	&test_instances_ops,
+	&test_timed_ops,
+	&test_logorder_ops,
 	NULL,
 };
 

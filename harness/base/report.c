@@ -252,6 +252,26 @@ int rt_report_finding_data(int code, const char *kind, const char *title, const 
 	return 1;
 }
 
+int rt_report_append(const char *sig, const char *text)
+{
+	int found = -1;
+	pthread_mutex_lock(&rep_mu);
+	for (int i = 0; i < nfindings && found < 0; i++)
+		if (!strcmp(findings[i].sig, sig)) {
+			struct rt_buf b = { 0 };
+			rt_buf_printf(&b, "%s%s", findings[i].text, text);
+			free(findings[i].text);
+			findings[i].text = b.p;
+			found = 0;
+		}
+	if (!found && !quiet) {
+		rt_write_all(rt_err_fd(), text, strlen(text));
+		write_json_locked(worst, 0, NULL, 0);
+	}
+	pthread_mutex_unlock(&rep_mu);
+	return found;
+}
+
 int rt_report_nfindings(void)
 {
 	pthread_mutex_lock(&rep_mu);

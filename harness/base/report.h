@@ -56,6 +56,9 @@ struct json_t;
 int rt_report_finding_data(int exit_code, const char *kind, const char *title,
 			   const char *signature, const char *text, const char *const *cycle, int n,
 			   struct json_t *data);
+/* Add text (an explanation found later) to the end of the finding with this
+ * signature, print it, and rewrite the JSON report.  0, or -1 if none. */
+int rt_report_append(const char *sig, const char *text);
 int rt_report_nfindings(void);
 int rt_report_worst(void);             /* highest-severity exit code so far */
 

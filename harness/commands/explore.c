@@ -3,6 +3,7 @@
  * potential -> confirmed deadlocks, repro files. */
 #include "commands/explore.h"
 
+#include "commands/explain.h"
 #include "commands/explore_jobs.h"
 #include "commands/steer.h"
 #include "engine/graphdot.h"
@@ -178,7 +179,13 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		plan_path(path, sizeof path, c, o, found_at + 1);
 		replay_of(c->target, path);
 		uint64_t tries = 0;
-		if (rt_steer(t, c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries)) {
+		/* what the graph recorded: the execution that found it (its graph
+		 * is still there), then each steered one */
+		struct rt_explain why;
+		rt_explain_init(&why, (const char *const *)potential.cycle, potential.ncycle);
+		rt_explain_gather(&why);
+		if (rt_steer(t, c, potential.cycle, potential.ncycle, o->confirm_runs, &r, &pp, &tries,
+			     &why)) {
 			found = 2;
 			rt_fdprintf(rt_out_fd(), "confirmed deadlock: the cycle happened in steered "
 				    "execution %" PRIu64 " of the confirmation\n", tries);
@@ -190,9 +197,14 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
 				    "reporting the potential deadlock\n", o->confirm_runs);
+			struct rt_buf b = { 0 };
+			rt_explain_write(&why, c, &b);
+			rt_write_all(rt_out_fd(), b.p, b.len);
+			rt_buf_free(&b);
 			unwritten = rt_repro_save(path, c, &pp, &potential) != 0;
 			code = potential.code;
 		}
+		rt_explain_free(&why);
 	}
 	if (found == 2) {
 		rt_report_print(r.text);

@@ -242,6 +242,7 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	} else {
 		rt_fdprintf(rt_err_fd(), "not confirmed in %d steered executions: it stays a potential "
 			    "deadlock\n", c->confirm_runs);
+		rt_explain_unconfirmed(c, sig, cls, n);   /* from this run's graph */
 	}
 	json_decref(data);
 	rt_buf_free(&b);

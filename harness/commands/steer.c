@@ -17,7 +17,8 @@
  * returns 1 with that execution in *out and its parameters in *pout; else 0.
  * *tries counts the executions made. */
 int rt_steer(const struct rt_target_ops *t, const struct rt_config *c, char *const *classes, int n, uint64_t runs,
-		 struct rt_exec_result *out, struct rt_ctl_params *pout, uint64_t *tries)
+		 struct rt_exec_result *out, struct rt_ctl_params *pout, uint64_t *tries,
+		 struct rt_explain *why)
 {
 	for (uint64_t j = 0; j < runs; j++) {
 		struct rt_ctl_params p;
@@ -28,6 +29,8 @@ int rt_steer(const struct rt_target_ops *t, const struct rt_config *c, char *con
 		p.nconfirm = n;
 		rt_exec_controlled(t, c, &p, out);
 		*tries = j + 1;
+		if (why)   /* before the next execution resets the graph */
+			rt_explain_gather(why);
 		if (out->code == RT_EXIT_DEADLOCK) {
 			*pout = p;
 			return 1;
@@ -69,7 +72,7 @@ int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, ui
 	struct rt_ctl_params p;
 	uint64_t tries;
 	int code = 0;
-	if (rt_steer(rt_target_find(c.target), &c, classes, n, runs, &r, &p, &tries)) {
+	if (rt_steer(rt_target_find(c.target), &c, classes, n, runs, &r, &p, &tries, NULL)) {
 		int unwritten = rt_repro_save(repro_path, &c, &p, &r) != 0;
 		snprintf(sig, sig_len, "%s", r.signature);
 		*same = same_classes(classes, n);

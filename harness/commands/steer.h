@@ -4,6 +4,7 @@
 #define RT_STEER_H
 
 #include "base/config.h"
+#include "commands/explain.h"
 #include "sched/exec.h"
 
 #include <stddef.h>
@@ -11,10 +12,11 @@
 
 /* Up to `runs` controlled executions of t steered toward the lock classes of
  * a potential cycle.  On a real deadlock returns 1 with that execution in
- * *out and its parameters in *pout; else 0.  *tries counts the executions. */
+ * *out and its parameters in *pout; else 0.  *tries counts the executions.
+ * why (or NULL) gathers what each execution's lock-order graph recorded. */
 int rt_steer(const struct rt_target_ops *t, const struct rt_config *c, char *const *classes,
 	     int n, uint64_t runs, struct rt_exec_result *out, struct rt_ctl_params *pout,
-	     uint64_t *tries);
+	     uint64_t *tries, struct rt_explain *why);
 
 /* The same from a clean configuration, for stress runs: returns
  * RT_EXIT_DEADLOCK and writes repro_path when the deadlock happened (its

@@ -119,8 +119,10 @@ static void gc_alloc_point(struct rt_site site)
 	const char *prev = t->op;
 	rt_thread_set_op(t, "finalizer");
 	atomic_fetch_add(&rt_stats.collections, 1);
+	t->in_finalizer++;   /* lock-order edges taken now are a finalizer's */
 	for (int i = 0; i < n; i++)
 		run_finalizer(t, i);
+	t->in_finalizer--;
 	rt_thread_set_op(t, prev);
 
 	pthread_mutex_lock(&gc_mu);

@@ -27,7 +27,10 @@ struct rt_lock {
 	/* its real state lives elsewhere (rt_lock_ext_*): a free-looking
 	 * owner says nothing about whether a waiter can go on */
 	atomic_int external;
+	uint64_t serial;            /* instance identity, never reused (lockgraph.c) */
 };
+
+static _Atomic uint64_t next_serial;
 
 rt_lock *rt_lock_new(const char *class_name, enum rt_lock_kind kind)
 {
@@ -42,6 +45,7 @@ rt_lock *rt_lock_new(const char *class_name, enum rt_lock_kind kind)
 	}
 	l->kind = kind;
 	l->cls = rt_class_intern(class_name);
+	l->serial = atomic_fetch_add(&next_serial, 1) + 1;
 	atomic_init(&l->owner, NULL);
 	return l;
 }
@@ -57,6 +61,7 @@ void rt_lock_free(rt_lock *l)
 }
 
 const char *rt_lock_class_name(const rt_lock *l) { return l->cls->name; }
+uint64_t rt_lock_serial(const rt_lock *l) { return l->serial; }
 struct rt_class *rt_lock_class(const rt_lock *l) { return l->cls; }
 struct rt_thread *rt_lock_owner(const rt_lock *l)
 {
@@ -196,12 +201,12 @@ static int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	if (!real_lock(l, RT_TRY))
 		return 0;
 	rt_held_lock(t);
-	int known = rt_lockgraph_chain_known(t, rt_lockgraph_chain(top_chain(t), l->cls));
+	int known = rt_lockgraph_chain_known(t, l, 0);
 	if (known)
 		push_held(t, l, site, 0, 0);
 	rt_held_unlock(t);
 	if (!known) {
-		rt_lockgraph_on_acquire(t, l->cls, site);
+		rt_lockgraph_on_acquire(t, l, site, 0);
 		push_held_locked(t, l, site, 0, 0);
 	}
 	atomic_store_explicit(&l->owner, t, memory_order_release);
@@ -226,13 +231,13 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 		reenter(t, l, site);
 		return;
 	}
-	if (rt_sched->acquire(t, l, site)) {
+	if (rt_sched->acquire(t, l, site, RT_NO_TIMEOUT) == RT_ACQ_GRANTED) {
 		push_held_locked(t, l, site, 0, 1);
 		return;
 	}
 	if (l->kind != RT_LOCK_BINARY && acquire_fast(t, l, site))
 		return;
-	rt_lockgraph_on_acquire(t, l->cls, site);
+	rt_lockgraph_on_acquire(t, l, site, 0);
 	rt_thread_wait_begin(t, l, site);
 	real_lock(l, 0);
 	claim(t, l, site);
@@ -246,7 +251,7 @@ int rt_lock_try_acquire_at(rt_lock *l, int order_edges, struct rt_site site)
 		return 1;
 	}
 	if (order_edges)
-		rt_lockgraph_on_acquire(t, l->cls, site);
+		rt_lockgraph_on_acquire(t, l, site, 0);
 	if (!real_lock(l, RT_TRY))
 		return 0;
 	claim(t, l, site);
@@ -261,11 +266,14 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 		return 1;
 	}
 	uint64_t deadline = rt_now_ns() + timeout_ns;
-	if (rt_sched->acquire(t, l, site)) {   /* drain grant, as in rt_lock_acquire_at */
+	int how = rt_sched->acquire(t, l, site, timeout_ns);
+	if (how == RT_ACQ_GRANTED) {   /* drain grant, as in rt_lock_acquire_at */
 		push_held_locked(t, l, site, 0, 1);
 		return 1;
 	}
-	rt_lockgraph_on_acquire(t, l->cls, site);
+	rt_lockgraph_on_acquire(t, l, site, 1);   /* giving up still had this order */
+	if (how == RT_ACQ_TIMEDOUT)   /* the controlled scheduler let the timeout pass */
+		return 0;
 	rt_thread_wait_begin_until(t, l, site, deadline);
 	if (real_lock(l, deadline)) {   /* deadline > RT_TRY: it is a clock value */
 		claim(t, l, site);
@@ -362,7 +370,7 @@ void rt_lock_ext_waiting(rt_lock *l, uint64_t deadline_ns, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
 	atomic_store_explicit(&l->external, 1, memory_order_relaxed);
-	rt_lockgraph_on_acquire(t, l->cls, site);
+	rt_lockgraph_on_acquire(t, l, site, deadline_ns != 0);
 	rt_thread_wait_begin_until(t, l, site, deadline_ns);
 }
 
@@ -373,8 +381,8 @@ void rt_lock_ext_acquired(rt_lock *l, int order_edges, struct rt_site site)
 		reenter(t, l, site);
 		return;
 	}
-	if (order_edges)
-		rt_lockgraph_on_acquire(t, l->cls, site);
+	if (order_edges)   /* timed or not, we cannot tell here: counted as untimed */
+		rt_lockgraph_on_acquire(t, l, site, 0);
 	record_owner(t, l, site);
 }
 

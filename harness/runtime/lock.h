@@ -57,6 +57,9 @@ int rt_lock_is_external(const rt_lock *l);
 struct rt_class;
 struct rt_thread;
 struct rt_class *rt_lock_class(const rt_lock *l);
+/* Which instance l is: 1, 2, ... in creation order, never reused (unlike its
+ * address); the lock-order graph records it with every edge. */
+uint64_t rt_lock_serial(const rt_lock *l);
 struct rt_thread *rt_lock_owner(const rt_lock *l);
 
 #endif

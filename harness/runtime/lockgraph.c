@@ -3,8 +3,12 @@
  * "most recently taken held lock -> acquired" for every acquisition (re-entry
  * adds none; older held locks reach it through earlier edges); a new edge
  * that closes a cycle is reported at once as a potential deadlock, even if the
- * run never hangs.  No caps on cycle length, held locks or threads. */
+ * run never hangs.  No caps on cycle length, held locks or threads.  Every
+ * edge also keeps how it was taken, over all acquisitions along it: inside a
+ * finalizer run or not, with a timeout or not, by which roles, on which lock
+ * instances; what tells why a cycle may never deadlock (commands/explain.c). */
 #include "runtime/lockgraph.h"
+#include "runtime/lock.h"
 #include "runtime/site.h"
 
 #include "base/json.h"
@@ -22,7 +26,18 @@ struct edge {
 	struct rt_site to_site;     /* where `to` was being acquired */
 	char thread[32], role[16];
 	int next_out;               /* next edge out of `from` */
+	/* How it was taken, over every acquisition along it (rt_lockgraph.h) */
+	unsigned how;               /* EDGE_* bits */
+	uint32_t roles;
+	int ninst_from, ninst_to, inst_many;
+	uint64_t inst_from[RT_EDGE_INSTANCES], inst_to[RT_EDGE_INSTANCES];
 };
+enum { EDGE_FIN = 1, EDGE_NOFIN = 2, EDGE_TIMED = 4, EDGE_UNTIMED = 8 };
+
+/* Roles of the threads that took edges: bit i of edge.roles is role_names[i];
+ * kept across resets (like classes), the last bit stands for any other. */
+static char role_names[RT_LOCKGRAPH_ROLES][16];
+static int nroles;
 
 static pthread_mutex_t graph_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rt_class **classes;
@@ -320,14 +335,50 @@ static int cycle_classes(const int *cyc, int n, const char **out, int max)
 	return k;
 }
 
-int rt_lockgraph_chain_known(struct rt_thread *t, uint64_t chain)
-{
-	return rt_u64map_get(&t->chains, chain, NULL);
-}
-
 uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
 {
 	return rt_mix64(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+/* How an acquisition by t is made: inside a finalizer run or not, with a
+ * timeout or not. */
+static unsigned how_of(const struct rt_thread *t, int timed)
+{
+	return (t->in_finalizer ? EDGE_FIN : EDGE_NOFIN) | (timed ? EDGE_TIMED : EDGE_UNTIMED);
+}
+
+/* The per-thread keys (held list locked): the chain of held classes plus l,
+ * taken this way; the same with the two instances of the edge it adds. */
+static uint64_t chain_key(const struct rt_thread *t, const rt_lock *l, unsigned how)
+{
+	uint64_t chain = rt_lockgraph_chain(t->nheld ? t->held[t->nheld - 1].chain : 0,
+					    rt_lock_class(l));
+	return rt_mix64(chain ^ (uint64_t)how * 0x9e3779b97f4a7c15ULL);
+}
+
+static uint64_t inst_key(uint64_t key, const rt_lock *from, const rt_lock *to)
+{
+	return rt_mix64(key ^ rt_mix64(rt_lock_serial(from)) ^
+			(rt_lock_serial(to) * 0x165667b19e3779f9ULL));
+}
+
+/* The most recently taken lock t still holds, re-entries skipped (the
+ * `from` of the edge an acquisition adds), or NULL; held list locked. */
+static const struct rt_held *edge_from(const struct rt_thread *t)
+{
+	for (int i = t->nheld - 1; i >= 0; i--)
+		if (!t->held[i].reentry)
+			return &t->held[i];
+	return NULL;
+}
+
+int rt_lockgraph_chain_known(struct rt_thread *t, const rt_lock *l, int timed)
+{
+	uint64_t ckey = chain_key(t, l, how_of(t, timed));
+	if (rt_u64map_get(&t->chains, ckey, NULL))
+		return 1;
+	const struct rt_held *h = edge_from(t);
+	return h && rt_u64map_get(&t->chains, inst_key(ckey, h->lock, l), NULL);
 }
 
 /* A cycle's finding, built under graph_mu and reported after it. */
@@ -371,8 +422,8 @@ static int new_cycle(struct rt_thread *t, const struct edge *ne, const int *path
 	return !seen;
 }
 
-/* graph_mu held. */
-static void add_edge(struct edge *ne)
+/* graph_mu held; returns its index. */
+static int add_edge(struct edge *ne)
 {
 	if (nedges == capedges) {
 		capedges = capedges ? capedges * 2 : 64;
@@ -382,12 +433,51 @@ static void add_edge(struct edge *ne)
 	edges[nedges] = *ne;
 	first_out[ne->from] = nedges;
 	rt_u64map_put(&edge_index, ekey(ne->from, ne->to), nedges);
-	nedges++;
+	return nedges++;
 }
 
-void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct rt_site site)
+/* Bit of role in edge.roles; graph_mu held. */
+static uint32_t role_bit(const char *role)
 {
-	int to = cls->id;
+	for (int i = 0; i < nroles; i++)
+		if (!strcmp(role_names[i], role))
+			return 1u << i;
+	if (nroles == RT_LOCKGRAPH_ROLES - 1)
+		return 1u << (RT_LOCKGRAPH_ROLES - 1);   /* "other" */
+	snprintf(role_names[nroles], sizeof role_names[nroles], "%s", role);
+	return 1u << nroles++;
+}
+
+/* Adds v to set[0..*n-1]; 0, or -1 if it is full (the set is then unknown). */
+static int inst_add(uint64_t *set, int *n, uint64_t v)
+{
+	for (int i = 0; i < *n; i++)
+		if (set[i] == v)
+			return 0;
+	if (*n == RT_EDGE_INSTANCES)
+		return -1;
+	set[(*n)++] = v;
+	return 0;
+}
+
+/* One more acquisition along e, as the acquiring thread sees it now;
+ * graph_mu held.  Returns 1 once e's instance sets are unknown (too many):
+ * from then on instances do not matter for e. */
+static int edge_note(struct edge *e, const struct rt_thread *t, unsigned how, uint64_t si_from,
+		     uint64_t si_to)
+{
+	e->how |= how;
+	e->roles |= role_bit(t->role);
+	if (!e->inst_many && (inst_add(e->inst_from, &e->ninst_from, si_from) ||
+			      inst_add(e->inst_to, &e->ninst_to, si_to)))
+		e->inst_many = 1;
+	return e->inst_many;
+}
+
+void rt_lockgraph_on_acquire(struct rt_thread *t, const rt_lock *l, struct rt_site site, int timed)
+{
+	int to = rt_lock_class(l)->id;
+	unsigned how = how_of(t, timed);
 	/* Lockdep's rule: one edge per acquisition, from the most recently
 	 * taken lock still held (re-entries skipped).  Every older held lock
 	 * already has a path to that one, so a cycle is found along its own
@@ -395,35 +485,43 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 	 * shorter cycle.  A copy taken under the held list's lock: another
 	 * thread may remove a lock from this list (an RT_LOCK_BINARY released
 	 * by a non-owner). */
-	struct rt_held held[1];
+	struct rt_held h;
 	int nheld = 0;
 	rt_held_lock(t);
-	/* Fast path, as lockdep's: this thread already added every edge from
-	 * this exact stack of held classes to cls; nothing new can come of it. */
-	uint64_t chain = rt_lockgraph_chain(t->nheld ? t->held[t->nheld - 1].chain : 0, cls);
-	if (rt_u64map_get(&t->chains, chain, NULL)) {
+	/* Fast path, as lockdep's: this thread already added the edge from this
+	 * exact stack of held classes to l's class, taken this way, and noted
+	 * these two instances (or the edge has too many to tell apart). */
+	uint64_t ckey = chain_key(t, l, how);
+	if (rt_u64map_get(&t->chains, ckey, NULL)) {
 		rt_held_unlock(t);
 		return;
 	}
-	for (int i = t->nheld - 1; i >= 0 && !nheld; i--)
-		if (!t->held[i].reentry)
-			held[nheld++] = t->held[i];
+	const struct rt_held *top = edge_from(t);
+	if (top) {
+		h = *top;
+		nheld = 1;
+	}
 	rt_held_unlock(t);
-	for (int i = 0; i < nheld; i++) {
-		const struct rt_held *h = &held[i];
-		int from = h->cls->id;
-		uint64_t key = ekey(from, to);
-		/* the thread's own set of edges it pushed already: the common
-		 * path (edge known) never touches graph_mu */
-		if (from == to || h->reentry || rt_u64map_get(&t->edges, key, NULL))
-			continue;
-		rt_u64map_put(&t->edges, key, 1);
-
-		struct lock_finding *found = NULL;   /* on the heap: fibers' stacks are small */
-		int nfound = 0;
+	if (!nheld || h.cls->id == to) {
+		rt_u64map_put(&t->chains, ckey, 1);
+		return;
+	}
+	int from = h.cls->id;
+	uint64_t ikey = inst_key(ckey, h.lock, l);
+	if (rt_u64map_get(&t->chains, ikey, NULL))
+		return;
+	/* the thread's own set of edges it noted already, taken this way (and
+	 * with these instances while they count): the common path (edge known)
+	 * never touches graph_mu */
+	uint64_t gkey = rt_mix64(ekey(from, to) ^ (uint64_t)how * 0xc2b2ae3d27d4eb4fULL);
+	uint64_t eikey = inst_key(gkey, h.lock, l);
+	int many = rt_u64map_get(&t->edges, gkey, NULL);
+	struct lock_finding *found = NULL;   /* on the heap: fibers' stacks are small */
+	int nfound = 0, e;
+	if (!many && !rt_u64map_get(&t->edges, eikey, NULL)) {
 		pthread_mutex_lock(&graph_mu);
-		if (!rt_u64map_get(&edge_index, key, NULL)) {
-			struct edge ne = { .from = from, .to = to, .from_site = h->site, .to_site = site };
+		if (!rt_u64map_get(&edge_index, ekey(from, to), &e)) {
+			struct edge ne = { .from = from, .to = to, .from_site = h.site, .to_site = site };
 			snprintf(ne.thread, sizeof ne.thread, "%s", t->name);
 			snprintf(ne.role, sizeof ne.role, "%s", t->role);
 			int *paths[MAX_NEW_CYCLES], lens[MAX_NEW_CYCLES];
@@ -434,18 +532,19 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, struct rt_class *cls, struct r
 				nfound += new_cycle(t, &ne, paths[j], lens[j], &found[nfound]);
 				free(paths[j]);
 			}
-			add_edge(&ne);
+			e = add_edge(&ne);
 		}
+		many = edge_note(&edges[e], t, how, rt_lock_serial(h.lock), rt_lock_serial(l));
 		pthread_mutex_unlock(&graph_mu);
-		for (int j = 0; j < nfound; j++) {
-			rt_report_finding_data(RT_EXIT_FINDING, "lock-order", found[j].title,
-					       found[j].sig, found[j].text.p, found[j].cls, found[j].ncls,
-					       found[j].data);
-			rt_buf_free(&found[j].text);
-		}
-		free(found);
+		rt_u64map_put(&t->edges, many ? gkey : eikey, 1);
 	}
-	rt_u64map_put(&t->chains, chain, 1);
+	rt_u64map_put(&t->chains, many ? ckey : ikey, 1);
+	for (int j = 0; j < nfound; j++) {
+		rt_report_finding_data(RT_EXIT_FINDING, "lock-order", found[j].title, found[j].sig,
+				       found[j].text.p, found[j].cls, found[j].ncls, found[j].data);
+		rt_buf_free(&found[j].text);
+	}
+	free(found);
 }
 
 int rt_lockgraph_nclasses(void)
@@ -464,18 +563,54 @@ int rt_lockgraph_nedges(void)
 	return n;
 }
 
+/* graph_mu held */
+static void edge_out(const struct edge *e, struct rt_lockgraph_edge *out)
+{
+	*out = (struct rt_lockgraph_edge){
+		.from = cname(e->from), .to = cname(e->to),
+		.from_site = e->from_site, .to_site = e->to_site,
+		.in_finalizer = !!(e->how & EDGE_FIN), .outside_finalizer = !!(e->how & EDGE_NOFIN),
+		.timed = !!(e->how & EDGE_TIMED), .untimed = !!(e->how & EDGE_UNTIMED),
+		.roles = e->roles, .ninst_from = e->ninst_from, .ninst_to = e->ninst_to,
+		.inst_many = e->inst_many,
+	};
+	snprintf(out->thread, sizeof out->thread, "%s", e->thread);
+	memcpy(out->inst_from, e->inst_from, sizeof out->inst_from);
+	memcpy(out->inst_to, e->inst_to, sizeof out->inst_to);
+}
+
 int rt_lockgraph_edge(int i, struct rt_lockgraph_edge *out)
 {
 	pthread_mutex_lock(&graph_mu);
 	int ok = i >= 0 && i < nedges;
-	if (ok) {
-		const struct edge *e = &edges[i];
-		*out = (struct rt_lockgraph_edge){ cname(e->from), cname(e->to), e->from_site,
-						   e->to_site, "" };
-		snprintf(out->thread, sizeof out->thread, "%s", e->thread);
-	}
+	if (ok)
+		edge_out(&edges[i], out);
 	pthread_mutex_unlock(&graph_mu);
 	return ok ? 0 : -1;
+}
+
+int rt_lockgraph_edge_between(const char *from, const char *to, struct rt_lockgraph_edge *out)
+{
+	int f = -1, t = -1, e = -1;
+	pthread_mutex_lock(&graph_mu);
+	for (int i = 0; i < nclasses; i++) {
+		f = strcmp(classes[i]->name, from) ? f : i;
+		t = strcmp(classes[i]->name, to) ? t : i;
+	}
+	if (f >= 0 && t >= 0 && rt_u64map_get(&edge_index, ekey(f, t), &e))
+		edge_out(&edges[e], out);
+	pthread_mutex_unlock(&graph_mu);
+	return e >= 0 ? 0 : -1;
+}
+
+const char *rt_lockgraph_role_name(int i)
+{
+	if (i == RT_LOCKGRAPH_ROLES - 1)
+		return "(other roles)";
+	pthread_mutex_lock(&graph_mu);
+	const char *name = i >= 0 && i < nroles ? role_names[i] : NULL;
+	pthread_mutex_unlock(&graph_mu);
+	return name;
 }
 
 /* Between executions in one process (explore, fuzzing): forget everything.

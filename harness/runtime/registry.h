@@ -78,6 +78,7 @@ struct rt_thread {
 	struct rt_u64map chains;    /* chain keys already validated (lockdep's fast path) */
 	uint64_t line_seq;          /* tags @T<id>:<seq>@ of driver lines */
 	uint64_t fin_seq;           /* tags @F<id>:<seq>@ of finalizer lines */
+	int in_finalizer;           /* > 0 while the GC model runs finalizers on it */
 	void *sched;                /* per-thread noise / scheduler state */
 };
 

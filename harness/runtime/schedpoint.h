@@ -18,13 +18,19 @@ enum rt_ev {
 	RT_EV_OP,           /* a driver starts an operation */
 };
 
+#define RT_NO_TIMEOUT UINT64_MAX
+enum { RT_ACQ_TAKE = 0, RT_ACQ_GRANTED = 1, RT_ACQ_TIMEDOUT = -1 };
+
 struct rt_sched_ops {
 	const char *name;
 	void (*point)(struct rt_thread *t, enum rt_ev ev, const void *obj);
-	/* Before a (non re-entrant) acquire of l.  Returns 1 to grant the lock
-	 * without taking it: only while draining a deadlocked controlled run,
-	 * when threads run one at a time and must finish. */
-	int (*acquire)(struct rt_thread *t, rt_lock *l, struct rt_site site);
+	/* Before a (non re-entrant) acquire of l that gives up after timeout_ns
+	 * (RT_NO_TIMEOUT: never).  Returns RT_ACQ_TAKE: go and take it;
+	 * RT_ACQ_GRANTED: the lock is granted without being taken (only while
+	 * draining a deadlocked controlled run, when threads run one at a time
+	 * and must finish); RT_ACQ_TIMEDOUT: the timeout expired (in the
+	 * controlled scheduler's time) while l stayed busy. */
+	int (*acquire)(struct rt_thread *t, rt_lock *l, struct rt_site site, uint64_t timeout_ns);
 	/* The creator made t's record; the thread itself starts later. */
 	void (*thread_created)(struct rt_thread *t);
 	/* Sleep for ns of (possibly virtual) time. */

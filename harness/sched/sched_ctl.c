@@ -38,6 +38,7 @@ struct cthread {
 	const void *obj;
 	rt_lock *want;
 	struct rt_site site;        /* of the pending acquire */
+	uint64_t give_up;           /* virtual time a timed acquire gives up; 0: untimed */
 	uint64_t wake;
 	int pct_prio;
 	uint64_t pos_prio;
@@ -102,7 +103,8 @@ static int enabled(const struct cthread *c)
 {
 	if (c->status == CT_SLEEP)
 		return c->wake <= vnow;
-	return c->status == CT_READY && lock_free_for(c);
+	/* a timed acquire runs again when its timeout expired, to give up */
+	return c->status == CT_READY && (lock_free_for(c) || (c->give_up && c->give_up <= vnow));
 }
 
 /* DeadlockFuzzer-style steering: a thread that holds one lock of the cycle
@@ -251,6 +253,11 @@ static int pick_locked(int me)
 				if (c->wake < wake)
 					wake = c->wake;
 			}
+			if (c->status == CT_READY && c->give_up && !lock_free_for(c)) {
+				sleeping++;   /* a timed acquire waits like a sleep */
+				if (c->give_up < wake)
+					wake = c->give_up;
+			}
 			if (draining ? (c->status == CT_READY || c->status == CT_SLEEP) : enabled(c))
 				e[ne++] = i;
 		}
@@ -354,14 +361,17 @@ static void ctl_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
 	pthread_mutex_unlock(&M);
 }
 
-static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
+static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site, uint64_t timeout_ns)
 {
 	pthread_mutex_lock(&M);
 	struct cthread *c = ctl_of(t);
 	if (!c) {
 		pthread_mutex_unlock(&M);
-		return 0;
+		return RT_ACQ_TAKE;
 	}
+	/* a timeout beyond the clock's range never expires */
+	c->give_up = timeout_ns == RT_NO_TIMEOUT || timeout_ns >= UINT64_MAX - vnow
+			     ? 0 : vnow + (timeout_ns ? timeout_ns : 1);
 	c->status = CT_READY;
 	c->ev = RT_EV_ACQUIRE;
 	c->obj = l;
@@ -384,11 +394,16 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site)
 		pthread_mutex_unlock(&t->mu);
 	}
 	/* While draining, a lock still held by a wedged thread is granted
-	 * without being taken; threads run one at a time, so no data race. */
-	int fake = draining && rt_lock_owner(l) != NULL;
-	trace_ev(t->id, RT_TEV_ACQUIRED, cls);
+	 * without being taken; threads run one at a time, so no data race.
+	 * Else a timed acquire chosen while the lock is still busy gives up. */
+	struct rt_thread *o = rt_lock_owner(l);
+	int fake = draining && o != NULL;
+	int gave_up = !fake && c->give_up && o != NULL && o != t;
+	c->give_up = 0;
+	if (!gave_up)
+		trace_ev(t->id, RT_TEV_ACQUIRED, cls);
 	pthread_mutex_unlock(&M);
-	return fake;
+	return fake ? RT_ACQ_GRANTED : gave_up ? RT_ACQ_TIMEDOUT : RT_ACQ_TAKE;
 }
 
 static void ctl_release_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
@@ -438,6 +453,7 @@ static void ctl_created(struct rt_thread *t)
 	c->t = t;
 	c->status = CT_NEW;
 	c->want = NULL;
+	c->give_up = 0;
 	c->pct_prio = 0;
 	if (t->id >= nct)
 		nct = t->id + 1;
