@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void params_of(struct rt_ctl_params *p, const struct rt_config *c,
 		      const struct rt_explore_opts *o, uint64_t i, uint64_t k_cal)
@@ -102,6 +103,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	struct rt_ctl_params pp = { 0 };   /* params of the potential run */
 	int found = 0, unwritten = 0;
 	uint64_t found_at = 0, steer_tries = 0;   /* execution index; steered ones */
+	uint64_t nfindings = 0;                   /* executions with a finding */
+	int tty = isatty(rt_err_fd()), shown = 0;
 	char path[2048] = "";
 	if (!o->repro_path)
 		mkdir(o->repro_dir, 0755);
@@ -124,10 +127,11 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_exec_controlled(t, c, &p, &r);
 		done++;
 		k_sum += r.ctl.nchoices;
+		nfindings += r.code != RT_EXIT_SUCCESS;
 		if (i == 0)
 			k_cal = r.ctl.nchoices;
 		if (sh)
-			rt_explore_shared_add(sh, 1, r.ctl.nchoices);
+			rt_explore_shared_add(sh, 1, r.ctl.nchoices, r.code != RT_EXIT_SUCCESS);
 		if (r.code == RT_EXIT_NOSTART) {
 			rt_report_set_quiet(0);
 			if (cmd)
@@ -156,14 +160,14 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 				rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
 		}
 		uint64_t now = rt_now_ns();
-		if (!o->quiet_progress && now - last_prog > 1000000000ULL) {
-			rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " of %" PRIu64 " executions, "
-				    "%.0f/s, %" PRIu64 " choice points per execution\n",
-				    (double)(now - t0) / 1e9, done, o->runs,
-				    (double)done * 1e9 / (double)(now - t0), k_sum / done);
+		if (!o->quiet_progress && now - last_prog > (tty ? 250000000ULL : 1000000000ULL)) {
+			rt_explore_progress(tty, t0, done, o->runs, k_sum, nfindings, "");
+			shown = 1;
 			last_prog = now;
 		}
 	}
+	if (tty && shown)
+		rt_write_all(rt_err_fd(), "\n", 1);   /* the status line stays */
 	double el = (double)(rt_now_ns() - t0) / 1e9;
 	int code = RT_EXIT_SUCCESS;
 	if (sh && !found)
@@ -193,7 +197,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		done += tries;
 		steer_tries = tries;
 		if (sh)
-			rt_explore_shared_add(sh, tries, 0);
+			rt_explore_shared_add(sh, tries, 0, 0);
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
 				    "reporting the potential deadlock\n", o->confirm_runs);

@@ -32,7 +32,7 @@
 #define RT_JOBS_MAX 256
 
 struct rt_explore_shared {
-	_Atomic uint64_t execs, choices;
+	_Atomic uint64_t execs, choices, findings;
 	_Atomic uint64_t best;                /* lowest execution with a finding */
 	_Atomic uint64_t pos[RT_JOBS_MAX];    /* execution each worker runs now */
 	_Atomic int winner;                   /* worker index, -1 while none */
@@ -48,10 +48,22 @@ int rt_explore_shared_next(struct rt_explore_shared *s, int worker, uint64_t i)
 	return i > atomic_load(&s->best);
 }
 
-void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices)
+void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices,
+			   uint64_t findings)
 {
 	atomic_fetch_add(&s->execs, execs);
 	atomic_fetch_add(&s->choices, choices);
+	atomic_fetch_add(&s->findings, findings);
+}
+
+void rt_explore_progress(int tty, uint64_t t0, uint64_t done, uint64_t runs, uint64_t choices,
+			 uint64_t findings, const char *note)
+{
+	uint64_t now = rt_now_ns(), el = now - t0 ? now - t0 : 1;
+	rt_fdprintf(rt_err_fd(), "%s[explore %6.1fs] %" PRIu64 " of %" PRIu64 " executions, %.0f/s, %"
+		    PRIu64 " choice points per execution%s | findings %" PRIu64 "%s", tty ? "\r" : "",
+		    (double)el / 1e9, done, runs, (double)done * 1e9 / (double)el,
+		    done ? choices / done : 0, note, findings, tty ? "\033[K" : "\n");
 }
 
 void rt_explore_shared_done(struct rt_explore_shared *s, int worker)
@@ -102,21 +114,13 @@ static int explore_here(const struct rt_config *c, const struct rt_explore_opts 
 	if (wc.stall_timeout_ms < RT_EXPLORE_MIN_STALL_MS)
 		wc.stall_timeout_ms = RT_EXPLORE_MIN_STALL_MS;
 	struct rt_watchdog_params wp = { .cfg = &wc, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
-					 .fatal = rt_run_emergency_exit };
+					 .fatal = rt_run_emergency_exit, .no_progress = 1 };
 	rt_watchdog_start(&wp);   /* heartbeats; wedges outside controlled code */
 	int code = rt_explore(c, o);
 	rt_watchdog_stop();
 	return code;
 }
 
-static void progress(const struct rt_explore_shared *s, uint64_t t0, uint64_t runs)
-{
-	uint64_t now = rt_now_ns(), n = atomic_load(&s->execs);
-	rt_fdprintf(rt_err_fd(), "[explore %6.1fs] %" PRIu64 " of %" PRIu64 " executions, %.0f/s, %"
-		    PRIu64 " choice points per execution (all jobs)\n", (double)(now - t0) / 1e9, n,
-		    runs, (double)n * 1e9 / (double)(now - t0 ? now - t0 : 1),
-		    n ? atomic_load(&s->choices) / n : 0);
-}
 
 /* Wait for every worker; the winner's exit status is the verdict.  A worker
  * killed by a signal is a crash of the harness's own worker: reported. */
@@ -124,6 +128,7 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 		int hb, uint64_t t0)
 {
 	int code = RT_EXIT_SUCCESS, left = jobs, crashed = -1, csig = 0;
+	int tty = isatty(rt_err_fd()), shown = 0;
 	uint64_t last = t0;
 	while (left) {
 		for (int k = 0; k < jobs; k++) {
@@ -146,13 +151,18 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
 			hb = -1;
 		uint64_t now = rt_now_ns();
-		if (!o->quiet_progress && now - last > 1000000000ULL) {
-			progress(s, t0, o->runs);
+		if (!o->quiet_progress && now - last > (tty ? 250000000ULL : 1000000000ULL)) {
+			rt_explore_progress(tty, t0, atomic_load(&s->execs), o->runs,
+					    atomic_load(&s->choices), atomic_load(&s->findings),
+					    " (all jobs)");
+			shown = 1;
 			last = now;
 		}
 		if (left)
 			rt_sleep_ns(5000000ULL);
 	}
+	if (tty && shown)
+		rt_write_all(rt_err_fd(), "\n", 1);   /* the status line stays */
 	if (crashed >= 0 && atomic_load(&s->winner) < 0) {
 		char text[256], canon[64], sig[128];
 		snprintf(canon, sizeof canon, "explore worker died: signal %d", csig);

@@ -16,8 +16,14 @@ struct rt_explore_shared;
 /* Worker `worker` is about to run execution i: 0, or 1 if it must stop
  * because a lower execution already found something. */
 int rt_explore_shared_next(struct rt_explore_shared *s, int worker, uint64_t i);
-/* Count executions and choice points done by the calling worker. */
-void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices);
+/* Count executions, choice points and findings of the calling worker. */
+void rt_explore_shared_add(struct rt_explore_shared *s, uint64_t execs, uint64_t choices,
+			   uint64_t findings);
+/* explore's status line on stderr: executions done of the budget (runs),
+ * rate, choice points per execution, findings so far, then note.  On a
+ * terminal (tty) it rewrites itself: \r, and ESC[K clears the rest. */
+void rt_explore_progress(int tty, uint64_t t0, uint64_t done, uint64_t runs, uint64_t choices,
+			 uint64_t findings, const char *note);
 /* Execution i of worker `worker` found something.  Waits until every lower
  * execution has run; 1 if i is the lowest execution with a finding (this
  * worker reports it, so the result is the same as with one job), else 0. */

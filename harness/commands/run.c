@@ -321,6 +321,7 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	 * embedded Python importing Rich on a loaded machine: up to 3 s) would
 	 * otherwise leave its drivers no time at all. */
 	end = rt_now_ns() + (uint64_t)c->duration_ms * 1000000ULL;
+	rt_watchdog_run_ends(end);   /* the status line's time left */
 	struct rt_thread *me = rt_self_or_null();   /* registered if start() took locks */
 	if (me && !t->main)
 		rt_thread_set_idle(me, 1);   /* it wakes nobody until stop() */

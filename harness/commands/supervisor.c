@@ -287,7 +287,7 @@ static int controlled_body(const struct rt_config *c, int hb, void *arg)
 	if (wc.stall_timeout_ms < 10000)
 		wc.stall_timeout_ms = 10000;
 	struct rt_watchdog_params wp = { .cfg = &wc, .heartbeat_fd = hb, .start_ns = rt_now_ns(),
-					 .fatal = rt_run_emergency_exit };
+					 .fatal = rt_run_emergency_exit, .no_progress = 1 };
 	rt_watchdog_start(&wp);
 	int code = j->work(j->arg);
 	rt_watchdog_stop();

@@ -32,6 +32,9 @@ static pthread_cond_t wd_cv = PTHREAD_COND_INITIALIZER;
 static int wd_stop, wd_started;
 static const char *phase = "running";
 static uint64_t phase_since, phase_budget;   /* budget 0: no limit */
+static _Atomic uint64_t run_end_ns;          /* 0: start + duration */
+
+void rt_watchdog_run_ends(uint64_t end_ns) { atomic_store(&run_end_ns, end_ns); }
 
 void rt_watchdog_phase_budget(const char *ph, uint64_t budget_ms)
 {
@@ -47,19 +50,48 @@ void rt_watchdog_phase(const char *ph)
 	rt_watchdog_phase_budget(ph, p.cfg ? (uint64_t)p.cfg->stall_timeout_ms : 1000);
 }
 
-static void progress_line(uint64_t now, uint64_t *last_ops, uint64_t *last_t, int tty)
+/* Roles active in this run: a thread of the role exists (drivers, session
+ * threads: workers > 0), or for finalizers, the scenario makes garbage. */
+static void active_roles(int on[RT_NROLES])
+{
+	for (int r = 0; r < RT_NROLES; r++)
+		on[r] = r == RT_ROLE_FINALIZER && p.cfg->finalizer_every > 0;
+	rt_registry_lock();
+	for (int i = 0; rt_registry_get_locked(i); i++)
+		for (int r = 0; r < RT_NROLES; r++)
+			on[r] |= !strcmp(rt_registry_get_locked(i)->role, rt_role_names[r]);
+	rt_registry_unlock();
+}
+
+/* One status line: elapsed, time left (or the phase after the drivers
+ * stopped), the rate of each active role, findings so far.  On a terminal
+ * it rewrites itself (\r, then ESC[K clears what a longer line left);
+ * elsewhere it is a plain line per period. */
+static void progress_line(uint64_t now, uint64_t *last_ops, uint64_t *last_t, int tty,
+			  const char *ph)
 {
 	double dt = (double)(now - *last_t) / 1e9;
 	if (dt <= 0)
 		return;
+	uint64_t end = atomic_load(&run_end_ns);
+	if (!end)
+		end = p.start_ns + (uint64_t)p.cfg->duration_ms * 1000000ULL;
 	struct rt_buf b = { 0 };
-	rt_buf_printf(&b, "%s[%6.1fs]", tty ? "\r" : "", (double)(now - p.start_ns) / 1e9);
+	rt_buf_printf(&b, "%s[%6.1fs, ", tty ? "\r" : "", (double)(now - p.start_ns) / 1e9);
+	if (strcmp(ph, "running"))
+		rt_buf_printf(&b, "%s]", ph);
+	else
+		rt_buf_printf(&b, "%.1fs left]", end > now ? (double)(end - now) / 1e9 : 0.0);
+	int on[RT_NROLES];
+	active_roles(on);
 	for (int r = 0; r < RT_NROLES; r++) {
 		uint64_t v = atomic_load(&rt_stats.ops[r]);
-		rt_buf_printf(&b, " %s %.0f/s", rt_role_names[r], (double)(v - last_ops[r]) / dt);
+		if (on[r])
+			rt_buf_printf(&b, " %s %.0f/s", rt_role_names[r],
+				      (double)(v - last_ops[r]) / dt);
 		last_ops[r] = v;
 	}
-	rt_buf_printf(&b, " | findings %d%s", rt_report_nfindings(), tty ? "   " : "\n");
+	rt_buf_printf(&b, " | findings %d%s", rt_report_nfindings(), tty ? "\033[K" : "\n");
 	rt_write_all(rt_err_fd(), b.p, b.len);
 	rt_buf_free(&b);
 	*last_t = now;
@@ -160,7 +192,7 @@ static void *wd_main(void *arg)
 	uint64_t *pval = NULL, *ptime = NULL;
 	int npt = 0;
 	int tty = isatty(rt_err_fd());
-	uint64_t period = !p.cfg->progress_ms ? 0 : tty ? 250000000ULL
+	uint64_t period = !p.cfg->progress_ms || p.no_progress ? 0 : tty ? 250000000ULL
 				   : (uint64_t)p.cfg->progress_ms * 1000000ULL;
 	uint64_t last_ops[RT_NROLES] = { 0 }, last_prog = rt_now_ns();
 	pthread_mutex_lock(&wd_mu);
@@ -181,7 +213,7 @@ static void *wd_main(void *arg)
 			hb_fd = -1;
 		uint64_t now = rt_now_ns();
 		if (period && now - last_prog >= period)
-			progress_line(now, last_ops, &last_prog, tty);
+			progress_line(now, last_ops, &last_prog, tty, ph);
 
 		struct rt_snap *s;
 		int n = rt_snapshot_take(&s);
@@ -261,6 +293,7 @@ void rt_watchdog_start(const struct rt_watchdog_params *params)
 	phase = "running";
 	phase_since = rt_now_ns();
 	phase_budget = (uint64_t)p.cfg->stall_timeout_ms * 1000000ULL;
+	atomic_store(&run_end_ns, 0);
 	if (pthread_create(&wd_thread, NULL, wd_main, NULL) != 0)
 		rt_die("cannot start the watchdog thread");
 	wd_started = 1;

@@ -26,6 +26,8 @@ struct rt_watchdog_params {
 	 * the controlled scheduler, whose parked threads look asleep and which
 	 * finds its deadlocks exactly. */
 	int infer_waits;
+	/* No progress line: the command prints its own (explore). */
+	int no_progress;
 };
 
 void rt_watchdog_start(const struct rt_watchdog_params *p);
@@ -36,5 +38,8 @@ void rt_watchdog_phase(const char *phase);
 /* The same with its own budget (0: no limit; heartbeats go on, and the
  * supervisor's hard deadline still applies). */
 void rt_watchdog_phase_budget(const char *phase, uint64_t budget_ms);
+/* When the run's drivers are due to stop (rt_now_ns clock), for the time
+ * left on the progress line; until called: start + duration_ms. */
+void rt_watchdog_run_ends(uint64_t end_ns);
 
 #endif
