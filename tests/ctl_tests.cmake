@@ -38,6 +38,12 @@ target_link_libraries(lockgraph_multi_test PRIVATE redirtorture_core)
 add_test(NAME lockgraph_multi_cycle COMMAND lockgraph_multi_test)
 set_tests_properties(lockgraph_multi_cycle PROPERTIES LABELS "lockorder;unit" TIMEOUT 30
   ENVIRONMENT "TSAN_OPTIONS=detect_deadlocks=0")
+# Every edge keeps how it was taken, over all acquisitions along it (the
+# facts behind commands/explain.c's lines).
+add_executable(lockgraph_edge_facts_test lockgraph_edge_facts_test.c)
+target_link_libraries(lockgraph_edge_facts_test PRIVATE redirtorture_core)
+add_test(NAME lockgraph_edge_facts COMMAND lockgraph_edge_facts_test)
+set_tests_properties(lockgraph_edge_facts PROPERTIES LABELS "lockorder;unit" TIMEOUT 30)
 # Signature keys: class@function, no lines (base/signature.h).
 add_executable(signature_test signature_test.c)
 target_link_libraries(signature_test PRIVATE redirtorture_core)
