@@ -7,7 +7,8 @@
 #   test_timed      Timed.B -> Timed.A only with a timeout (it gives up)
 #   test_logorder   Log.A/Log.B ABBA on the target's own log path: logged
 #                   only by finalizers (log_workers=0), or by one log thread
-# A confirmable inversion (busted) still confirms, with no explanation; the
+# A confirmable inversion (busted) still confirms, with no explanation (and
+# with no steered execution at all, the line says nothing rules it out); the
 # knob the explanation suggests (log_workers=2) makes test_logorder deadlock.
 # Explore is controlled (exact): each case is deterministic for its seed, and
 # the unconfirmable ones cannot deadlock in any schedule, so no budget.
@@ -29,6 +30,12 @@ explore busted busted
 expect_rc 2
 expect_in busted.out '^confirmed deadlock: the cycle happened in steered execution' "busted: confirmed"
 expect_not_in busted.out '^unconfirmed:' "busted: a confirmed deadlock needs no explanation"
+
+# no steering at all: nothing rules the cycle out, and the line says so
+run nosteer "$LIM" explore --scenario busted_abba --target busted --seed 1 --runs 20 \
+  --confirm-runs 0 --jobs 1 --repro-dir repros
+expect_rc 1
+only_line nosteer '^unconfirmed: nothing the harness recorded along the cycle.s edges \(instances, finalizer runs, timeouts, roles\) rules it out; the steering may have missed its schedule: try more steered executions' "busted without steering"
 
 explore inst test_instances
 expect_rc 1
