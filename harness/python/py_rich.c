@@ -11,8 +11,10 @@
  *
  * How driver operations map onto Python (targets/py/redirtorture_glue.py):
  *  - each driver pthread gets its own Python thread state, kept for its
- *    life; write/flush call the CURRENT sys.stdout / sys.stderr (Rich's
- *    FileProxy while Live redirects), or the module's write/flush;
+ *    life; write/flush call the glue's write/flush (a Python frame, so
+ *    code that looks at its caller finds one), which call the CURRENT
+ *    sys.stdout / sys.stderr (Rich's FileProxy while Live redirects), or
+ *    the module's write/flush;
  *  - log: the logging module, through a StreamHandler made after the
  *    redirection is installed (so it writes to the redirected stderr);
  *  - make_garbage: a self-referencing object whose __del__ logs or prints a
@@ -54,8 +56,11 @@
 
 static int py_ready;
 PyObject *glue;                         /* redirtorture_glue */
-static PyObject *s_write, *s_flush;     /* interned method names */
-static PyObject *mod_write, *mod_flush, *mod_refresh;   /* py:MODULE's, or NULL */
+/* the glue's write(stream, text), flush(stream): a driver's print runs in a
+ * Python frame of its own, as a program's would (a caller to inspect) */
+static PyObject *drv_write, *drv_flush;
+static PyObject *s_stdout, *s_stderr;   /* interned stream names */
+static PyObject *mod_refresh;           /* py:MODULE's refresh(), or NULL */
 char why_buf[1024];
 
 /* ---- the interpreter ------------------------------------------------------ */
@@ -177,10 +182,13 @@ static int py_init(const struct rt_target_env *env)
 		rc = path_insert(path, at, dir);
 		pp = colon ? colon + 1 : NULL;
 	}
-	s_write = PyUnicode_InternFromString("write");
-	s_flush = PyUnicode_InternFromString("flush");
+	s_stdout = PyUnicode_InternFromString("stdout");
+	s_stderr = PyUnicode_InternFromString("stderr");
 	PyObject *fn = PyCFunction_New(&py_sink_write_def, NULL);
-	if (!rc && s_write && s_flush && fn && (glue = PyImport_ImportModule("redirtorture_glue"))) {
+	if (!rc && s_stdout && s_stderr && fn &&
+	    (glue = PyImport_ImportModule("redirtorture_glue")) &&
+	    (drv_write = PyObject_GetAttrString(glue, "write")) &&
+	    (drv_flush = PyObject_GetAttrString(glue, "flush"))) {
 		PyObject *r = PyObject_CallMethod(glue, "install_locks", NULL);
 		PyObject *r2 = r ? PyObject_CallMethod(glue, "setup", "Oi", fn, env->line_len) : NULL;
 		rc = r2 ? 0 : -1;
@@ -254,19 +262,11 @@ void py_write(enum rt_stream s, const char *buf, size_t len)
 {
 	PyGILState_STATE g = gil_enter();
 	rt_py_gc_backstop();
-	const char *name = s == RT_STDERR ? "stderr" : "stdout";
 	PyObject *text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "replace");
-	PyObject *r = NULL;
-	if (text && mod_write) {
-		r = PyObject_CallFunction(mod_write, "sO", name, text);
-	} else if (text) {
-		PyObject *f = PySys_GetObject(name);   /* the current stream */
-		Py_XINCREF(f);
-		r = f ? PyObject_CallMethodOneArg(f, s_write, text) : NULL;
-		if (!f)
-			PyErr_Format(PyExc_RuntimeError, "lost sys.%s", name);
-		Py_XDECREF(f);
-	}
+	PyObject *r = text ? PyObject_CallFunctionObjArgs(drv_write, s == RT_STDERR ? s_stderr
+										    : s_stdout,
+							  text, NULL)
+			   : NULL;
 	if (!r)
 		op_error(s == RT_STDERR ? "write(sys.stderr)" : "write(sys.stdout)");
 	Py_XDECREF(r);
@@ -277,16 +277,7 @@ void py_write(enum rt_stream s, const char *buf, size_t len)
 void py_flush(enum rt_stream s)
 {
 	PyGILState_STATE g = gil_enter();
-	const char *name = s == RT_STDERR ? "stderr" : "stdout";
-	PyObject *r = NULL;
-	if (mod_flush) {
-		r = PyObject_CallFunction(mod_flush, "s", name);
-	} else {
-		PyObject *f = PySys_GetObject(name);
-		Py_XINCREF(f);
-		r = f ? PyObject_CallMethodNoArgs(f, s_flush) : (Py_INCREF(Py_None), Py_None);
-		Py_XDECREF(f);
-	}
+	PyObject *r = PyObject_CallOneArg(drv_flush, s == RT_STDERR ? s_stderr : s_stdout);
 	if (!r)
 		op_error(s == RT_STDERR ? "flush(sys.stderr)" : "flush(sys.stdout)");
 	Py_XDECREF(r);
@@ -450,8 +441,8 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 	PyGILState_STATE g = gil_enter();
 	PyObject *r = PyObject_CallMethod(glue, "start_module", "siiiK", module_name, env->refresh_hz,
 				env->live_rows, env->line_len, (unsigned long long)env->seed);
-	PyObject *w = NULL, *f = NULL, *rf = NULL, *libs = NULL;
-	if (!r || !PyArg_ParseTuple(r, "OOOO", &w, &f, &rf, &libs)) {
+	PyObject *rf = NULL, *libs = NULL;
+	if (!r || !PyArg_ParseTuple(r, "OO", &rf, &libs)) {
 		char ctx[600];
 		snprintf(ctx, sizeof ctx, "py:%s: cannot import or install module '%s' (searched the "
 			 "current directory, %s, PYTHONPATH)",
@@ -461,8 +452,6 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 		PyGILState_Release(g);
 		return -ENOENT;
 	}
-	Py_XSETREF(mod_write, w == Py_None ? NULL : Py_NewRef(w));
-	Py_XSETREF(mod_flush, f == Py_None ? NULL : Py_NewRef(f));
 	Py_XSETREF(mod_refresh, rf == Py_None ? NULL : Py_NewRef(rf));
 	/* read by the drivers after start(): a refresh thread only if it has one */
 	py_module_ops.refresh = mod_refresh ? py_refresh : NULL;
@@ -477,8 +466,6 @@ static void py_module_stop(void)
 {
 	py_stop("stop_module");
 	PyGILState_STATE g = gil_enter();
-	Py_CLEAR(mod_write);
-	Py_CLEAR(mod_flush);
 	Py_CLEAR(mod_refresh);
 	PyGILState_Release(g);
 }

@@ -412,7 +412,30 @@ def _stop_logging():
         _handler = None
 
 
+# ---- driver operations: each is called from a Python frame of its own, as
+# a program's code would call print() or a logger, so code that inspects its
+# caller (sys._getframe(1), logging's findCaller and stacklevel, warnings'
+# stacklevel) finds a real caller: this module's functions.
+
+_mod_write = _mod_flush = None       # a py: module's write / flush, if any
+
+
+def write(stream, text):
+    """A driver's print: the module's write, else the current sys.stdout /
+    sys.stderr (a redirection's replacement while one is installed)."""
+    if _mod_write is not None:
+        return _mod_write(stream, text)
+    return getattr(sys, stream).write(text)
+
+
+def flush(stream):
+    if _mod_flush is not None:
+        return _mod_flush(stream)
+    return getattr(sys, stream).flush()
+
+
 def log(text):
+    """A driver's log call, on the logger "redirtorture.target"."""
     _logger.warning(text)
 
 
@@ -518,8 +541,9 @@ class Harness:
 
 
 def start_module(name, refresh_hz, live_rows, line_len, seed):
-    """Import and install; returns (write, flush, refresh) callables or None."""
-    global _mod
+    """Import and install; returns (refresh or None, libraries); the
+    module's write / flush are called through this module's."""
+    global _mod, _mod_write, _mod_flush
     import importlib
     _reset_streams()
     mod = importlib.import_module(name)
@@ -530,14 +554,15 @@ def start_module(name, refresh_hz, live_rows, line_len, seed):
     _start_logging(True)
     mod.install(Harness(refresh_hz, live_rows, line_len, seed))
     _mod = mod
+    _mod_write, _mod_flush = getattr(mod, "write", None), getattr(mod, "flush", None)
     _start_logging(False)
-    return tuple(getattr(mod, f, None) for f in ("write", "flush", "refresh")) + (
-        module_libraries(mod),)
+    return getattr(mod, "refresh", None), module_libraries(mod)
 
 
 def stop_module():
-    global _mod
+    global _mod, _mod_write, _mod_flush
     mod, _mod = _mod, None
+    _mod_write = _mod_flush = None
     mod.uninstall()
     _stop_logging()
     capture = getattr(mod, "capture", None)
