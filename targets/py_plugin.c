@@ -14,6 +14,7 @@
  * plugin resolves the harness functions it calls in this executable (built
  * with ENABLE_EXPORTS and the whole core library).
  */
+#include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
@@ -26,6 +27,27 @@
 #include "pystreams.h"
 #include "session/session_oracle.h"
 #include "rt.h"
+
+int rt_py_option_next(const char **p, struct rt_py_option *o)
+{
+	const char *s = *p;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return 0;
+	size_t n = strcspn(s, " \t"), k = strcspn(s, "=");
+	*p = s + n;
+	snprintf(o->key, sizeof o->key, "%.*s", (int)(k < n ? k : n), s);
+	int ok = k < n && k > 0 && k < sizeof o->key && !(s[0] >= '0' && s[0] <= '9');
+	for (size_t i = 0; ok && i < k; i++)
+		ok = isalnum((unsigned char)s[i]) || strchr("_-.", s[i]);
+	if (!ok) {
+		snprintf(o->key, sizeof o->key, "%.*s", (int)n, s);
+		return -1;
+	}
+	snprintf(o->value, sizeof o->value, "%.*s", (int)(n - k - 1), s + k + 1);
+	return 1;
+}
 
 /* ---- the Python family's knobs (declared here only) ---------------------- */
 #define F(field) RT_KNOB_FIELD(struct rt_py_settings, field)
@@ -42,7 +64,29 @@ static const struct rt_knob py_knobs[] = {
 	  "a virtual environment made with /usr/bin/python3.11 (e.g. build/venvs/rich-14.2.0, "
 	  "scripts/make-venvs.sh) whose site-packages go on sys.path ahead of Debian's "
 	  "dist-packages; empty = Debian's packages" },
+	{ "py_options", RT_KNOB_STR, F(options), 0, 0, "", NULL,
+	  "options for a py: module, space-separated key=value words, given to its "
+	  "install(harness) as the dict harness.options (values are strings)" },
 };
+
+/* py_options is space-separated key=value words (one line naming where
+ * the configuration came from). */
+static int py_validate(const void *settings, const char *target, int applies, const char *where,
+		       char err[RT_CONFIG_ERRLEN])
+{
+	(void)target;
+	(void)applies;
+	const char *p = ((const struct rt_py_settings *)settings)->options;
+	struct rt_py_option o;
+	int r;
+	while ((r = rt_py_option_next(&p, &o)) > 0)
+		;
+	if (r < 0)
+		snprintf(err, RT_CONFIG_ERRLEN,
+			 "%s: py_options: '%.60s' is not key=value (expected space-separated "
+			 "key=value words, keys of letters, digits, '_', '-' and '.')", where, o.key);
+	return r < 0 ? -1 : 0;
+}
 
 const struct rt_knob_family rt_py_knobs = {
 	.name = "python",
@@ -50,6 +94,7 @@ const struct rt_knob_family rt_py_knobs = {
 	.knobs = py_knobs,
 	.nknobs = sizeof py_knobs / sizeof py_knobs[0],
 	.size = sizeof(struct rt_py_settings),
+	.validate = py_validate,
 };
 
 /* ---- forwarding to the plugin ------------------------------------------- */

@@ -8,7 +8,7 @@
 #include "base/config.h"
 #include "rt.h"
 
-#define RT_PY_PLUGIN_VERSION 3
+#define RT_PY_PLUGIN_VERSION 4
 
 /* Which logging handler Python targets log through (knob py_log_handler). */
 enum rt_py_log_handler {
@@ -23,7 +23,16 @@ struct rt_py_settings {
 	int gc_pct;             /* py_gc_pct: collection points (python/pygc.c) */
 	int log_handler;        /* py_log_handler: enum rt_py_log_handler */
 	char venv[512];         /* py_venv: a venv whose site-packages come first, or "" */
+	char options[400];      /* py_options: "key=value ..." for a py: module's install() */
 };
+
+/* One "key=value" word of a py_options value, from *p on (moved past it):
+ * 1 with key and value copied (NUL-terminated), 0 when no word is left,
+ * -1 when the word is not key=value (key holds the word).  Keys are
+ * letters, digits, '_', '-' and '.', not starting with a digit; values
+ * are any characters but spaces. */
+struct rt_py_option { char key[64]; char value[400]; };
+int rt_py_option_next(const char **p, struct rt_py_option *o);
 extern const struct rt_knob_family rt_py_knobs;
 
 /* `redirtorture py -- ...`: what python3 would be given after its options. */

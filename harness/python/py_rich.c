@@ -433,14 +433,33 @@ static const struct rt_target_ops py_rich_noredirect_ops = {
 static char module_name[64];
 static struct rt_target_ops py_module_ops;
 
+/* Knob py_options as the dict harness.options (checked by the config). */
+static PyObject *module_options(const struct rt_py_settings *ps)
+{
+	PyObject *d = PyDict_New();
+	const char *p = ps->options;
+	struct rt_py_option o;
+	while (d && rt_py_option_next(&p, &o) > 0) {
+		PyObject *v = PyUnicode_DecodeUTF8(o.value, (Py_ssize_t)strlen(o.value), "replace");
+		if (!v || PyDict_SetItemString(d, o.key, v) < 0)
+			Py_CLEAR(d);
+		Py_XDECREF(v);
+	}
+	return d;
+}
+
 static int py_module_start(const struct rt_target_env *env, const char **why)
 {
 	int rc = py_start_common(env, why, 1);
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();
-	PyObject *r = PyObject_CallMethod(glue, "start_module", "siiiK", module_name, env->refresh_hz,
-				env->live_rows, env->line_len, (unsigned long long)env->seed);
+	PyObject *opts = module_options(env->knobs);
+	PyObject *r = opts ? PyObject_CallMethod(glue, "start_module", "siiiKO", module_name,
+						 env->refresh_hz, env->live_rows, env->line_len,
+						 (unsigned long long)env->seed, opts)
+			   : NULL;
+	Py_XDECREF(opts);
 	PyObject *rf = NULL, *libs = NULL;
 	if (!r || !PyArg_ParseTuple(r, "OO", &rf, &libs)) {
 		char ctx[600];

@@ -395,7 +395,7 @@ def _start_logging(before):
     all, logging.lastResort writes to whatever sys.stderr is at each record."""
     global _logger, _handler
     import logging
-    _logger = logging.getLogger("redirtorture.target")
+    _logger = logging.getLogger(Harness.logger_name)
     _logger.propagate = False
     _logger.setLevel(logging.INFO)
     if _log_mode == LOG_LAST_RESORT or before != (_log_mode == LOG_BEFORE):
@@ -531,7 +531,10 @@ def stop_rich():
 class Harness:
     """What a py: module's install() gets (docs/py-targets.md)."""
 
-    def __init__(self, refresh_hz, live_rows, line_len, seed):
+    logger_name = "redirtorture.target"   # the drivers' logger
+
+    def __init__(self, refresh_hz, live_rows, line_len, seed, options):
+        self.options = options       # knob py_options: {key: value (str)}
         self.terminal = SinkFile(SINK_TERMINAL, "terminal")
         self.stdout, self.stderr = _base
         self.refresh_hz = refresh_hz
@@ -540,7 +543,7 @@ class Harness:
         self.seed = seed
 
 
-def start_module(name, refresh_hz, live_rows, line_len, seed):
+def start_module(name, refresh_hz, live_rows, line_len, seed, options):
     """Import and install; returns (refresh or None, libraries); the
     module's write / flush are called through this module's."""
     global _mod, _mod_write, _mod_flush
@@ -552,7 +555,7 @@ def start_module(name, refresh_hz, live_rows, line_len, seed):
         raise TypeError("module %s (%s) has no %s(): see docs/py-targets.md"
                         % (name, getattr(mod, "__file__", "?"), " or ".join(missing)))
     _start_logging(True)
-    mod.install(Harness(refresh_hz, live_rows, line_len, seed))
+    mod.install(Harness(refresh_hz, live_rows, line_len, seed, options))
     _mod = mod
     _mod_write, _mod_flush = getattr(mod, "write", None), getattr(mod, "flush", None)
     _start_logging(False)

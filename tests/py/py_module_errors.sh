@@ -8,7 +8,8 @@
 #  - python3-rich missing (a stand-in package that fails to import, first on
 #    PYTHONPATH): py_rich exits 69 with "py_rich needs python3-rich
 #    (apt-get install python3-rich)";
-#  - a module whose uninstall() leaves a thread running: a finding.
+#  - a module whose uninstall() leaves a thread running: a finding;
+#  - knob py_options with a word that is not key=value: exit 65, one line.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -39,4 +40,10 @@ run leftover 30000 run --scenario live_refresh --target py:leaves_thread --set d
   --set stall_timeout_ms=5000 --report none
 expect_rc 1
 expect_in leftover.err 'threads still running after stop_module: forgotten-worker' "thread left running"
-pass "missing module, no install(), bad name, missing Rich, leftover thread: clear errors"
+run badopt 20000 run --scenario live_refresh --target py:leaves_thread --set 'py_options=mode=a 2x=1' \
+  --report none
+expect_rc 65
+expect_in badopt.err "^redirtorture: .*scenarios/live_refresh\.scn: py_options: '2x=1' is not key=value \(expected space-separated key=value words" \
+  "bad py_options"
+[ "$(wc -l <badopt.err)" -eq 1 ] || fail "bad py_options: one line, got: $(cat badopt.err)"
+pass "missing module, no install(), bad name, missing Rich, leftover thread, bad py_options: clear errors"
