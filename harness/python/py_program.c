@@ -65,7 +65,6 @@ static int program_start(const struct rt_target_env *env, const char **why)
 		return rc;
 	PyGILState_STATE g = gil_enter();
 	rt_py_gc_program_mode();
-	py_sinks_screen(1);
 	PyObject *args = PyList_New(0);
 	for (int i = 0; args && i < prog->argc; i++) {
 		PyObject *a = PyUnicode_DecodeFSDefault(prog->argv[i]);

@@ -190,7 +190,8 @@ static int py_init(const struct rt_target_env *env)
 	    (drv_write = PyObject_GetAttrString(glue, "write")) &&
 	    (drv_flush = PyObject_GetAttrString(glue, "flush"))) {
 		PyObject *r = PyObject_CallMethod(glue, "install_locks", NULL);
-		PyObject *r2 = r ? PyObject_CallMethod(glue, "setup", "Oi", fn, env->line_len) : NULL;
+		PyObject *r2 = r ? PyObject_CallMethod(glue, "setup", "Oii", fn, env->line_len,
+							      rt_err_fd()) : NULL;
 		rc = r2 ? 0 : -1;
 		Py_XDECREF(r);
 		Py_XDECREF(r2);
@@ -351,9 +352,21 @@ static void check_threads(const char *what)
 
 /* ---- py_rich / py_rich_noredirect ---------------------------------------------- */
 
+/* fd 1/2 as pipes into the sinks (py_fds.c): 0 or -errno, why_buf set. */
+static int fds_open(void)
+{
+	int rc = py_sinks_fds_open();
+	if (rc)
+		snprintf(why_buf, sizeof why_buf, "cannot make fd 1/2 pipes for the sinks: %s",
+			 strerror(-rc));
+	return rc;
+}
+
 static int rich_start(const struct rt_target_env *env, const char **why, int redirect)
 {
 	int rc = py_start_common(env, why, 0);
+	if (!rc)
+		rc = fds_open();
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();
@@ -451,6 +464,8 @@ static PyObject *module_options(const struct rt_py_settings *ps)
 static int py_module_start(const struct rt_target_env *env, const char **why)
 {
 	int rc = py_start_common(env, why, 1);
+	if (!rc)
+		rc = fds_open();
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();

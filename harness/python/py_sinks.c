@@ -3,29 +3,37 @@
  * plugin, see py_rich.c).
  *
  * The console's file (Rich) or harness.terminal (py: modules) is a terminal:
- * sink "terminal", where control sequences are dropped and '\r' starts the
- * line over, as on a screen.  The process's own sys.stdout and sys.stderr
- * (what the redirection replaces) are sinks "stdout"/"stderr" that assemble
- * lines per writing thread and finalizer nesting, i.e. a line-atomic
- * terminal, so only the code under test can split lines.  "capture" gets
- * what a module's capture() returns.  Under `redirtorture py` they are the
- * program's real terminal (its text also goes to fd 1/2, from
- * redirtorture_program.py): control sequences are dropped and '\r' starts
- * the line over there too, per writing thread.
+ * sink "terminal", one line for all writers.  The process's own sys.stdout
+ * and sys.stderr (what the redirection replaces) are sinks "stdout"/"stderr"
+ * that assemble lines per writing thread and finalizer nesting, i.e. a
+ * line-atomic terminal, so only the code under test can split lines; for
+ * py_rich and py: modules their complete lines travel through fd 1/2, which
+ * are pipes drained into the same sinks (py_fds.c), so what C code or an
+ * fd-level redirector writes there arrives too.  "capture" gets what a
+ * module's capture() returns, "capture_stdout"/"capture_stderr" the two
+ * parts of a capture that keeps the streams apart.  Every sink reads text
+ * as a screen does, per writer: control sequences (CSI, OSC) are dropped
+ * and '\r' starts the line over, so a progress bar's redraws and
+ * clear-line sequences leave only the lines it finally prints.  Under
+ * `redirtorture py` stdout/stderr are the program's real terminal (its text
+ * also goes to fd 1/2, from redirtorture_program.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "python/py_sinks.h"
+#include "python/py_fds.h"
 #include "python/pylocks.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
 #include "base/util.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 
-static const char *const sink_names[NSINKS] = { "terminal", "stdout", "stderr", "capture" };
+static const char *const sink_names[NSINKS] = { "terminal", "stdout", "stderr", "capture",
+						 "capture_stdout", "capture_stderr" };
 
 /* A plain pthread mutex guards them, never a harness lock. */
 
@@ -39,7 +47,6 @@ static struct rt_buf term_line;          /* the terminal's current line */
 static int term_esc;                     /* escape-sequence parser state */
 static struct linebuf *lbufs;
 static int nlbufs, caplbufs;
-static int screen;   /* stdout/stderr are a real terminal (py_sinks_screen) */
 
 static void term_feed(const char *s, size_t n)
 {
@@ -101,32 +108,43 @@ static int screen_char(struct linebuf *lb, unsigned char c)
 	}
 }
 
-static void stream_feed(int stream, int tid, int depth, const char *s, size_t n)
+/* Text of one writer (thread tid at finalizer depth, or a pipe) to sink
+ * stream, through the screen's rules; each line it completes goes to
+ * *lines if given, else to the sink. */
+static void stream_feed(int stream, int tid, int depth, const char *s, size_t n,
+			struct rt_buf *lines)
 {
 	struct linebuf *lb = linebuf_of(stream, tid, depth);
-	for (; screen && n; s++, n--) {
+	for (; n; s++, n--) {
 		if (!screen_char(lb, (unsigned char)*s))
 			continue;
 		rt_buf_add(&lb->b, s, 1);
-		if (*s == '\n') {
+		if (*s != '\n')
+			continue;
+		if (lines)
+			rt_buf_add(lines, lb->b.p, lb->b.len);
+		else
 			rt_sink_write(sinks[stream], lb->b.p, lb->b.len);
-			lb->b.len = 0;
-		}
-	}
-	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t k = nl ? (size_t)(nl - s) + 1 : n;
-		rt_buf_add(&lb->b, s, k);
-		if (nl) {
-			rt_sink_write(sinks[stream], lb->b.p, lb->b.len);
-			lb->b.len = 0;
-		}
-		s += k;
-		n -= k;
+		lb->b.len = 0;
 	}
 }
 
-/* _sink_write(sink, text): the glue's SinkFile.write (GIL held). */
+/* What fd 1 (stream 0) or fd 2 carried (py_fds.c's drain thread): one
+ * writer per stream, as on a terminal. */
+static void feed_fd(int stream, const char *s, size_t n)
+{
+	int sink = stream ? SINK_STDERR : SINK_STDOUT;
+	pthread_mutex_lock(&sink_mu);
+	if (sinks[sink])
+		stream_feed(sink, -1, 0, s, n, NULL);
+	pthread_mutex_unlock(&sink_mu);
+}
+
+/* _sink_write(sink, text): the glue's SinkFile.write (GIL held).  The
+ * process's stdout/stderr assemble lines per writing thread; while fd 1/2
+ * are the harness's pipes (py_fds.c) complete lines go there, written with
+ * the GIL released as a real file's write does, so an fd-level redirector
+ * that took over fd 1/2 gets them. */
 static PyObject *py_sink_write(PyObject *self, PyObject *args)
 {
 	(void)self;
@@ -139,48 +157,56 @@ static PyObject *py_sink_write(PyObject *self, PyObject *args)
 		PyErr_SetString(PyExc_ValueError, "no such sink");
 		return NULL;
 	}
-	int tid = sink == SINK_STDOUT || sink == SINK_STDERR ? rt_py_self()->id : 0;
+	int stream = sink == SINK_STDOUT || sink == SINK_STDERR;
+	int tid = stream ? rt_py_self()->id : 0;
 	int depth = rt_py_fin_depth();
+	struct rt_buf lines = { 0 };
+	int to_fd = stream && py_fds_on();
 	pthread_mutex_lock(&sink_mu);
-	if (!sinks[sink] && sink == SINK_CAPTURE)
-		sinks[sink] = rt_sink_new(sink_names[sink]);
 	if (!sinks[sink])
-		; /* between runs: dropped */
+		; /* between runs, or no such sink in this run: dropped */
 	else if (sink == SINK_TERMINAL)
 		term_feed(s, (size_t)n);
-	else if (sink == SINK_CAPTURE)
-		rt_sink_write(sinks[sink], s, (size_t)n);
 	else
-		stream_feed(sink, tid, depth, s, (size_t)n);
+		stream_feed(sink, tid, depth, s, (size_t)n, to_fd ? &lines : NULL);
 	pthread_mutex_unlock(&sink_mu);
+	int rc = 0;
+	if (lines.len) {
+		Py_BEGIN_ALLOW_THREADS
+		rc = rt_write_all(sink == SINK_STDERR ? 2 : 1, lines.p, lines.len);
+		Py_END_ALLOW_THREADS
+	}
+	rt_buf_free(&lines);
+	if (rc < 0) {
+		errno = -rc;
+		return PyErr_SetFromErrno(PyExc_OSError);
+	}
 	Py_RETURN_NONE;
 }
 
 PyMethodDef py_sink_write_def = { "sink_write", py_sink_write, METH_VARARGS,
 				      "sink_write(sink, text)" };
 
-void py_sinks_screen(int on)
-{
-	pthread_mutex_lock(&sink_mu);
-	screen = on;
-	pthread_mutex_unlock(&sink_mu);
-}
-
 void py_sinks_open(int with_capture)
 {
 	pthread_mutex_lock(&sink_mu);
-	screen = 0;
 	for (int i = 0; i < NSINKS; i++)
-		sinks[i] = i == SINK_CAPTURE && !with_capture ? NULL : rt_sink_new(sink_names[i]);
+		sinks[i] = i >= SINK_CAPTURE && !with_capture ? NULL : rt_sink_new(sink_names[i]);
 	term_line.len = 0;
 	term_esc = 0;
 	nlbufs = 0;
 	pthread_mutex_unlock(&sink_mu);
 }
 
+int py_sinks_fds_open(void)
+{
+	return py_fds_open(feed_fd);
+}
+
 /* Partial lines come out at the end, newline added. */
 void py_sinks_close(void)
 {
+	py_fds_close();   /* fd 1/2 back, the pipes drained */
 	pthread_mutex_lock(&sink_mu);
 	if (term_line.len) {
 		rt_buf_lit(&term_line, "\n");

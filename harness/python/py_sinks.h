@@ -5,17 +5,20 @@
 #define RT_PY_SINKS_H
 
 /* The glue's sink numbers (redirtorture_glue.py SINK_*). */
-enum { SINK_TERMINAL, SINK_STDOUT, SINK_STDERR, SINK_CAPTURE, NSINKS };
+enum { SINK_TERMINAL, SINK_STDOUT, SINK_STDERR, SINK_CAPTURE, SINK_CAPTURE_STDOUT,
+       SINK_CAPTURE_STDERR, NSINKS };
 
 /* sink_write(sink, text), the glue's SinkFile.write (GIL held). */
 extern PyMethodDef py_sink_write_def;
 
-/* A run's sinks, "capture" only for py: modules; closing writes out partial
- * lines, newline added. */
+/* A run's sinks, the "capture" ones only for py: modules; closing
+ * restores fd 1/2 (py_sinks_fds_open), then writes out partial lines,
+ * newline added.  Every sink reads text as a screen does: control
+ * sequences dropped, '\r' starts the writer's line over. */
 void py_sinks_open(int with_capture);
 void py_sinks_close(void);
-/* After open: stdout/stderr are a screen (a program's real terminal):
- * control sequences dropped, '\r' starts the writer's line over. */
-void py_sinks_screen(int on);
+/* After open: fd 1/2 are pipes drained into sinks stdout/stderr, and the
+ * glue's stdout/stderr write their lines there (py_fds.c).  0 or -errno. */
+int py_sinks_fds_open(void);
 
 #endif

@@ -28,6 +28,7 @@ import _redirtorture as _rt
 
 LOG, PRINT, MIXED = 0, 1, 2          # enum rt_fin_action
 SINK_TERMINAL, SINK_STDOUT, SINK_STDERR, SINK_CAPTURE = 0, 1, 2, 3
+SINK_CAPTURE_STDOUT, SINK_CAPTURE_STDERR = 4, 5
 LOG_AFTER, LOG_LAST_RESORT, LOG_BEFORE = 0, 1, 2   # enum rt_py_log_handler
 
 _sink_write = None                   # C: (sink, text), set by setup()
@@ -336,13 +337,21 @@ def _thread_exception(a):
 
 class SinkFile(io.TextIOBase):
     """A terminal (or the process's stdout/stderr): text goes to a harness
-    sink, which the integrity oracle reads at the end."""
+    sink, which the integrity oracle reads at the end.  The process's
+    stdout/stderr have fileno() 1 and 2: pipes the harness drains into the
+    same sinks (harness/python/py_fds.c), where their complete lines go."""
 
     encoding = "utf-8"
 
-    def __init__(self, sink, name):
+    def __init__(self, sink, name, fd=None):
         self._sink = sink
         self._name = name
+        self._fd = fd
+
+    def fileno(self):
+        if self._fd is None:
+            raise io.UnsupportedOperation("fileno")
+        return self._fd
 
     @property
     def name(self):
@@ -364,11 +373,16 @@ class SinkFile(io.TextIOBase):
         return True
 
 
-def setup(sink_write, line_len):
-    """Once per process, after install_locks: the sink writer of the C side."""
-    global _sink_write, _base
+_report_fd = 2
+
+
+def setup(sink_write, line_len, report_fd):
+    """Once per process, after install_locks: the sink writer of the C side
+    and the harness's own (saved) stderr."""
+    global _sink_write, _base, _report_fd
     _sink_write = sink_write
-    _base = (SinkFile(SINK_STDOUT, "stdout"), SinkFile(SINK_STDERR, "stderr"))
+    _report_fd = report_fd
+    _base = (SinkFile(SINK_STDOUT, "stdout", 1), SinkFile(SINK_STDERR, "stderr", 2))
     set_line_len(line_len)
 
 
@@ -535,6 +549,7 @@ class Harness:
 
     def __init__(self, refresh_hz, live_rows, line_len, seed, options):
         self.options = options       # knob py_options: {key: value (str)}
+        self.report_fd = _report_fd  # the harness's own stderr, not a sink
         self.terminal = SinkFile(SINK_TERMINAL, "terminal")
         self.stdout, self.stderr = _base
         self.refresh_hz = refresh_hz
@@ -571,7 +586,15 @@ def stop_module():
     capture = getattr(mod, "capture", None)
     if callable(capture):
         text = capture()
-        if text:
+        if isinstance(text, dict):   # the streams kept apart
+            text = (text.get("stdout", ""), text.get("stderr", ""))
+        if isinstance(text, (tuple, list)):
+            out, err = text
+            if out:
+                _sink_write(SINK_CAPTURE_STDOUT, out)
+            if err:
+                _sink_write(SINK_CAPTURE_STDERR, err)
+        elif text:
             _sink_write(SINK_CAPTURE, text)
     _reset_streams()
     gc.collect()

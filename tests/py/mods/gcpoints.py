@@ -3,7 +3,7 @@
 
 Each write() makes one cyclic object with a finalizer, then takes a lock of
 its own and allocates inside it, as code under test does.  Finalizers count
-how often they ran with that lock held.  uninstall() writes one line to fd 2
+how often they ran with that lock held.  uninstall() writes one line to harness.report_fd
 (the harness's stderr):
 
   gcpoints: threshold0=T finalizers=F under_lock=U writes=W
@@ -62,5 +62,5 @@ def write(stream, text):
 
 def uninstall():
     gc.collect()
-    os.write(2, ("gcpoints: threshold0=%s finalizers=%d under_lock=%d writes=%d\n"
+    os.write(_h.report_fd, ("gcpoints: threshold0=%s finalizers=%d under_lock=%d writes=%d\n"
                  % (_threshold, _fins, _under, _writes)).encode())

@@ -259,7 +259,7 @@ def install(harness):
         msg = "lockcheck: FAIL %d of %d: %s\n" % (len(bad), len(_results), "; ".join(bad))
     else:
         msg = "lockcheck: %d checks passed\n" % len(_results)
-    os.write(2, msg.encode())
+    os.write(harness.report_fd, msg.encode())
 
 
 def uninstall():
