@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_fds.c - fd 1 and fd 2 of a py_rich or py: run are pipes that a
  * harness thread drains into the sinks "stdout" and "stderr" (part of the
  * plugin, see py_sinks.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* py_fds.h - fd 1/2 of a py_rich or py: run as pipes drained into the
  * sinks (py_fds.c). */
 #ifndef RT_PY_FDS_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_driver_frames.sh: driver operations come from a Python frame (issue 12,
 # item 4).  tests/py/mods/caller_frames.py asks who called its write() with
 # sys._getframe(1) and logs each write with stacklevel=2; its uninstall()

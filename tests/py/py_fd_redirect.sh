@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # py_fd_redirect.sh: the process's streams are like a real process's (issue
 # 12, item 5): sys.stdout/sys.stderr have fileno() 1 and 2, pipes the harness
 # drains into the sinks; every sink reads \r and ANSI sequences as a screen

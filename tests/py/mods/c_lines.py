@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A py: module whose output is written by C code (tests/py/py_fd_redirect.sh,
 issue 12 item 5): write() keeps a line buffer per thread and hands each
 complete line to libc's write(2) on fd 1 or fd 2, as a C extension that

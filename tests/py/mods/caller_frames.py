@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A py: module that asks who called it, as output-tagging recipes do
 (tests/py/py_driver_frames.sh, issue 12 item 4).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An fd-level redirector (tests/py/py_fd_redirect.sh, issue 12 item 5):
 install() dup2()s a pipe of its own over fd 1 and fd 2 (found through
 sys.stdout.fileno() and sys.stderr.fileno()) and a thread per stream reads

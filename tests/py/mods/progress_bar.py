@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A progress bar that shares the terminal with printed lines
 (tests/py/py_fd_redirect.sh, issue 12 item 5), as progress-bar libraries
 do: the bar sits on the last line of stderr, redrawn in place with '\\r'
