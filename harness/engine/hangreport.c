@@ -22,6 +22,31 @@
 #include <sys/syscall.h>
 
 void (*rt_hang_report_extra)(struct rt_buf *b);
+void (*rt_hang_lang_stacks)(const pid_t *tids, int n, char **out);
+
+/* lang[i]: the language runtime's stack of live thread i without a note. */
+static char **lang_stacks(const struct rt_snap *s, int n)
+{
+	char **lang = rt_xcalloc((size_t)n + 1, sizeof *lang);
+	if (!rt_hang_lang_stacks)
+		return lang;
+	pid_t *tids = rt_xcalloc((size_t)n + 1, sizeof *tids);
+	int *at = rt_xcalloc((size_t)n + 1, sizeof *at), m = 0;
+	for (int i = 0; i < n; i++)
+		if (s[i].state != RT_TS_FINISHED && s[i].tid && !s[i].note) {
+			tids[m] = s[i].tid;
+			at[m++] = i;
+		}
+	char **out = rt_xcalloc((size_t)m + 1, sizeof *out);
+	if (m)
+		rt_hang_lang_stacks(tids, m, out);
+	for (int k = 0; k < m; k++)
+		lang[at[k]] = out[k];
+	free(out);
+	free(at);
+	free(tids);
+	return lang;
+}
 
 /* t's held list into x, under its spin lock, allocating outside it. */
 static void copy_held(struct rt_thread *t, struct rt_snap *x)
@@ -418,6 +443,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		ns[i].tid = s[i].state != RT_TS_FINISHED ? s[i].tid : 0;
 	}
 	rt_native_capture(ns, n, 300 * 1000000ULL);   /* each thread unwinds itself */
+	char **lang = lang_stacks(s, n);
 	rt_buf_printf(&b, "threads (%d live of %d):\n", shown, n);
 	for (int i = 0; i < n; i++) {
 		const struct rt_snap *x = &s[i];
@@ -464,6 +490,8 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 			rt_buf_printf(&b, "      kernel: %s\n", s2);
 		if (x->note)   /* e.g. the Python stack: indented under the thread */
 			rt_buf_indent(&b, "      | ", x->note);
+		else if (lang[i])   /* its stack now, wherever it is */
+			rt_buf_indent(&b, "      | ", lang[i]);
 		if (x->tid) {
 			rt_buf_printf(&b, "      | native stack (most recent call first):\n");
 			rt_native_format(&b, "      |   ", &ns[i]);
@@ -486,6 +514,9 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 	}
 	json_t *data = rt_hang_json(s, n, cyc, clen, inferred, ns, now);
 	free(ns);
+	for (int i = 0; i < n; i++)
+		free(lang[i]);
+	free(lang);
 	if (rt_hang_report_extra)
 		rt_hang_report_extra(&b);
 	/* signature: the sorted, de-duplicated set of "CLASS@FUNC" wait keys

@@ -6,6 +6,8 @@
 #ifndef RT_HANGREPORT_H
 #define RT_HANGREPORT_H
 
+#include <sys/types.h>
+
 #include "runtime/registry.h"
 
 #include <stdint.h>
@@ -78,5 +80,11 @@ int rt_hang_report_now(const char *why, uint64_t start_ns);
  * session oracles set it: fd 1/2, sys.stdout, recent session events). */
 struct rt_buf;
 extern void (*rt_hang_report_extra)(struct rt_buf *b);
+
+/* Optional, installed by a language runtime (the Python plugin): the stacks
+ * in its language of the threads with kernel TIDs tids[0..n), each a
+ * malloc'd note into out[i], or out[i] left NULL.  Asked for the live
+ * threads that have no note of their own; must return within a bound. */
+extern void (*rt_hang_lang_stacks)(const pid_t *tids, int n, char **out);
 
 #endif

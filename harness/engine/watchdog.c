@@ -26,6 +26,13 @@
 
 static struct rt_watchdog_params p;
 static int hb_fd = -1;
+
+/* One heartbeat to the supervisor (watchdog thread only). */
+static void beat(void)
+{
+	if (hb_fd >= 0 && write(hb_fd, "h", 1) < 0 && errno != EAGAIN)
+		hb_fd = -1;
+}
 static pthread_t wd_thread;
 static pthread_mutex_t wd_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wd_cv = PTHREAD_COND_INITIALIZER;
@@ -173,9 +180,14 @@ static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty, i
 		if (s[cyc[i]].state == RT_TS_WAITING_NOTIFY)
 			how |= RT_HANG_INFERRED;
 	if (ok) {
+		/* settling took up to its budget: the report (every thread's
+		 * stacks, symbolized) gets the supervisor's whole grace again */
+		beat();
 		if (tty)
 			rt_write_all(rt_err_fd(), "\n", 1);
-		p.fatal(rt_hang_report(s, n, cyc, clen, how, why, now, p.start_ns));
+		int code = rt_hang_report(s, n, cyc, clen, how, why, now, p.start_ns);
+		beat();   /* and the summary and JSON report after it, too */
+		p.fatal(code);
 	}
 	free(cyc);
 	rt_settle_free(&v);
@@ -209,8 +221,7 @@ static void *wd_main(void *arg)
 		uint64_t ph_since = phase_since, ph_budget = phase_budget;
 		pthread_mutex_unlock(&wd_mu);
 
-		if (hb_fd >= 0 && write(hb_fd, "h", 1) < 0 && errno != EAGAIN)
-			hb_fd = -1;
+		beat();
 		uint64_t now = rt_now_ns();
 		if (period && now - last_prog >= period)
 			progress_line(now, last_ops, &last_prog, tty, ph);

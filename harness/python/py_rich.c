@@ -42,6 +42,7 @@
 #include "python/py_rich.h"
 #include "python/py_sinks.h"
 #include "python/pylocks.h"
+#include "python/pystacks.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
 #include "base/paths.h"
@@ -195,6 +196,9 @@ static int py_init(const struct rt_target_env *env)
 		rc = r2 ? 0 : -1;
 		Py_XDECREF(r);
 		Py_XDECREF(r2);
+		if (!rc && rt_pystacks_install())
+			PyErr_SetString(PyExc_OSError, "cannot start the Python stack taker thread");
+		rc = rc || PyErr_Occurred() ? -1 : 0;
 	} else {
 		rc = -1;
 	}

@@ -112,9 +112,14 @@ static struct rt_site caller_site(void)
 /* The calling thread's Python stack, innermost first (malloc'd). */
 char *rt_py_stack_text(void)
 {
+	return rt_py_frames_text(PyEval_GetFrame());
+}
+
+/* The stack from frame f outward, innermost first (malloc'd). */
+char *rt_py_frames_text(PyFrameObject *f)
+{
 	struct rt_buf b = { 0 };
 	rt_buf_printf(&b, "python stack (most recent call first):");
-	PyFrameObject *f = PyEval_GetFrame();
 	Py_XINCREF(f);
 	int n = 0;
 	for (; f && n < 40; n++) {
@@ -535,6 +540,19 @@ static PyObject *m_gc_stopped(PyObject *mod, PyObject *unused)
 	Py_RETURN_NONE;
 }
 
+/* thread_begin(name): a Python thread starts; registered under its name
+ * now, so reports show it even if it never takes a harness lock. */
+static PyObject *m_thread_begin(PyObject *mod, PyObject *arg)
+{
+	(void)mod;
+	const char *name = PyUnicode_AsUTF8(arg);
+	if (!name)
+		return NULL;
+	if (!rt_self_or_null())
+		rt_thread_register(name, "python");
+	Py_RETURN_NONE;
+}
+
 static PyObject *m_thread_exit(PyObject *mod, PyObject *unused)
 {
 	(void)mod;
@@ -588,6 +606,7 @@ static PyMethodDef module_methods[] = {
 	{ "refresh_tick", m_refresh_tick, METH_NOARGS, "count one refresh of a live display" },
 	{ "gc_started", m_gc_started, METH_NOARGS, "a collection starts (counted)" },
 	{ "gc_stopped", m_gc_stopped, METH_NOARGS, "a collection ended" },
+	{ "thread_begin", m_thread_begin, METH_O, "thread_begin(name): register the calling thread" },
 	{ "thread_exit", m_thread_exit, METH_NOARGS, "mark the calling thread finished" },
 	{ "library", m_library, METH_VARARGS, "library(name, version, where): a version that ran" },
 	{ "relpath", m_relpath, METH_O, "relpath(path) -> path below dist-packages or stdlib" },

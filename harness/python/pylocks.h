@@ -33,6 +33,8 @@ struct rt_site rt_py_frame_site(PyFrameObject *f);
 /* The calling thread's Python stack, innermost first, as a thread note
  * (malloc'd; GIL held). */
 char *rt_py_stack_text(void);
+/* The same from frame f outward (any thread's; GIL held). */
+char *rt_py_frames_text(PyFrameObject *f);
 
 /* "rich/console.py" for ".../dist-packages/rich/console.py". */
 const char *rt_py_relpath(const char *path);

@@ -212,9 +212,45 @@ static PyObject *py_notify(PyObject *mod, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+/* wait_native(name, timeout, fn, *args): fn(*args) blocks in a native
+ * wait that no Waiter stands for (Thread.join on the thread's _tstate_lock,
+ * which CPython releases from C when the thread ends); meanwhile the
+ * thread is in a notify wait on name, as with a Waiter.  timeout < 0: none.
+ * Returns what fn returns. */
+static PyObject *py_wait_native(PyObject *mod, PyObject *args)
+{
+	(void)mod;
+	Py_ssize_t n = PyTuple_GET_SIZE(args);
+	const char *name = n >= 3 ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0)) : NULL;
+	double timeout = n >= 3 ? PyFloat_AsDouble(PyTuple_GET_ITEM(args, 1)) : -1;
+	if (!name || PyErr_Occurred()) {
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError, "wait_native(name, timeout, fn, *args)");
+		return NULL;
+	}
+	PyObject *rest = PyTuple_GetSlice(args, 3, n);
+	if (!rest)
+		return NULL;
+	struct rt_thread *t = rt_py_self();
+	struct rt_site site = outside_site();
+	char *note = rt_py_stack_text();
+	PyErr_Clear();
+	rt_thread_set_note(note);
+	free(note);
+	uint64_t deadline = timeout < 0 ? 0 : rt_now_ns() + (uint64_t)(timeout * 1e9) + 1;
+	rt_thread_notify_wait_begin(t, rt_py_intern(name), site, deadline);
+	PyObject *r = PyObject_Call(PyTuple_GET_ITEM(args, 2), rest, NULL);
+	rt_thread_set_state(t, RT_TS_RUNNING);
+	rt_thread_set_note(NULL);
+	Py_DECREF(rest);
+	return r;
+}
+
 static PyMethodDef wait_functions[] = {
 	{ "notify", py_notify, METH_O,
 	  "notify(name): the calling thread notifies a Condition named name" },
+	{ "wait_native", py_wait_native, METH_VARARGS,
+	  "wait_native(name, timeout, fn, *args): fn(*args) as a notify wait on name" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -146,15 +146,9 @@ def install_locks():
         sys.modules["logging"]._lock = RLock()
     _install_waiters()
     _install_semlocks()
+    _install_thread_locks()
 
-    inner = threading.Thread._bootstrap_inner
-
-    def _bootstrap_inner(self):
-        try:
-            inner(self)
-        finally:
-            _rt.thread_exit()
-    threading.Thread._bootstrap_inner = _bootstrap_inner
+    _install_threads()
 
     gc.callbacks.append(lambda phase, info: _rt.gc_started() if phase == "start"
                         else _rt.gc_stopped())
@@ -163,6 +157,61 @@ def install_locks():
 
 
 _native_allocate_lock = threading._allocate_lock
+
+
+def _join_name(t):
+    """What joiners of thread t wait for: its creation site, from the
+    Condition of its _started Event ('mod.py:30 Flusher.t (Thread.join)').
+    A class of its own: only the thread's start notifies it (a
+    _DummyThread made on the same line sets a _started Event too)."""
+    name = getattr(t._started._cond, "_rt_name", None) or "python Thread"
+    if name.endswith(" (Thread)"):
+        name = name[:-len(" (Thread)")]
+    return name + " (Thread.join)"
+
+
+def _install_threads():
+    """Every Python thread is registered when it starts (reports show it
+    wherever it is), and says it will end its joiners' wait (the evidence
+    for an inferred wait-for edge, as a notify); Thread.join is a notify
+    wait on the thread, though it waits on the native _tstate_lock that
+    CPython releases from C when the thread ends."""
+    inner = threading.Thread._bootstrap_inner
+    join = threading.Thread.join
+
+    def _bootstrap_inner(self):
+        try:
+            _rt.thread_begin(self.name)
+            _rt.notify(_join_name(self))
+            inner(self)
+        finally:
+            _rt.thread_exit()
+
+    def _join(self, timeout=None):
+        if (not self._started.is_set() or self is threading.current_thread()
+                or self._is_stopped):
+            return join(self, timeout)      # returns or raises at once
+        limit = -1.0 if timeout is None else max(float(timeout), 0.0)
+        return _rt.wait_native(_join_name(self), limit, join, self, timeout)
+
+    threading.Thread._bootstrap_inner = _bootstrap_inner
+    threading.Thread.join = _join
+
+
+def _install_thread_locks():
+    """_thread.allocate_lock() called directly (tempfile, _strptime, C
+    extensions' Python parts) makes a harness Lock named by its creation
+    site, as threading.Lock does; importlib's module locks (frozen code,
+    with their own deadlock detection) stay native."""
+    import _thread
+
+    def allocate_lock():
+        if sys._getframe(1).f_code.co_filename.startswith("<frozen "):
+            return _native_allocate_lock()
+        name, point = _creation_name()
+        return _rt.Lock(name, point)
+
+    _thread.allocate_lock = _thread.allocate = allocate_lock
 
 
 def _install_waiters():

@@ -180,6 +180,7 @@ def _run():
     check("_at_fork_reinit", not lk.locked() and lk.acquire(False) and (lk.release() or True))
 
     _check_multiprocessing()
+    _check_thread_module()
 
     # many threads hammering one lock
     counter = [0]
@@ -194,6 +195,32 @@ def _run():
     for x in ts:
         x.join(30)
     check("mutual exclusion", counter[0] == 8000)
+
+
+def _check_thread_module():
+    """_thread.allocate_lock() made directly is a harness Lock named by its
+    site; Thread.join (a harness-visible wait now) still joins, times out,
+    and refuses what it refused."""
+    import _redirtorture
+    import _thread
+    raw = _thread.allocate_lock()
+    check("_thread.allocate_lock is a harness lock", type(raw) is _redirtorture.Lock)
+    check("_thread.allocate_lock named by site",
+          raw.name.startswith("lockcheck.py:") and raw.name.endswith(" raw"))
+    check("_thread lock acquire/release", raw.acquire() and (raw.release() or True))
+    go = threading.Event()
+    t = threading.Thread(target=go.wait, name="lockcheck-joined")
+    check("join before start raises", raises(RuntimeError, t.join))
+    t.start()
+    t.join(0.05)
+    check("timed join of a live thread returns", t.is_alive())
+    check("join of oneself raises", raises(RuntimeError, threading.current_thread().join)
+          or threading.current_thread() is threading.main_thread())
+    go.set()
+    t.join()
+    check("join waits for the end", not t.is_alive())
+    t.join()
+    check("join of an ended thread returns", not t.is_alive())
 
 
 def _check_multiprocessing():

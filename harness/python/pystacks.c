@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pystacks.c - the Python stack of every thread of a hang report, wherever
+ * it is: in Python code, in a C call (select, os.read, time.sleep), or
+ * blocked on a native lock; not only of threads that wait for a harness
+ * lock (their note has it already).
+ *
+ * Frames may only be read with the GIL.  The report is made on the
+ * watchdog's thread, which must never block for good, so a helper thread of
+ * this file takes the GIL and walks every thread state
+ * (PyInterpreterState_ThreadHead / PyThreadState_Next), matching them to
+ * the report's threads by kernel TID (PyThreadState.native_thread_id), and
+ * the report waits for it at most STACK_WAIT_NS.  Threads blocked in C calls
+ * have released the GIL, so it is normally free at once; if a thread holds
+ * it for good (a C extension blocked with the GIL), the report says the
+ * Python stacks were not taken and the helper stays behind (no later
+ * report asks it again).  The GC is off while frames are walked: frame
+ * objects are allocations, and a collection would run finalizers here.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "python/pystacks.h"
+#include "python/pylocks.h"
+
+#include "engine/hangreport.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STACK_WAIT_NS (300 * 1000000ULL)
+
+struct request {
+	int n;
+	pid_t *tids;
+	char **out;          /* filled by the helper */
+	int done, abandoned;
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static struct request *pending;   /* posted, not yet taken by the helper */
+static int helper_started, helper_stuck;
+
+static void request_free(struct request *r)
+{
+	for (int i = 0; i < r->n; i++)
+		free(r->out[i]);
+	free(r->out);
+	free(r->tids);
+	free(r);
+}
+
+/* GIL held: each requested thread's stack, by TID. */
+static void walk(struct request *r)
+{
+	int was = PyGC_Disable();
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
+	PyInterpreterState *interp = PyInterpreterState_Main();
+	for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp); ts;
+	     ts = PyThreadState_Next(ts)) {
+		for (int i = 0; i < r->n; i++) {
+			if (r->out[i] || (unsigned long)r->tids[i] != ts->native_thread_id)
+				continue;
+			PyFrameObject *f = PyThreadState_GetFrame(ts);
+			r->out[i] = f ? rt_py_frames_text(f)
+				      : rt_xstrdup("python stack: none (no Python frame: in C code)");
+			Py_XDECREF(f);
+		}
+	}
+	PyErr_Restore(et, ev, tb);
+	if (was)
+		PyGC_Enable();
+}
+
+static void *helper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		while (!pending)
+			pthread_cond_wait(&cv, &mu);
+		struct request *r = pending;
+		pending = NULL;
+		pthread_mutex_unlock(&mu);
+		PyGILState_STATE g = PyGILState_Ensure();
+		walk(r);
+		PyGILState_Release(g);
+		pthread_mutex_lock(&mu);
+		r->done = 1;
+		int abandoned = r->abandoned;
+		pthread_cond_broadcast(&cv);
+		pthread_mutex_unlock(&mu);
+		if (abandoned)
+			request_free(r);
+	}
+	return NULL;
+}
+
+/* rt_hang_lang_stacks: out[i] = the Python stack of the thread with TID
+ * tids[i] (malloc'd), or left NULL. */
+static void take(const pid_t *tids, int n, char **out)
+{
+	struct request *r = rt_xcalloc(1, sizeof *r);
+	r->n = n;
+	r->tids = rt_xmalloc((size_t)(n + 1) * sizeof *r->tids);
+	memcpy(r->tids, tids, (size_t)n * sizeof *tids);
+	r->out = rt_xcalloc((size_t)n + 1, sizeof *r->out);
+	pthread_mutex_lock(&mu);
+	if (helper_stuck || pending) {
+		pthread_mutex_unlock(&mu);
+		request_free(r);
+		return;
+	}
+	pending = r;
+	pthread_cond_broadcast(&cv);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	uint64_t ns = (uint64_t)until.tv_nsec + STACK_WAIT_NS;
+	until.tv_sec += (time_t)(ns / 1000000000ULL);
+	until.tv_nsec = (long)(ns % 1000000000ULL);
+	int rc = 0;
+	while (!r->done && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&cv, &mu, &until);
+	if (!r->done) {   /* the GIL is held for good: leave the helper to it */
+		helper_stuck = 1;
+		int mine = pending == r;   /* else the helper has it and frees it */
+		if (mine)
+			pending = NULL;
+		else
+			r->abandoned = 1;
+		pthread_mutex_unlock(&mu);
+		if (mine)
+			request_free(r);
+		for (int i = 0; i < n; i++)
+			out[i] = rt_xstrdup("python stack: not taken (the GIL was not free within "
+					    "300 ms: a thread holds it)");
+		return;
+	}
+	pthread_mutex_unlock(&mu);
+	memcpy(out, r->out, (size_t)n * sizeof *out);
+	memset(r->out, 0, (size_t)n * sizeof *out);
+	request_free(r);
+}
+
+int rt_pystacks_install(void)
+{
+	if (!helper_started) {
+		pthread_t t;
+		sigset_t all, old;
+		sigfillset(&all);   /* signals stay with the harness's threads */
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		int rc = pthread_create(&t, NULL, helper_main, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (rc)
+			return -rc;
+		pthread_detach(t);
+		helper_started = 1;
+	}
+	rt_hang_lang_stacks = take;
+	return 0;
+}
