@@ -12,7 +12,8 @@ found, so every execution runs its full length), by wall time and by CPU time
 over SAMPLES samples, and the median's ratio to the first row.  The load
 average before and after is printed: on a busy machine the wall-time column
 says more about the machine than about the tool.  Then the instrumented-lock
-microbenchmark (build/default/lockbench)."""
+microbenchmark (build/default/lockbench) and the cost of one hand-off between
+two drivers, kernel against user-level contexts (build/default/fiberbench)."""
 import os
 import resource
 import statistics
@@ -24,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEF = os.path.join(ROOT, "build/default/redirtorture")
 TSAN = os.path.join(ROOT, "build/tsan/redirtorture")
 LOCKBENCH = os.path.join(ROOT, "build/default/lockbench")
+FIBERBENCH = os.path.join(ROOT, "build/default/fiberbench")
 
 # name, binary, runs per sample, extra arguments
 CONFIGS = [
@@ -96,6 +98,10 @@ def main():
     if os.access(LOCKBENCH, os.X_OK):
         sys.stdout.flush()
         subprocess.run([LOCKBENCH, str(max(samples, 5))], check=False)
+    if os.access(FIBERBENCH, os.X_OK):
+        print()
+        sys.stdout.flush()
+        subprocess.run([FIBERBENCH, str(max(samples, 5))], check=False)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,12 @@ target_link_libraries(checkhash_test PRIVATE redirtorture_core)
 add_test(NAME checkhash_unit COMMAND checkhash_test)
 set_tests_properties(checkhash_unit PROPERTIES LABELS "controlled;unit" TIMEOUT 60)
 
+# User-level contexts for the fiber backend (sched/fiber.c).
+add_executable(fiber_test fiber_test.c)
+target_link_libraries(fiber_test PRIVATE redirtorture_core)
+add_test(NAME fiber_unit COMMAND fiber_test)
+set_tests_properties(fiber_unit PROPERTIES LABELS "controlled;unit" TIMEOUT 60)
+
 # No caps a real program hits (issue 2): 300 held locks, a 70-lock cycle
 # across 70 threads.
 # One signature per lock-order bug: edges from the most recent held lock
