@@ -42,6 +42,16 @@ expect_rc 1
 expect_in inst.out '^not confirmed in 200 steered executions' "instances: not confirmed"
 only_line inst '^unconfirmed: different instances of one lock class: Inst\.B -> Inst\.A always waited for another Inst\.A than Inst\.A -> Inst\.B held \(e\.g\. instance #[0-9]+ and #[0-9]+, in all 201 executions\), so the cycle cannot close on one lock; no scenario knob makes them one lock$' "instances"
 
+# explore's JSON report: the finding's text carries the line
+run instjson "$LIM" explore --scenario busted_abba --target test_instances --seed 1 --runs 20 \
+  --confirm-runs 20 --jobs 1 --repro-dir repros --report inst.json
+expect_rc 1
+"$PY" - inst.json <<'PY' || fail "explore: the explanation is not in the finding of the JSON report"
+import json, sys
+f = [f for f in json.load(open(sys.argv[1]))["findings"] if f["kind"] == "lock-order"]
+assert f and "\nunconfirmed: different instances of one lock class: Inst.B -> Inst.A" in f[0]["text"], f
+PY
+
 explore timed test_timed
 expect_rc 1
 only_line timed '^unconfirmed: a lock only taken with a timeout: Timed\.B -> Timed\.A always acquired Timed\.A with a timeout \(in all 201 executions\), and a timed acquire gives up, so it cannot deadlock forever; no scenario knob changes that$' "timed"

@@ -204,9 +204,14 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			struct rt_buf b = { 0 };
 			rt_explain_write(&why, c, &b);
 			rt_write_all(rt_out_fd(), b.p, b.len);
-			rt_buf_free(&b);
 			unwritten = rt_repro_save(path, c, &pp, &potential) != 0;
 			code = potential.code;
+			/* the finding in the JSON report carries the lines too */
+			struct rt_buf text = { 0 };
+			rt_buf_printf(&text, "%s%s", potential.text ? potential.text : "", b.p);
+			free(potential.text);
+			potential.text = text.p;
+			rt_buf_free(&b);
 		}
 		rt_explain_free(&why);
 	}
