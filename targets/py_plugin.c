@@ -180,7 +180,7 @@ const struct rt_target_ops py_rich_ops = {
 	.name = "py_rich",
 	.summary = "real Rich (python3-rich) Live with stdout/stderr redirection in embedded "
 		   "CPython (#4158)",
-	.flags = RT_TARGET_BUGGY | RT_TARGET_FREE_ONLY,
+	.flags = RT_TARGET_BUGGY | RT_TARGET_EMBEDDED_PY,
 	.knobs = &rt_py_knobs,
 	.start = rich_start,
 	FORWARDERS,
@@ -190,7 +190,7 @@ const struct rt_target_ops py_rich_ops = {
 const struct rt_target_ops py_rich_noredirect_ops = {
 	.name = "py_rich_noredirect",
 	.summary = "real Rich Live, redirection off (the #4158 workaround), embedded CPython",
-	.flags = RT_TARGET_FREE_ONLY,
+	.flags = RT_TARGET_EMBEDDED_PY,
 	.knobs = &rt_py_knobs,
 	.start = rich_noredirect_start,
 	FORWARDERS,
@@ -202,7 +202,7 @@ struct rt_target_ops py_marimo_ops = {
 	.name = "py_marimo",
 	.summary = "real marimo run mode (--redirect-console-to-browser): marimo's own streams and "
 		   "redirect_streams per session, embedded CPython; version from py_venv",
-	.flags = RT_TARGET_FREE_ONLY,
+	.flags = RT_TARGET_FREE_ONLY | RT_TARGET_EMBEDDED_PY,
 	.knobs = &rt_py_knobs,
 	.start = marimo_start,
 	FORWARDERS,
@@ -280,7 +280,7 @@ const struct rt_target_ops *rt_py_module_target(const char *name)
 	py_module_ops = (struct rt_target_ops){
 		.name = module_target,
 		.summary = "a Python module implementing docs/py-targets.md, in embedded CPython",
-		.flags = RT_TARGET_FREE_ONLY,
+		.flags = RT_TARGET_EMBEDDED_PY,
 		.knobs = &rt_py_knobs,
 		.start = module_start,
 		FORWARDERS,
@@ -309,7 +309,7 @@ const struct rt_target_ops py_program_ops = {
 	.name = "py",
 	.summary = "a Python program or test suite run unchanged (`redirtorture py -- ...`), "
 		   "embedded CPython",
-	.flags = RT_TARGET_FREE_ONLY,
+	.flags = RT_TARGET_FREE_ONLY | RT_TARGET_EMBEDDED_PY,
 	.knobs = &rt_py_knobs,
 	.start = program_start,
 	FORWARDERS,

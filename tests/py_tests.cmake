@@ -45,3 +45,9 @@ rt_sh_test(py_program_rich_noredirect py/py_program_rich.sh          120 "python
 set_tests_properties(py_program_rich py_program_rich_noredirect PROPERTIES SKIP_RETURN_CODE 69)
 rt_sh_test(py_program_drivers        py/py_program_drivers.sh        100 "python;oracle")
 set_tests_properties(py_program_drivers PROPERTIES SKIP_RETURN_CODE 69)
+
+# Controlled Python (issue 14): explore / replay / minimize on real Python
+# code, every Python thread under the scheduler.  Deterministic: they pass
+# the same on a loaded machine, only slower (TIMEOUT for both CPUs busy).
+rt_sh_test(ctl_py_explore            py/ctl_py_explore.sh            900 "controlled;python")
+set_tests_properties(ctl_py_explore PROPERTIES SKIP_RETURN_CODE 69)

@@ -116,7 +116,11 @@ const char *rt_report_context(void) { return context; }
 void rt_report_library(const char *name, const char *version, const char *where)
 {
 	pthread_mutex_lock(&rep_mu);
-	if (nlibs < MAX_LIBS && cfg) {
+	int known = 0;   /* a target started again (controlled executions) */
+	for (int i = 0; i < nlibs; i++)
+		known |= !strcmp(libs[i].name, name) && !strcmp(libs[i].version, version) &&
+			 !strcmp(libs[i].where, where);
+	if (nlibs < MAX_LIBS && cfg && !known) {
 		libs[nlibs].name = rt_xstrdup(name);
 		libs[nlibs].version = rt_xstrdup(version);
 		libs[nlibs].where = rt_xstrdup(where);
@@ -339,11 +343,13 @@ void rt_report_reset(void)
 	pthread_mutex_unlock(&rep_mu);
 }
 
-void rt_report_set_quiet(int q)
+int rt_report_set_quiet(int q)
 {
 	pthread_mutex_lock(&rep_mu);
+	int was = quiet;
 	quiet = q;
 	pthread_mutex_unlock(&rep_mu);
+	return was;
 }
 
 int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text)

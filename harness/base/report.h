@@ -78,8 +78,9 @@ void rt_report_note_unwritten(void);
  * write failed or a repro was not written. */
 int rt_report_exit_code(int code);
 void rt_report_reset(void);
-/* Explore mode: record findings without printing them or writing JSON. */
-void rt_report_set_quiet(int quiet);
+/* Explore mode: record findings without printing them or writing JSON.
+ * Returns the setting before. */
+int rt_report_set_quiet(int quiet);
 /* Finding i of this run (strings owned by the report; valid until reset). */
 int rt_report_get(int i, int *code, const char **kind, const char **sig, const char **text);
 /* Its cycle: the class names (owned by the report) and their count, 0 if none. */

@@ -101,7 +101,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	uint64_t t0 = rt_now_ns(), last_prog = t0, k_sum = 0, done = 0;
 	struct rt_exec_result r = { 0 }, potential = { 0 };
 	struct rt_ctl_params pp = { 0 };   /* params of the potential run */
-	int found = 0, unwritten = 0;
+	int found = 0, unwritten = 0, outside_said = 0;
 	uint64_t found_at = 0, steer_tries = 0;   /* execution index; steered ones */
 	uint64_t nfindings = 0;                   /* executions with a finding */
 	int tty = isatty(rt_err_fd()), shown = 0;
@@ -128,6 +128,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		done++;
 		k_sum += r.ctl.nchoices;
 		nfindings += r.code != RT_EXIT_SUCCESS;
+		if (r.ctl.outside && !outside_said++)   /* embedded Python: sched_ctl.h */
+			rt_fdprintf(rt_err_fd(), "explore: execution %" PRIu64 ": %s; an execution "
+				    "like this may not replay exactly (said once)\n", i, r.ctl.outside_msg);
 		if (i == 0)
 			k_cal = r.ctl.nchoices;
 		if (sh)

@@ -150,6 +150,14 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	const struct rt_target_ops *t = rt_target_find(c->target);
 	if (t && (t->flags & RT_TARGET_FREE_ONLY))
 		return;   /* controlled executions cannot drive it */
+	if (t && (t->flags & RT_TARGET_EMBEDDED_PY)) {
+		/* a child forked from a live interpreter with running threads
+		 * cannot run Python (the GIL may be held by a thread it lost) */
+		rt_fdprintf(rt_out_fd(), "not confirming the potential deadlock in this process "
+			    "(embedded Python); confirm it with `redirtorture explore --target %s`\n",
+			    t->name);
+		return;
+	}
 	if (rt_sanitizer_is_tsan()) {
 		rt_fdprintf(rt_out_fd(), "not confirming the potential deadlock: ThreadSanitizer "
 			    "cannot start threads in a child forked from this run; confirm it with "

@@ -43,6 +43,7 @@
 #include "python/py_sinks.h"
 #include "python/pylocks.h"
 #include "python/pystacks.h"
+#include "python/pyctl.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
 #include "base/paths.h"
@@ -74,6 +75,7 @@ PyGILState_STATE gil_enter(void)
 {
 	if (!have_tstate) {
 		PyGILState_Ensure();
+		rt_py_ctl_new_thread();
 		PyEval_SaveThread();
 		have_tstate = 1;
 	}
@@ -156,6 +158,8 @@ static int py_init(const struct rt_target_env *env)
 	config.install_signal_handlers = 0;  /* signals stay the harness's */
 	config.parse_argv = 0;
 	config.write_bytecode = 0;
+	config.use_hash_seed = 1;            /* str hashes, so set order, the same */
+	config.hash_seed = 0;                /* in every run (as PYTHONHASHSEED=0) */
 	/* Debian's Python: its prefix, stdlib and dist-packages */
 	PyStatus st = PyConfig_SetString(&config, &config.program_name, L"/usr/bin/python3");
 	if (!PyStatus_Exception(st))
@@ -226,8 +230,8 @@ void main_thread_idle(void)
 
 int py_start_common(const struct rt_target_env *env, const char **why, int with_capture)
 {
-	/* Free-running only (RT_TARGET_FREE_ONLY: one GIL, so the controlled
-	 * scheduler could not pick the thread that runs); exec.c refuses them. */
+	/* In a controlled execution (sched/exec.c) python/pyctl.c hands the
+	 * GIL to the one thread the scheduler runs. */
 	const struct rt_py_settings *ps = env->knobs;   /* the Python family's knobs */
 	if (!ps) {
 		*why = "started without the Python knobs (ops.knobs = &rt_py_knobs)";
@@ -252,7 +256,8 @@ int py_start_common(const struct rt_target_env *env, const char **why, int with_
 	Py_DECREF(v);
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
 	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", ps->log_handler) : NULL;
-	int rc = r2 && !rt_py_gc_configure(ps->gc_pct, env->seed) ? 0 : -EIO;
+	int rc = r2 && !rt_py_gc_configure(ps->gc_pct, env->seed) && !rt_py_ctl_prepare(glue) ? 0
+														: -EIO;
 	Py_XDECREF(r2);
 	if (rc)
 		take_error("configuring the embedded Python");

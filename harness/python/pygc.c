@@ -33,11 +33,20 @@
  * while CI ran other tests alongside: finalizers ran at ~12/s for the whole
  * 10 s with no lock-order report, i.e. none under Console._lock; where that
  * train started was not traced.
+ *
+ * In a controlled execution (python/pyctl.c) a point that fires collects
+ * generation 0 right there, on the thread that took the lock, and only a
+ * controlled thread's points fire: which thread allocates next would
+ * depend on Python's caches, not on the schedule.  The backstop is off
+ * there (allocation counts are not part of the schedule either), and the
+ * per-thread dice are reseeded for every execution.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "python/pygc.h"
+
+#include "python/pyctl.h"
 
 #include "runtime/registry.h"
 #include "base/util.h"
@@ -56,8 +65,10 @@ static int armed;
 static int collecting;            /* between the "start" and "stop" callbacks */
 static PyObject *set_threshold;   /* gc.set_threshold */
 static PyObject *get_count;       /* gc.get_count */
+static PyObject *collect;         /* gc.collect */
+static uint64_t run_gen;          /* bumped by every rt_py_gc_configure */
 static _Thread_local struct rt_rng rng;
-static _Thread_local uint64_t rng_seed;   /* the seed rng was made from */
+static _Thread_local uint64_t rng_gen;   /* the run_gen rng was made in */
 
 /* gc.set_threshold(t0), keeping any exception the caller has pending. */
 static int threshold(int t0)
@@ -77,10 +88,12 @@ int rt_py_gc_configure(int p, uint64_t s)
 		PyObject *gc = PyImport_ImportModule("gc");
 		set_threshold = gc ? PyObject_GetAttrString(gc, "set_threshold") : NULL;
 		get_count = gc ? PyObject_GetAttrString(gc, "get_count") : NULL;
+		collect = gc ? PyObject_GetAttrString(gc, "collect") : NULL;
 		Py_XDECREF(gc);
-		if (!set_threshold || !get_count)
+		if (!set_threshold || !get_count || !collect)
 			return -1;
 	}
+	run_gen++;
 	pct = p;
 	seed = s;
 	armed = 0;
@@ -97,22 +110,40 @@ static void arm(void)
 	armed = !threshold(1);
 }
 
+/* A controlled execution: collect generation 0 now, on this thread. */
+static void collect_now(void)
+{
+	PyObject *et, *ev, *tb;
+	PyErr_Fetch(&et, &ev, &tb);
+	PyObject *r = PyObject_CallFunction(collect, "i", 0);
+	Py_XDECREF(r);
+	PyErr_Clear();
+	PyErr_Restore(et, ev, tb);
+}
+
 void rt_py_gc_point(void)
 {
 	if (!pct || armed || collecting)
 		return;
-	if (rng_seed != seed + 1) {      /* first point of this thread in this run */
+	int ctl = rt_py_ctl_on();
+	if (ctl && !rt_py_ctl_controls(rt_self_or_null()))
+		return;
+	if (rng_gen != run_gen) {      /* first point of this thread in this run */
 		struct rt_thread *t = rt_self_or_null();
 		rng.s = rt_mix64(seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(t ? t->id + 1 : 0)));
-		rng_seed = seed + 1;
+		rng_gen = run_gen;
 	}
-	if ((int)rt_rng_below(&rng, 100) < pct)
+	if ((int)rt_rng_below(&rng, 100) >= pct)
+		return;
+	if (ctl)
+		collect_now();
+	else
 		arm();
 }
 
 void rt_py_gc_backstop(void)
 {
-	if (!pct || armed || collecting)
+	if (!pct || armed || collecting || rt_py_ctl_on())
 		return;
 	PyObject *et, *ev, *tb;
 	PyErr_Fetch(&et, &ev, &tb);

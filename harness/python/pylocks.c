@@ -25,6 +25,7 @@
 #include <Python.h>
 
 #include "python/pylocks.h"
+#include "python/pyctl.h"
 #include "python/pygc.h"
 #include "python/pywait.h"
 #include "python/pysemlock.h"
@@ -273,6 +274,8 @@ static int do_acquire(RtLock *self, int blocking, double timeout)
 	}
 	if (!blocking)
 		return rt_lock_try_acquire_at(l, 0, site);
+	if (rt_py_ctl_controls(t))   /* every blocking acquire a scheduling point */
+		return rt_py_ctl_acquire(l, timeout, site);
 	if (rt_lock_try_acquire_at(l, 1, site))
 		return 1;
 	if (timeout == 0)
@@ -557,7 +560,7 @@ static PyObject *m_thread_exit(PyObject *mod, PyObject *unused)
 {
 	(void)mod;
 	(void)unused;
-	rt_thread_unregister();
+	rt_py_ctl_thread_exit();
 	Py_RETURN_NONE;
 }
 
@@ -628,7 +631,8 @@ PyObject *rt_pylocks_init(void)
 		return NULL;
 	if (PyModule_AddObjectRef(m, "Lock", (PyObject *)&LockType) < 0 ||
 	    PyModule_AddObjectRef(m, "RLock", (PyObject *)&RLockType) < 0 ||
-	    rt_pywait_add_types(m) < 0 || rt_pysemlock_add_types(m) < 0) {
+	    rt_pywait_add_types(m) < 0 || rt_pysemlock_add_types(m) < 0 ||
+	    rt_py_ctl_add_functions(m) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

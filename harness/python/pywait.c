@@ -18,6 +18,7 @@
 
 #include "python/pywait.h"
 #include "python/pylocks.h"
+#include "python/pyctl.h"
 
 #include "runtime/hooks.h"
 #include "runtime/registry.h"
@@ -29,7 +30,7 @@
 typedef struct {
 	PyObject_HEAD
 	PyThread_type_lock lock;
-	int locked;
+	_Atomic int locked;         /* read without the GIL by the scheduler */
 	const char *on;             /* the condition's name, interned */
 	struct rt_thread *sleeper;  /* the thread blocked in acquire (GIL guards it) */
 	PyObject *weakreflist;
@@ -54,15 +55,22 @@ static struct rt_site outside_site(void)
 	return s;
 }
 
+static int waiter_free(const void *w) { return !atomic_load(&((const Waiter *)w)->locked); }
+
 /* timeout < 0: no limit.  1 if acquired. */
 static int waiter_acquire_timed(Waiter *w, double timeout)
 {
 	if (PyThread_acquire_lock_timed(w->lock, 0, 0) == PY_LOCK_ACQUIRED)
-		return w->locked = 1;
+		return atomic_store(&w->locked, 1), 1;
 	if (timeout == 0)
 		return 0;
 	struct rt_thread *t = rt_py_self();
 	struct rt_site site = outside_site();
+	/* controlled: parked until notified, or its virtual deadline */
+	if (rt_py_ctl_wait(t, waiter_free, w, timeout, w->on, site) >= 0)
+		return PyThread_acquire_lock_timed(w->lock, 0, 0) == PY_LOCK_ACQUIRED
+			       ? (atomic_store(&w->locked, 1), 1)
+			       : 0;
 	char *note = rt_py_stack_text();
 	PyErr_Clear();
 	rt_thread_set_note(note);
@@ -82,7 +90,7 @@ static int waiter_acquire_timed(Waiter *w, double timeout)
 	rt_thread_set_note(NULL);
 	if (r != PY_LOCK_ACQUIRED)
 		return 0;
-	return w->locked = 1;
+	return atomic_store(&w->locked, 1), 1;
 }
 
 static PyObject *waiter_new(PyTypeObject *type, PyObject *args, PyObject *kw)

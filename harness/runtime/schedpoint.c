@@ -54,6 +54,20 @@ static void real_sleep(struct rt_thread *t, uint64_t ns)
 }
 
 static void nop_thread(struct rt_thread *t) { (void)t; }
+static int no_control(struct rt_thread *t)
+{
+	(void)t;
+	return 0;
+}
+static int real_wait(struct rt_thread *t, int (*ready)(const void *), const void *obj, uint64_t ns)
+{
+	(void)t, (void)ready, (void)obj, (void)ns;
+	return -1;
+}
+static void no_hold(struct rt_thread *t, int on)
+{
+	(void)t, (void)on;
+}
 
 static const struct rt_sched_ops noise_ops = {
 	.name = "free-running",
@@ -63,7 +77,13 @@ static const struct rt_sched_ops noise_ops = {
 	.sleep = real_sleep,
 	.thread_start = nop_thread,
 	.thread_exit = nop_thread,
+	.controls = no_control,
+	.wait = real_wait,
+	.await_start = nop_thread,
+	.hold = no_hold,
 };
+
+struct rt_park_hooks rt_park_hooks;
 
 const struct rt_sched_ops *rt_sched = &noise_ops;
 

@@ -37,7 +37,35 @@ struct rt_sched_ops {
 	void (*sleep)(struct rt_thread *t, uint64_t ns);
 	void (*thread_start)(struct rt_thread *t);
 	void (*thread_exit)(struct rt_thread *t);
+	/* ---- for threads the target starts itself (embedded Python) -------
+	 * 1 while a controlled scheduler is installed. */
+	int controlled;
+	/* 1 if t runs under the scheduler now (arrived, not held, not freed). */
+	int (*controls)(struct rt_thread *t);
+	/* Park t until ready(obj) holds or timeout_ns of (virtual) time passed
+	 * (RT_NO_TIMEOUT: none).  1 if ready, 0 if not (timed out, or the run
+	 * is being drained), -1 if t is not controlled: the caller waits for
+	 * real.  ready() is called without t's locks and must only read. */
+	int (*wait)(struct rt_thread *t, int (*ready)(const void *obj), const void *obj,
+		    uint64_t timeout_ns);
+	/* The creator of t (made with thread_created) waits, keeping its turn,
+	 * until t reached its first point (thread_start). */
+	void (*await_start)(struct rt_thread *t);
+	/* on = 1: t keeps its turn and its points are no scheduling points
+	 * (while it starts a thread); 0: back under the scheduler. */
+	void (*hold)(struct rt_thread *t, int on);
 };
+#define RT_NO_TIMEOUT UINT64_MAX
+
+/* What a controlled scheduler calls around parking a thread and after it
+ * gets its turn back: save() releases what the parked thread must not keep
+ * (an embedded interpreter's GIL) and returns a token, NULL if nothing;
+ * restore(token) takes it back.  Installed by the embedded-Python plugin. */
+struct rt_park_hooks {
+	void *(*save)(void);
+	void (*restore)(void *token);
+};
+extern struct rt_park_hooks rt_park_hooks;
 
 struct rt_noise_cfg {
 	int enabled, yield_pct, delay_pct, max_delay_us;

@@ -38,6 +38,11 @@ struct rt_target_env {
  * real blocking syscalls, no sessions).  Fuzz inputs number these targets in
  * the order of targets/targets.c's rt_targets[]: add new ones at the end. */
 #define RT_TARGET_FUZZ 0x10u
+/* Runs in the embedded CPython (targets/py_plugin.c): controlled executions
+ * run its threading threads too and give a thread that blocks inside
+ * CPython a budget (sched/exec.c); a free run does not fork steered
+ * executions from its live interpreter (commands/run.c). */
+#define RT_TARGET_EMBEDDED_PY 0x20u
 
 struct rt_target_ops {
 	const char *name;

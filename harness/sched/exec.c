@@ -35,6 +35,10 @@ void rt_ctl_params_from_config(const struct rt_config *c, struct rt_ctl_params *
 	p->max_steps = 2000000;
 }
 
+/* An execution left the target's own threads stuck (stop() would wait for
+ * them for ever): the process can report, not run another execution. */
+static int spent;
+
 int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 		       const struct rt_ctl_params *p, struct rt_exec_result *out)
 {
@@ -42,12 +46,22 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 	out->code = rt_target_refuse_controlled(t);
 	if (out->code)
 		return out->code;
+	if (spent) {
+		rt_fdprintf(rt_err_fd(), "redirtorture: target %s: an earlier execution in this process "
+			    "left its own threads deadlocked (not drainable); no further execution "
+			    "here\n", t->name);
+		out->code = RT_EXIT_NOSTART;
+		return out->code;
+	}
 	rt_report_reset();
 	rt_sinks_reset();
 	rt_drivers_reset();
 	rt_lockgraph_reset();
 	rt_registry_reset();
-	rt_ctl_begin(p);
+	struct rt_ctl_params pp = *p;
+	if ((t->flags & RT_TARGET_EMBEDDED_PY) && !pp.outside_ns)
+		pp.outside_ns = RT_CTL_PY_OUTSIDE_NS;
+	rt_ctl_begin(&pp);
 
 	if (rt_target_start(t, c)) {
 		struct rt_ctl_result ignored;
@@ -65,7 +79,9 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 	rt_ctl_end(&out->ctl);
 	struct rt_noise_cfg off = { 0 };
 	rt_sched_use_noise(&off);
-	t->stop();
+	spent = out->ctl.stuck_threads;
+	if (!spent)
+		t->stop();
 	if (c->integrity && !out->ctl.deadlock && !out->ctl.step_bound)
 		rt_oracle_check(c->line_len, 0);
 	if (out->ctl.step_bound) {   /* a signature of the one form (base/report.h) */

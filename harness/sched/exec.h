@@ -31,6 +31,9 @@ void rt_exec_result_free(struct rt_exec_result *r);
 /* Controlled runs are short: operations per driver thread when the scenario
  * sets max_ops = 0 (run until the duration). */
 #define RT_CTL_DEFAULT_MAX_OPS 6
+/* Embedded Python: a thread that has the turn and reaches no scheduling
+ * point for this long (real time) is blocked inside CPython (sched_ctl.h). */
+#define RT_CTL_PY_OUTSIDE_NS 2000000000ULL
 void rt_ctl_config_defaults(struct rt_config *c);
 
 /* Defaults for controlled runs, derived from the scenario. */

@@ -27,8 +27,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-enum cstatus { CT_NONE, CT_NEW, CT_READY, CT_RUNNING, CT_SLEEP, CT_DONE };
+enum cstatus {
+	CT_NONE, CT_NEW, CT_READY, CT_RUNNING, CT_SLEEP, CT_DONE,
+	/* threads the target starts itself (embedded Python), see the end */
+	CT_WAIT,      /* parked until ready(wobj) or wake (virtual) */
+	CT_OUTSIDE,   /* took longer than P.outside_ns to reach its next point */
+	CT_FREE,      /* let go: runs free until the execution's end */
+};
 
 struct cthread {
 	struct rt_thread *t;
@@ -42,6 +49,10 @@ struct cthread {
 	uint64_t wake;
 	int pct_prio;
 	uint64_t pos_prio;
+	int (*ready)(const void *);   /* CT_WAIT */
+	const void *wobj;
+	int outside;                  /* marked CT_OUTSIDE since its last point */
+	int hold;                     /* keeps its turn, points are no points */
 };
 
 static uint64_t exec_start_ns;     /* for "N s into the run" in reports */
@@ -59,8 +70,16 @@ static struct rt_ctl_result R;
 static size_t capchoices, captrace;
 static int last_ran = -1;
 static struct rt_checkhash enabled_hash;   /* check_of's hash of e[] */
+static int running;                     /* rt_ctl_run is past the arrivals */
+static pthread_cond_t arrive_cv = PTHREAD_COND_INITIALIZER;   /* mid-run arrivals */
 static sem_t arrive_sem;                /* one post per arrived driver thread */
 static pthread_once_t arrive_once = PTHREAD_ONCE_INIT;
+
+static int drain_pick(const int *e, int ne);
+static int target_threads_at_rest_locked(void);
+/* draining: the target's own threads are let go by this step at the latest */
+static uint64_t drain_until;
+#define RT_CTL_DRAIN_STEPS 200000
 
 static const char *const strat_names[] = { "random", "pct", "pos", "replay", "confirm", "bytes" };
 
@@ -76,7 +95,11 @@ int rt_strategy_parse(const char *name)
 
 static struct cthread *ctl_of(struct rt_thread *t)
 {
-	return (t->id < nct && ct[t->id]->status != CT_NONE && ct[t->id]->t == t) ? ct[t->id] : NULL;
+	if (t->id >= nct || ct[t->id]->t != t)
+		return NULL;
+	struct cthread *c = ct[t->id];
+	return c->status == CT_NONE || c->status == CT_NEW || c->status == CT_FREE || c->hold ? NULL
+															  : c;
 }
 
 static void trace_ev(int tid, int kind, const char *cls)
@@ -103,6 +126,8 @@ static int enabled(const struct cthread *c)
 {
 	if (c->status == CT_SLEEP)
 		return c->wake <= vnow;
+	if (c->status == CT_WAIT)
+		return c->wake <= vnow || c->ready(c->wobj);
 	/* a timed acquire runs again when its timeout expired, to give up */
 	return c->status == CT_READY && (lock_free_for(c) || (c->give_up && c->give_up <= vnow));
 }
@@ -241,14 +266,16 @@ static int pick_locked(int me)
 {
 	int e[nct > 0 ? nct : 1];
 	for (;;) {
-		int ne = 0, sleeping = 0, live = 0;
+		int ne = 0, sleeping = 0, live = 0, outside = 0;
 		uint64_t wake = UINT64_MAX;
 		for (int i = 0; i < nct; i++) {
 			struct cthread *c = ct[i];
-			if (c->status == CT_NONE || c->status == CT_DONE)
+			if (c->status == CT_NONE || c->status == CT_DONE || c->status == CT_NEW ||
+			    c->status == CT_FREE)
 				continue;
 			live++;
-			if (c->status == CT_SLEEP) {
+			outside += c->status == CT_OUTSIDE;
+			if ((c->status == CT_SLEEP || c->status == CT_WAIT) && c->wake != RT_NO_TIMEOUT) {
 				sleeping++;
 				if (c->wake < wake)
 					wake = c->wake;
@@ -258,19 +285,24 @@ static int pick_locked(int me)
 				if (c->give_up < wake)
 					wake = c->give_up;
 			}
-			if (draining ? (c->status == CT_READY || c->status == CT_SLEEP) : enabled(c))
+			if (draining ? (c->status == CT_READY || c->status == CT_SLEEP ||
+					c->status == CT_WAIT)
+				     : enabled(c))
 				e[ne++] = i;
 		}
-		if (!live)
+		if (!live || target_threads_at_rest_locked())
 			return -1;
 		if (!ne && sleeping) {
 			vnow = wake;   /* nothing can run: jump the virtual clock */
 			continue;
 		}
+		if (!ne && outside)
+			return -2;   /* wait for it to come back (resched_locked) */
 		if (!ne) {
 			/* Exact deadlock: live threads, none can run, none sleeps. */
 			R.deadlock = 1;
 			draining = 1;
+			drain_until = steps + RT_CTL_DRAIN_STEPS;
 			/* Threads parked at an acquire while the lock was still free
 			 * are blocked now: show them so in the report. */
 			for (int i = 0; i < nct; i++) {
@@ -287,7 +319,7 @@ static int pick_locked(int me)
 			continue;
 		}
 		if (draining)
-			return e[0];
+			return drain_pick(e, ne);
 		int chosen = e[0];
 		if (ne > 1) {
 			chosen = strategy_pick(me, e, ne);
@@ -310,24 +342,48 @@ static int pick_locked(int me)
 	}
 }
 
+static int park_locked(int me);
+static void let_go_target_threads_locked(void);
+static void never_arrived_locked(struct rt_thread *t);
+
 /* Hand the token to next and wait for it to come back; M held. */
 static void switch_and_wait(int me, int next)
 {
-	if (next < 0) {
+	if (next == -2) {
+		cur = -1;   /* a thread outside control comes back and picks */
+	} else if (next < 0) {
 		all_done = 1;
 		cur = -1;
 		pthread_cond_signal(&ctl_cv);
 	} else if (next != me) {
 		cur = next;
 		pthread_cond_signal(&ct[next]->cv);
+	} else {
+		cur = me;   /* it had no turn: it was outside control */
 	}
 	if (me < 0)
 		return;
-	while (cur != me)
-		pthread_cond_wait(&ct[me]->cv, &M);
+	if (park_locked(me))
+		return;   /* let go (CT_FREE) */
 	ct[me]->status = CT_RUNNING;
 	ct[me]->want = NULL;
 	last_ran = me;
+}
+
+/* The thread reached a point: pick who runs next.  One that was outside
+ * control does not hold the turn: it waits for it, unless nobody has it. */
+static void resched_locked(int me)
+{
+	struct cthread *c = ct[me];
+	if (c->outside) {
+		c->outside = 0;
+		if (cur >= 0 && cur != me) {
+			if (!park_locked(me))
+				c->status = CT_RUNNING;
+			return;
+		}
+	}
+	switch_and_wait(me, pick_locked(me));
 }
 
 static void advance_locked(void)
@@ -338,6 +394,7 @@ static void advance_locked(void)
 		if (P.max_steps && steps == P.max_steps && !draining) {
 			R.step_bound = 1;
 			draining = 1;
+			drain_until = steps + RT_CTL_DRAIN_STEPS;
 		}
 		rt_drivers_request_stop();
 	}
@@ -357,7 +414,7 @@ static void ctl_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
 	c->want = NULL;
 	c->pos_prio = rt_rng_next(&rng);
 	advance_locked();
-	switch_and_wait(t->id, pick_locked(t->id));
+	resched_locked(t->id);
 	pthread_mutex_unlock(&M);
 }
 
@@ -386,7 +443,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site, uin
 		trace_ev(t->id, RT_TEV_WAIT, cls);
 	}
 	advance_locked();
-	switch_and_wait(t->id, pick_locked(t->id));
+	resched_locked(t->id);
 	if (busy || t->waiting_for) {
 		pthread_mutex_lock(&t->mu);
 		t->waiting_for = NULL;
@@ -431,7 +488,7 @@ static void ctl_sleep(struct rt_thread *t, uint64_t ns)
 	c->ev = RT_EV_POINT;
 	trace_ev(t->id, RT_TEV_SLEEP, NULL);
 	advance_locked();
-	switch_and_wait(t->id, pick_locked(t->id));
+	resched_locked(t->id);
 	pthread_mutex_unlock(&M);
 }
 
@@ -449,12 +506,13 @@ static void ctl_created(struct rt_thread *t)
 	}
 	struct cthread *c = ct[t->id];
 	if (c->status == CT_NONE || c->status == CT_DONE)
-		live_workers += strcmp(t->role, "refresh") != 0;
+		live_workers += strcmp(t->role, "refresh") && strcmp(t->role, "python");
 	c->t = t;
 	c->status = CT_NEW;
 	c->want = NULL;
 	c->give_up = 0;
 	c->pct_prio = 0;
+	c->outside = c->hold = 0;
 	if (t->id >= nct)
 		nct = t->id + 1;
 	pthread_mutex_unlock(&M);
@@ -463,15 +521,17 @@ static void ctl_created(struct rt_thread *t)
 static void ctl_start(struct rt_thread *t)
 {
 	pthread_mutex_lock(&M);
-	struct cthread *c = ctl_of(t);
+	struct cthread *c = t->id < nct && ct[t->id]->t == t && ct[t->id]->status == CT_NEW
+				    ? ct[t->id] : NULL;
 	if (c) {
 		c->status = CT_READY;
 		c->ev = RT_EV_OP;
 		arrived++;
-		sem_post(&arrive_sem);   /* rt_ctl_run counts arrivals */
-		while (cur != t->id)
-			pthread_cond_wait(&c->cv, &M);
-		c->status = CT_RUNNING;
+		pthread_cond_broadcast(&arrive_cv);   /* its creator waits for this */
+		if (!running)
+			sem_post(&arrive_sem);   /* rt_ctl_run counts arrivals */
+		if (!park_locked(t->id))
+			c->status = CT_RUNNING;
 	}
 	pthread_mutex_unlock(&M);
 }
@@ -479,16 +539,217 @@ static void ctl_start(struct rt_thread *t)
 static void ctl_exit(struct rt_thread *t)
 {
 	pthread_mutex_lock(&M);
+	never_arrived_locked(t);
 	struct cthread *c = ctl_of(t);
 	if (c) {
 		c->status = CT_DONE;
 		trace_ev(t->id, RT_TEV_EXIT, NULL);
 		/* Workers done: let the refresh loop end too. */
-		if (strcmp(t->role, "refresh") && --live_workers == 0)
+		if (strcmp(t->role, "refresh") && strcmp(t->role, "python") && --live_workers == 0)
 			rt_drivers_request_stop();
 		advance_locked();
-		switch_and_wait(-1, pick_locked(t->id));
+		if (c->outside && cur >= 0 && cur != t->id)
+			c->outside = 0;   /* not its turn to give away */
+		else
+			switch_and_wait(-1, pick_locked(t->id));
 	}
+	pthread_mutex_unlock(&M);
+}
+
+/* ---- threads the target starts itself (embedded Python, issue 14) -------
+ * Python's own threads (Live's refresh thread) are controlled like the
+ * drivers: made by their creator (thread_created, then await_start while
+ * it keeps its turn), parked at their first point, one at a time.  Their
+ * condition waits park with a ready() test and a virtual deadline.  The
+ * park hooks release the GIL of a parked thread.  A thread that has the
+ * turn and does not reach its next point within P.outside_ns is blocked
+ * outside control (a lock inside CPython, I/O): marked CT_OUTSIDE, another
+ * thread runs, and it waits for the turn when it comes back (a replay
+ * diverges there).  When no driver thread is left, the target's threads
+ * are let go (CT_FREE) and run free until the target's stop(). */
+
+static uint64_t outside_seen_steps, outside_since_ns, outside_seen_cpu;
+
+/* CPU time the thread used so far (0 if unknown): one that computes (a
+ * long render, or a loaded machine) is not blocked. */
+static uint64_t thread_cpu_ns(const struct rt_thread *t)
+{
+	clockid_t cid;
+	struct timespec ts;
+	if (pthread_getcpuclockid(t->pt, &cid) || clock_gettime(cid, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Wait until it is me's turn; 1 if me was let go instead.  M held. */
+static int park_locked(int me)
+{
+	struct cthread *c = ct[me];
+	if (cur == me || c->status == CT_FREE)
+		return c->status == CT_FREE;
+	void *tok = rt_park_hooks.save ? rt_park_hooks.save() : NULL;
+	while (cur != me && c->status != CT_FREE)
+		pthread_cond_wait(&c->cv, &M);
+	int freed = c->status == CT_FREE;
+	if (tok) {   /* never wait for the GIL holding M */
+		pthread_mutex_unlock(&M);
+		rt_park_hooks.restore(tok);
+		pthread_mutex_lock(&M);
+	}
+	return freed;
+}
+
+/* Draining: drivers first; the target's own threads (a refresh loop that
+ * never sees the drivers' stop flag) are let go once the drivers ended. */
+static int drain_pick(const int *e, int ne)
+{
+	for (int i = 0; i < ne; i++)
+		if (strcmp(ct[e[i]]->t->role, "python"))
+			return e[i];
+	return e[0];
+}
+
+static int live_status(int s)
+{
+	return s != CT_NONE && s != CT_DONE && s != CT_NEW && s != CT_FREE;
+}
+
+static void let_go_target_threads_locked(void)
+{
+	for (int i = 0; i < nct; i++)
+		if (live_status(ct[i]->status) && strcmp(ct[i]->t->role, "python"))
+			return;   /* a driver thread is left */
+	for (int i = 0; i < nct; i++)
+		if (live_status(ct[i]->status)) {
+			ct[i]->status = CT_FREE;
+			if (cur == i)
+				cur = -1;
+			pthread_cond_signal(&ct[i]->cv);
+		}
+}
+
+/* Once no driver thread is left, the target's own threads run on under
+ * the scheduler until each of them waits, timed or not, holding no lock:
+ * then they are let go, and the target's stop() can end them.  Letting
+ * them go earlier could leave them in a deadlock for real (one holds a
+ * lock and waits for an event only another, blocked on that lock, would
+ * set); under the scheduler that deadlock is found like any other.  When
+ * draining a deadlocked run their waits return at once and busy locks are
+ * granted, so they get there too (or are let go after RT_CTL_DRAIN_STEPS).
+ * 1 when let go. */
+static int target_threads_at_rest_locked(void)
+{
+	for (int i = 0; i < nct; i++) {
+		struct cthread *c = ct[i];
+		if (!live_status(c->status))
+			continue;
+		if (strcmp(c->t->role, "python"))
+			return 0;   /* a driver is left */
+		if ((c->status != CT_WAIT && c->status != CT_SLEEP) || c->t->nheld) {
+			if (!draining || steps < drain_until)
+				return 0;
+			R.stuck_threads = 1;   /* let go in the middle of it */
+		}
+	}
+	let_go_target_threads_locked();
+	return 1;
+}
+
+/* A thread made with thread_created that ends before thread_start. */
+static void never_arrived_locked(struct rt_thread *t)
+{
+	if (t->id >= nct || ct[t->id]->t != t || ct[t->id]->status != CT_NEW)
+		return;
+	ct[t->id]->status = CT_DONE;
+	pthread_cond_broadcast(&arrive_cv);
+	if (!running)
+		sem_post(&arrive_sem);
+}
+
+static void watch_outside_locked(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 50000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&ctl_cv, &M, &ts);
+	uint64_t now = rt_now_ns();
+	uint64_t cpu = all_done || cur < 0 ? 0 : thread_cpu_ns(ct[cur]->t);
+	if (all_done || cur < 0 || steps != outside_seen_steps || !outside_since_ns ||
+	    cpu != outside_seen_cpu) {
+		outside_seen_steps = steps;
+		outside_seen_cpu = cpu;
+		outside_since_ns = now;
+		return;
+	}
+	if (now - outside_since_ns < P.outside_ns)
+		return;
+	struct cthread *c = ct[cur];
+	c->status = CT_OUTSIDE;
+	c->outside = 1;
+	R.outside++;
+	char msg[300];
+	snprintf(msg, sizeof msg, "step %llu: %s did not reach its next scheduling point within "
+		 "%llu ms, using no CPU (blocked outside the controlled scheduler)",
+		 (unsigned long long)steps, c->t->name,
+		 (unsigned long long)(P.outside_ns / 1000000));
+	if (!R.outside_msg[0])
+		snprintf(R.outside_msg, sizeof R.outside_msg, "%s", msg);
+	if (P.strategy == RT_STRAT_REPLAY && !P.lenient && !R.diverged) {
+		R.diverged = 1;
+		snprintf(R.diverge_msg, sizeof R.diverge_msg, "%s", msg);
+	}
+	outside_since_ns = now;
+	switch_and_wait(-1, pick_locked(-1));
+}
+
+static int ctl_controls(struct rt_thread *t)
+{
+	pthread_mutex_lock(&M);
+	int r = ctl_of(t) != NULL;
+	pthread_mutex_unlock(&M);
+	return r;
+}
+
+static int ctl_wait(struct rt_thread *t, int (*ready)(const void *), const void *obj, uint64_t ns)
+{
+	pthread_mutex_lock(&M);
+	struct cthread *c = ctl_of(t);
+	if (!c) {
+		pthread_mutex_unlock(&M);
+		return -1;
+	}
+	c->status = CT_WAIT;
+	c->ready = ready;
+	c->wobj = obj;
+	c->wake = ns >= RT_NO_TIMEOUT - vnow - P.vstep_ns ? RT_NO_TIMEOUT : vnow + P.vstep_ns + ns;
+	c->want = NULL;
+	c->ev = RT_EV_POINT;
+	c->obj = obj;
+	c->pos_prio = rt_rng_next(&rng);
+	advance_locked();
+	resched_locked(t->id);
+	int r = c->status == CT_FREE ? -1 : ready(obj) ? 1 : 0;
+	pthread_mutex_unlock(&M);
+	return r;
+}
+
+static void ctl_await_start(struct rt_thread *t)
+{
+	pthread_mutex_lock(&M);
+	while (t->id < nct && ct[t->id]->t == t && ct[t->id]->status == CT_NEW)
+		pthread_cond_wait(&arrive_cv, &M);
+	pthread_mutex_unlock(&M);
+}
+
+static void ctl_hold(struct rt_thread *t, int on)
+{
+	pthread_mutex_lock(&M);
+	if (t->id < nct && ct[t->id]->t == t)
+		ct[t->id]->hold = on;
 	pthread_mutex_unlock(&M);
 }
 
@@ -500,6 +761,11 @@ static const struct rt_sched_ops ctl_ops = {
 	.sleep = ctl_sleep,
 	.thread_start = ctl_start,
 	.thread_exit = ctl_exit,
+	.controlled = 1,
+	.controls = ctl_controls,
+	.wait = ctl_wait,
+	.await_start = ctl_await_start,
+	.hold = ctl_hold,
 };
 
 static void arrive_sem_init(void) { sem_init(&arrive_sem, 0, 0); }
@@ -514,9 +780,10 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 		P.vstep_ns = 100000;
 	for (int i = 0; i < capct; i++)
 		ct[i]->status = CT_NONE;
-	nct = arrived = all_done = draining = live_workers = 0;
+	nct = arrived = all_done = draining = live_workers = running = 0;
 	cur = last_ran = -1;
 	vnow = steps = nchoice = 0;
+	outside_seen_steps = outside_since_ns = outside_seen_cpu = 0;
 	rng.s = rt_mix64(p->seed ^ 0x5eed);
 	memset(&R, 0, sizeof R);
 	capchoices = captrace = 0;
@@ -535,12 +802,15 @@ void rt_ctl_run(void)
 	 * and an input would not cover the same edges on every run (fuzzing:
 	 * AFL++ stability, harness/fuzz/). */
 	pthread_mutex_lock(&M);
-	int n = nct;
+	int n = 0;
+	for (int i = 0; i < nct; i++)   /* not the records of uncontrolled threads */
+		n += ct[i]->status != CT_NONE;
 	pthread_mutex_unlock(&M);
 	for (int i = 0; i < n; i++)
 		while (sem_wait(&arrive_sem) != 0)
 			;   /* EINTR */
 	pthread_mutex_lock(&M);
+	running = 1;
 	/* PCT: distinct random priorities, all above the change-point values */
 	for (int i = 0; i < nct; i++)
 		ct[i]->pct_prio = i + 1;
@@ -553,7 +823,10 @@ void rt_ctl_run(void)
 		ct[i]->pos_prio = rt_rng_next(&rng);
 	switch_and_wait(-1, pick_locked(-1));
 	while (!all_done)
-		pthread_cond_wait(&ctl_cv, &M);
+		if (!P.outside_ns)
+			pthread_cond_wait(&ctl_cv, &M);
+		else
+			watch_outside_locked();
 	pthread_mutex_unlock(&M);
 }
 

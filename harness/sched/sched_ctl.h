@@ -51,6 +51,10 @@ struct rt_ctl_params {
 	uint64_t vduration_ns;          /* drivers are stopped past this */
 	uint64_t max_steps;             /* livelock bound */
 	int trace;                      /* record rt_trace_ev */
+	/* > 0: a thread that has the turn and reaches no point for this long
+	 * (real time) is blocked outside control; another one runs (embedded
+	 * Python: locks inside CPython).  A replay diverges there. */
+	uint64_t outside_ns;
 };
 
 struct rt_ctl_result {
@@ -64,6 +68,11 @@ struct rt_ctl_result {
 	size_t ntrace;
 	int nthreads;
 	char (*thread_names)[32];        /* owned, nthreads entries */
+	/* draining did not bring the target's own threads to rest: they were
+	 * let go holding locks, maybe deadlocked for real (sched_ctl.c) */
+	int stuck_threads;
+	int outside;                     /* times a thread was found outside control */
+	char outside_msg[300];           /* the first of them */
 };
 
 /* Switch the scheduler to controlled mode for the next execution. */

@@ -157,6 +157,18 @@ def install_locks():
 
 
 _native_allocate_lock = threading._allocate_lock
+_native_sleep = time.sleep
+
+
+def ctl_reset():
+    """Each controlled execution starts alike: Thread-1, Thread-2... again.
+    queue.SimpleQueue is the C one, whose get() blocks in C where the
+    scheduler cannot see; the pure-Python one waits on a threading
+    Semaphore, a controlled wait (same interface and guarantees)."""
+    import itertools
+    import queue
+    threading._counter = itertools.count(1).__next__
+    queue.SimpleQueue = queue._PySimpleQueue
 
 
 def _join_name(t):
@@ -175,27 +187,70 @@ def _install_threads():
     wherever it is), and says it will end its joiners' wait (the evidence
     for an inferred wait-for edge, as a notify); Thread.join is a notify
     wait on the thread, though it waits on the native _tstate_lock that
-    CPython releases from C when the thread ends."""
+    CPython releases from C when the thread ends.
+    In a controlled execution (harness/python/pyctl.c) the threads the code
+    starts run under the scheduler like the drivers: the creator makes the
+    thread's record and keeps its turn until the new thread waits for its
+    own at the start of run(); join() waits in the scheduler; time.sleep()
+    sleeps on the virtual clock.  Free-running, all of this is the plain
+    threading behaviour plus the registration above."""
     inner = threading.Thread._bootstrap_inner
+    start = threading.Thread.start
     join = threading.Thread.join
 
     def _bootstrap_inner(self):
+        h = getattr(self, "_rt_ctl", None)
         try:
-            _rt.thread_begin(self.name)
-            _rt.notify(_join_name(self))
+            if h is not None:
+                _rt.ctl_thread_adopt(h)      # the record its creator made
+                run = self.run
+
+                def _run():
+                    _rt.ctl_thread_start()   # waits for its turn
+                    _rt.notify(_join_name(self))
+                    run()
+                self.run = _run
+            else:
+                _rt.thread_begin(self.name)
+                _rt.notify(_join_name(self))
             inner(self)
         finally:
+            self.__dict__.pop("run", None)
             _rt.thread_exit()
 
+    def _start(self):
+        h = _rt.ctl_thread_new(self.name)
+        if h is None:
+            return start(self)
+        self._rt_ctl = h
+        _rt.ctl_hold(True)
+        try:
+            start(self)
+            _rt.ctl_thread_started(h)
+        finally:
+            _rt.ctl_hold(False)
+
     def _join(self, timeout=None):
+        h = getattr(self, "_rt_ctl", None)
+        if h is not None and self._started.is_set() and _rt.ctl_on():
+            done = _rt.ctl_join(h, -1.0 if timeout is None else max(0.0, timeout))
+            if done is False:        # timed out on the virtual clock
+                return join(self, 0)
+            return join(self, timeout)
         if (not self._started.is_set() or self is threading.current_thread()
                 or self._is_stopped):
             return join(self, timeout)      # returns or raises at once
         limit = -1.0 if timeout is None else max(float(timeout), 0.0)
         return _rt.wait_native(_join_name(self), limit, join, self, timeout)
 
+    def _sleep(secs):
+        if not _rt.ctl_sleep(secs):
+            _native_sleep(secs)
+
     threading.Thread._bootstrap_inner = _bootstrap_inner
+    threading.Thread.start = _start
     threading.Thread.join = _join
+    time.sleep = _sleep
 
 
 def _install_thread_locks():
