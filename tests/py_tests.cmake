@@ -51,3 +51,5 @@ set_tests_properties(py_program_drivers PROPERTIES SKIP_RETURN_CODE 69)
 # the same on a loaded machine, only slower (TIMEOUT for both CPUs busy).
 rt_sh_test(ctl_py_explore            py/ctl_py_explore.sh            900 "controlled;python")
 set_tests_properties(ctl_py_explore PROPERTIES SKIP_RETURN_CODE 69)
+rt_sh_test(ctl_py_rich_replay        py/ctl_py_rich_replay.sh        900 "controlled;python;corpus")
+set_tests_properties(ctl_py_rich_replay PROPERTIES SKIP_RETURN_CODE 69)
