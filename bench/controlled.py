@@ -13,8 +13,19 @@ over SAMPLES samples, and the median's ratio to the first row.  The load
 average before and after is printed: on a busy machine the wall-time column
 says more about the machine than about the tool.  Then the instrumented-lock
 microbenchmark (build/default/lockbench) and the cost of one hand-off between
-two drivers, kernel against user-level contexts (build/default/fiberbench)."""
+two drivers, kernel against user-level contexts (build/default/fiberbench).
+
+The last rows put real Rich in the embedded CPython (issue 14: every Python
+thread under the scheduler, the GIL handed over with the turn) next to the C
+model of the same design, on the workload both run clean: whole-line prints,
+no finalizers (`partial_pct=0 finalizer_every=0`; with finalizers py_rich
+deadlocks within a few executions, which ends an explore).  Their rate is
+explore's own ("explore: N executions in S s"), so the interpreter's start
+(about 1 s, once per process) is not counted in the wall column; their CPU
+column is the whole process's, start included (a lower bound).  The C rows
+count the whole process in both, as before."""
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -27,7 +38,10 @@ TSAN = os.path.join(ROOT, "build/tsan/redirtorture")
 LOCKBENCH = os.path.join(ROOT, "build/default/lockbench")
 FIBERBENCH = os.path.join(ROOT, "build/default/fiberbench")
 
-# name, binary, runs per sample, extra arguments
+CLEAN_PRINTS = ["--set", "partial_pct=0", "--set", "finalizer_every=0"]
+
+# name, binary, runs per sample, extra arguments (target rich_live_fixed
+# unless the arguments name one)
 CONFIGS = [
     ("pct, --jobs 1", DEF, 3000, ["--strategy", "pct", "--jobs", "1"]),
     ("pct, --jobs 2", DEF, 3000, ["--strategy", "pct", "--jobs", "2"]),
@@ -36,12 +50,19 @@ CONFIGS = [
     ("pct, 64 print workers, --jobs 1", DEF, 300,
      ["--strategy", "pct", "--jobs", "1", "--set", "print_workers=64"]),
     ("pct, --jobs 2, TSan build", TSAN, 300, ["--strategy", "pct", "--jobs", "2"]),
+    ("rich_live (C model), prints only, pct, --jobs 1", DEF, 1000,
+     ["--strategy", "pct", "--jobs", "1", "--target", "rich_live"] + CLEAN_PRINTS),
+    ("py_rich (real Rich 13.3.1), prints only, pct, --jobs 1", DEF, 30,
+     ["--strategy", "pct", "--jobs", "1", "--target", "py_rich"] + CLEAN_PRINTS),
+    ("py_rich_noredirect, pct, --jobs 1", DEF, 30,
+     ["--strategy", "pct", "--jobs", "1", "--target", "py_rich_noredirect"]),
 ]
 
 
 def one(binary, runs, extra, seed):
     """executions/s by wall time and by CPU time of one explore"""
-    cmd = [binary, "explore", "--scenario", "live_refresh", "--target", "rich_live_fixed",
+    target = [] if "--target" in extra else ["--target", "rich_live_fixed"]
+    cmd = [binary, "explore", "--scenario", "live_refresh"] + target + [
            "--runs", str(runs), "--seed", str(seed), "--no-supervisor"] + extra
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
@@ -52,11 +73,15 @@ def one(binary, runs, extra, seed):
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if out.returncode != 0 or f"explore: {runs} executions" not in out.stdout:
         raise SystemExit(f"bench: {' '.join(cmd)} exited {out.returncode}:\n{out.stdout[-2000:]}")
+    if any(t.startswith("py") for t in extra):   # the interpreter's start aside
+        m = re.search(r"explore: \d+ executions in ([0-9.]+) s", out.stdout)
+        wall = float(m.group(1))
     return runs / wall, runs / cpu
 
 
 def fmt(v):
-    return f"{min(v):.0f} / {statistics.median(v):.0f} / {max(v):.0f}"
+    f = (lambda x: f"{x:.0f}") if min(v) >= 10 else (lambda x: f"{x:.2f}")
+    return f"{f(min(v))} / {f(statistics.median(v))} / {f(max(v))}"
 
 
 def main():
@@ -72,7 +97,7 @@ def main():
             wall[name].append(w)
             cpu[name].append(c)
     load1 = os.getloadavg()
-    print(f"controlled executions/s, explore live_refresh on rich_live_fixed, {samples} samples "
+    print(f"controlled executions/s, explore live_refresh (rich_live_fixed unless named), {samples} samples "
           f"interleaved; load average {load0[0]:.2f} before, {load1[0]:.2f} after, "
           f"{os.cpu_count()} CPUs")
     print()
@@ -81,8 +106,8 @@ def main():
     w0 = statistics.median(wall[configs[0][0]])
     c0 = statistics.median(cpu[configs[0][0]])
     for name, *_ in configs:
-        print(f"| {name} | {fmt(wall[name])} | {statistics.median(wall[name]) / w0:.2f} "
-              f"| {fmt(cpu[name])} | {statistics.median(cpu[name]) / c0:.2f} |")
+        print(f"| {name} | {fmt(wall[name])} | {statistics.median(wall[name]) / w0:.3g} "
+              f"| {fmt(cpu[name])} | {statistics.median(cpu[name]) / c0:.3g} |")
     for name in skipped:
         print(f"| {name} | not built | | | |")
     print()
