@@ -282,6 +282,12 @@ static int replay_work(void *arg)
 	uint64_t t0 = rt_now_ns();
 	rt_exec_controlled(rt_target_find(rp->cfg.target), &rp->cfg, &p, &r);
 	int code = r.code;
+	if (code == RT_EXIT_NOSTART) {   /* said why; no schedule was followed */
+		double el = (double)(rt_now_ns() - t0) / 1e9;
+		rt_report_write_json(code, el, rt_explore_stats(el, 1, 0));
+		rt_exec_result_free(&r);
+		return rt_report_exit_code(code);
+	}
 	if (r.ctl.diverged) {
 		rt_fdprintf(rt_err_fd(), "DIVERGED: replay of %s left the recorded schedule at %s\n", path,
 			    r.ctl.diverge_msg);
