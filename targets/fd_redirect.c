@@ -39,6 +39,8 @@
 #include "rt.h"
 #include "session/session_knobs.h"
 
+static int pipe_kib;   /* knob session_pipe_kib, from start() */
+
 static int stream_fileno(struct pys *g, const char **why)
 {
 	switch (g->kind) {
@@ -120,6 +122,8 @@ static int stream_open(struct pys *st, const char **why)
 		*why = "os.pipe() failed";
 		return -perr;
 	}
+	if (pipe_kib)   /* best effort: the kernel rounds up to a page */
+		fcntl(p[1], F_SETPIPE_SZ, pipe_kib * 1024);
 	struct stat s;
 	st->pipe_ino = fstat(p[1], &s) == 0 ? (unsigned long)s.st_ino : 0;
 	st->original_fd = fd;
@@ -320,8 +324,9 @@ static void describe_pipe(int fd, char *out, size_t n)
 
 static int fd_start(const struct rt_target_env *env, const char **why)
 {
-	(void)env;
 	(void)why;
+	const struct rt_session_settings *ss = env->knobs;
+	pipe_kib = ss ? ss->pipe_kib : 0;
 	pys_reset();
 	pys_pipe_reader = describe_pipe;
 	pys_fd_quiet = 1;

@@ -6,10 +6,12 @@
 # later the server's write(2) blocks for good while holding the stderr buffer
 # lock.  No lock cycle: the watchdog reports a HANG (exit 3) naming the
 # blocked write, the pipe's state (bytes queued, whose pipe, reader dead) and
-# the session events that led there.  Long-lived pages (session_idle_ms=3000)
-# and heavy fd-level traffic; the interleaving is not forced, so a run may end
-# without the hang (about 1 in 10): up to 5 runs, each bounded by its stall
-# timeout.
+# the session events that led there.  Long-lived pages (session_idle_ms=3000),
+# heavy fd-level traffic and 4 KiB session pipes (session_pipe_kib=4: with
+# the kernel's 64 KiB, the server had to write 64 KiB into one dead pipe, and
+# at a load average of 10 it wrote too few lines to do so: 0 hangs in 5
+# runs); the interleaving is not forced, so a run may end without the hang
+# (1 in 6 at load 12): up to 5 runs, each bounded by its stall timeout.
 source "$(dirname "$0")/lib.sh"
 
 STALL=500
@@ -18,7 +20,7 @@ for i in $(seq 1 5); do
   run "run$i" $((BOUND + 10000)) run --scenario run_mode_sessions --target fd_redirect \
     --set duration_ms=4000 --set stall_timeout_ms=$STALL --set session_idle_ms=3000 \
     --set c_write_pct=50 --set server_log_us=50 --set cells_per_session=12 \
-    --set sessions=32 --set noise_delay_pct=20 --report none
+    --set sessions=32 --set noise_delay_pct=20 --set session_pipe_kib=4 --report none
   expect_rc 1 3
   expect_ms_below "$BOUND" "run $i"
   [ "$RC" -eq 3 ] && break

@@ -26,6 +26,9 @@ static const struct rt_knob knobs[] = {
 	  "a loaded page stays open this long on average before it reloads" },
 	{ "server_log_us", RT_KNOB_INT, F(server_log_us), 0, 10000000, "2000", NULL,
 	  "the server logs a line to its stderr this often; 0 = no server thread" },
+	{ "session_pipe_kib", RT_KNOB_INT, F(pipe_kib), 0, 1024, "0", NULL,
+	  "capacity of each session's stdout/stderr pipe in KiB (F_SETPIPE_SZ; 0 = the kernel's "
+	  "64): a small pipe fills, and an undrained one blocks its writer, sooner" },
 	{ "session_script", RT_KNOB_STR, F(session_script), 0, 0, "", NULL,
 	  "run this script of 'ACTOR op' lines in order instead of the reload loop" },
 };

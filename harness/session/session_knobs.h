@@ -14,6 +14,7 @@ struct rt_session_settings {
 	int capture_pct;          /* cells that capture stdout */
 	int session_idle_ms;      /* a loaded page stays open ~this long */
 	int server_log_us;        /* server log period; 0 = no server thread */
+	int pipe_kib;             /* capacity of a session's pipes; 0 = the kernel's */
 	char session_script[512]; /* "": the reload loop */
 };
 
