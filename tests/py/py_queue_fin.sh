@@ -10,7 +10,10 @@
 # one thread, on queue.py's Queue.mutex (named by its creation site), with the finalizer (_Garbage.__del__) and Queue.put twice in
 # that thread's Python stack.  No timing assumption: every put allocates
 # under the mutex (Condition.notify makes an islice), so the first
-# collection with a printing finalizer pending is inside a put.
+# collection with a printing finalizer pending is inside a put, or (seen
+# once under load: a load average of 7 with two busy loops) inside the
+# writer thread's get, which holds the same mutex: the same bug, on
+# queue-writer, with the finalizer's put inside Queue.get.
 # The fixed twin (py_options mode=fixed: a queue.SimpleQueue, whose put
 # Python documents as safe from __del__) stays clean in RUNS runs of 1 s
 # under the same settings, with finalizers run.
@@ -28,11 +31,13 @@ for i in $(seq 1 "$RUNS"); do
   expect_verdict DEADLOCK
   f="bug$i.err"
   expect_in "$f" '^DEADLOCK: a thread waits for a lock it holds itself' "run $i: a one-thread cycle"
-  expect_in "$f" '^  (print-[01]) \[print\] waits for queue\.py:[0-9]+ Queue\.mutex \(at .*\), held by \1$' \
+  expect_in "$f" '^  (print-[01]|queue-writer) \[(print|python)\] waits for queue\.py:[0-9]+ Queue\.mutex \(at .*\), held by \1$' \
     "run $i: it waits for the queue's mutex, which it holds"
   expect_in "$f" '^      \|   redirtorture_glue\.py:[0-9]+ _Garbage\.__del__$' "run $i: the finalizer in its stack"
-  [ "$(grep -c -E '^      \|   queue\.py:[0-9]+ Queue\.put$' "$f")" -ge 2 ] ||
-    fail "run $i: Queue.put twice in the stack (the finalizer's put inside the first)"
+  puts=$(grep -c -E '^      \|   queue\.py:[0-9]+ Queue\.put$' "$f" || true)
+  gets=$(grep -c -E '^      \|   queue\.py:[0-9]+ Queue\.get$' "$f" || true)
+  [ "$puts" -ge 2 ] || { [ "$puts" -ge 1 ] && [ "$gets" -ge 1 ]; } ||
+    fail "run $i: the finalizer's Queue.put inside a Queue.put or Queue.get in the stack"
 done
 for i in $(seq 1 "$RUNS"); do
   run "fixed$i" 20000 run "${COMMON[@]}" --set py_options=mode=fixed --set duration_ms=1000 \
