@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* checkhash.h - the FNV-1a of the enabled set that every check byte of a
- * repro starts from (sched_ctl.c's check_of), computed incrementally: the
+ * repro starts from (sched_ctl_strategy.c's check_of), computed incrementally: the
  * same value as rt_fnv1a(e, ne * sizeof *e, RT_FNV_INIT), so committed repros
  * replay unchanged, at a cost that follows what changed since the last call
  * instead of the number of threads. */

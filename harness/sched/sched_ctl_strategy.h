@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sched_ctl_strategy.h - the controlled scheduler's strategies and the
+ * recorded schedule (sched_ctl_strategy.c).  Internal to sched/; called
+ * with ctl_mu held. */
+#ifndef RT_SCHED_CTL_STRATEGY_H
+#define RT_SCHED_CTL_STRATEGY_H
+
+#include <stdint.h>
+
+/* Forget the last execution's schedule and check hash. */
+void ctl_strategy_reset_locked(void);
+/* Which of the enabled threads e[0..ne) (ne > 1) runs next; me is the
+ * thread at the point (-1: none). */
+int strategy_pick(int me, const int *e, int ne);
+/* The check byte of a choice: a hash of the enabled set and the chosen
+ * thread's pending event. */
+uint8_t check_of(const int *e, int ne, int chosen);
+/* Append a choice to the recorded schedule. */
+void record(int tid, uint8_t check, int me, int preempt);
+
+#endif
