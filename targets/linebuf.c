@@ -46,7 +46,9 @@ struct lb_tls {
 	uint64_t epoch;
 	struct lb_buf *slot[2][LB_DEPTHS];   /* [stream == RT_STDERR][depth] */
 };
-static _Thread_local struct lb_tls lb_tls;
+/* per thread of the harness, not _Thread_local: controlled drivers may be
+ * fibers sharing one kernel thread */
+static struct rt_thread_key lb_key = { .size = sizeof(struct lb_tls) };
 
 static void lb_free_list(struct lb_buf *b)
 {
@@ -71,16 +73,17 @@ void lb_reset(struct lb_set *set)
 static struct lb_buf *lb_get(struct lb_set *set, enum rt_stream s, int depth)
 {
 	uint64_t epoch = atomic_load(&set->epoch);
-	if (lb_tls.epoch != epoch) {
+	struct lb_tls *tl = rt_thread_data(&lb_key);
+	if (tl->epoch != epoch) {
 		/* Slots point at buffers a previous stop() freed: forget them. */
-		memset(&lb_tls, 0, sizeof lb_tls);
-		lb_tls.epoch = epoch;
+		memset(tl, 0, sizeof *tl);
+		tl->epoch = epoch;
 	}
 	if (depth < 0)
 		depth = 0;
 	if (depth >= LB_DEPTHS)
 		depth = LB_DEPTHS - 1;
-	struct lb_buf **slot = &lb_tls.slot[s == RT_STDERR][depth];
+	struct lb_buf **slot = &tl->slot[s == RT_STDERR][depth];
 	if (!*slot) {
 		struct lb_buf *b = calloc(1, sizeof *b);
 		if (!b) {

@@ -3,7 +3,7 @@
  *
  * Per-thread buffers (struct lb_set) keep each thread's partial line to
  * itself, so concurrent partial writes can never merge or drop text.  They
- * live in _Thread_local slots but are heap buffers registered in the set, so
+ * live in per-thread slots (rt_thread_data) but are heap buffers registered in the set, so
  * stop() can flush and free every thread's buffer (threads may be gone by
  * then), and an epoch number lets start() invalidate all thread-local slots
  * at once without touching other threads' TLS.  Only one target's set is

@@ -38,8 +38,9 @@ static struct lb_set proxies = LB_SET_INIT;
 
 /* How many renders are active on this thread: finalizers run inside them and
  * write at depth >= 1, into buffers separate from the thread's own.
- * Always balanced, so it never needs resetting between runs. */
-static _Thread_local int render_depth;
+ * Always balanced.  Per thread of the harness, not _Thread_local: controlled
+ * drivers may be fibers sharing one kernel thread. */
+static struct rt_thread_key depth_key = { .size = sizeof(int) };
 
 /* Snapshot the live state under L; advance it first on a refresh tick. */
 static unsigned long live_snapshot(int advance)
@@ -55,10 +56,11 @@ static unsigned long live_snapshot(int advance)
 /* Render the live display with no lock held: allocation points are safe. */
 static size_t render_live(unsigned long frame, char *out, size_t cap)
 {
-	render_depth++;
+	int *render_depth = rt_thread_data(&depth_key);
+	(*render_depth)++;
 	for (int row = 0; row < live_rows; row++)
 		rt_alloc_point();
-	render_depth--;
+	(*render_depth)--;
 	int n = snprintf(out, cap, "~live frame %lu rows %d\n", frame, live_rows);
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
@@ -84,7 +86,7 @@ static void emit_lines(const char *lines, size_t len)
 
 static void fixed_write(enum rt_stream s, const char *buf, size_t len)
 {
-	lb_write(&proxies, s, render_depth, buf, len, emit_lines);
+	lb_write(&proxies, s, *(int *)rt_thread_data(&depth_key), buf, len, emit_lines);
 }
 
 static void fixed_flush(enum rt_stream s)

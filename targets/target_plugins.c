@@ -151,7 +151,13 @@ int rt_target_plugin_load(const char *path, char *err, size_t n)
 		why = check_target(p->targets[i], why_buf, sizeof why_buf);
 		if (!why) {
 			loaded_from[nloaded] = rt_xstrdup(abs ? abs : path);
-			loaded[nloaded++] = p->targets[i];
+			/* a copy: a plugin's controlled executions run on real
+			 * threads, since it may keep per-thread state in
+			 * _Thread_local (fibers would share it; target.h) */
+			struct rt_target_ops *copy = rt_xmalloc(sizeof *copy);
+			*copy = *p->targets[i];
+			copy->flags |= RT_TARGET_OS_THREADS;
+			loaded[nloaded++] = copy;
 		}
 	}
 	free(abs);
@@ -159,8 +165,10 @@ out:
 	if (!why)
 		return 0;
 	snprintf(err, n, "cannot load target plugin %s: %s", path, why);
-	while (nloaded > before)   /* none of its targets stays listed */
+	while (nloaded > before) {   /* none of its targets stays listed */
 		free(loaded_from[--nloaded]);
+		free((void *)loaded[nloaded]);
+	}
 	if (h)
 		dlclose(h);
 	return -1;

@@ -70,3 +70,6 @@ add_test(NAME lockgraph_no_caps COMMAND lockgraph_caps_test)
 # 300; this test is about ours, so TSan's is off here.
 set_tests_properties(lockgraph_no_caps PROPERTIES LABELS "lockorder;unit" TIMEOUT 120
   ENVIRONMENT "TSAN_OPTIONS=detect_deadlocks=0")
+# The fiber backend against the thread backend: same schedules, same
+# findings, each thread's stack in the report.
+rt_sh_test(ctl_fibers          ctl_fibers.sh          200 "controlled")

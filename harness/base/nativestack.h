@@ -16,6 +16,7 @@ struct rt_buf;
 struct rt_native_stack {
 	int tid;
 	int n;                          /* frames; -1: no answer; -2: sanitizer build */
+	int fiber;                      /* taken from a fiber (a user-level context of tid) */
 	void *pc[RT_NATIVE_MAX_FRAMES];
 };
 

@@ -30,7 +30,8 @@ struct rt_stats rt_stats;
 static const struct rt_config *cfg;
 static const struct rt_target_ops *target;
 static rt_lock *handler_lock;          /* logging.Handler.lock (an RLock) */
-static int *pts;                   /* pool handles of the driver threads */
+static int *pts;                   /* pool (or spawn) handles of the driver threads */
+static const struct rt_sched_ops *spawner;   /* who ran them: its spawn, else the pool */
 static int npts;
 static _Atomic int stop_flag;
 static _Atomic int workers_left;   /* print/log drivers still in their op loop */
@@ -239,6 +240,7 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 	int want = c->print_workers + c->log_workers + (c->refresh_hz > 0 && t->refresh ? 1 : 0);
 	pts = rt_xcalloc((size_t)want, sizeof *pts);
 	npts = 0;
+	spawner = rt_sched;
 	for (int i = 0; i < want; i++) {
 		struct driver_arg *a = rt_xmalloc(sizeof *a);
 		int idx = i;
@@ -255,7 +257,9 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 		snprintf(name, sizeof name, "%s-%d", rt_role_names[a->role], idx);
 		a->t = rt_registry_new(name, rt_role_names[a->role]);
 		rt_sched->thread_created(a->t);
-		if ((pts[npts] = rt_pool_run(driver_main, a)) < 0) {
+		pts[npts] = spawner->spawn ? spawner->spawn(a->t, driver_main, a)
+					   : rt_pool_run(driver_main, a);
+		if (pts[npts] < 0) {
 			free(a);
 			rt_fdprintf(rt_err_fd(), "redirtorture: cannot start driver thread %d\n", i);
 			atomic_store(&stop_flag, 1);
@@ -273,7 +277,10 @@ void rt_drivers_stop_and_join(void)
 {
 	atomic_store(&stop_flag, 1);
 	for (int i = 0; i < npts; i++)
-		rt_pool_join(pts[i]);
+		if (spawner->spawn)
+			spawner->join(pts[i]);
+		else
+			rt_pool_join(pts[i]);
 	free(pts);
 	pts = NULL;
 	npts = 0;

@@ -23,6 +23,7 @@
 
 void (*rt_hang_report_extra)(struct rt_buf *b);
 void (*rt_hang_lang_stacks)(const pid_t *tids, int n, char **out);
+void (*rt_hang_fiber_stacks)(const struct rt_snap *s, int n, struct rt_native_stack *ns);
 
 /* lang[i]: the language runtime's stack of live thread i without a note. */
 static char **lang_stacks(const struct rt_snap *s, int n)
@@ -443,6 +444,8 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		ns[i].tid = s[i].state != RT_TS_FINISHED ? s[i].tid : 0;
 	}
 	rt_native_capture(ns, n, 300 * 1000000ULL);   /* each thread unwinds itself */
+	if (rt_hang_fiber_stacks)
+		rt_hang_fiber_stacks(s, n, ns);
 	char **lang = lang_stacks(s, n);
 	rt_buf_printf(&b, "threads (%d live of %d):\n", shown, n);
 	for (int i = 0; i < n; i++) {
@@ -486,14 +489,15 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 				snprintf(s2, sizeof s2, "no timeout");
 			rt_buf_printf(&b, "      waits for notify at %s (%s)\n", s1, s2);
 		}
-		if (x->tid && kernel_view(x->tid, s2, sizeof s2))
+		if (x->tid && !ns[i].fiber && kernel_view(x->tid, s2, sizeof s2))
 			rt_buf_printf(&b, "      kernel: %s\n", s2);
 		if (x->note)   /* e.g. the Python stack: indented under the thread */
 			rt_buf_indent(&b, "      | ", x->note);
 		else if (lang[i])   /* its stack now, wherever it is */
 			rt_buf_indent(&b, "      | ", lang[i]);
 		if (x->tid) {
-			rt_buf_printf(&b, "      | native stack (most recent call first):\n");
+			rt_buf_printf(&b, "      | native stack%s (most recent call first):\n",
+				      ns[i].fiber ? " of its fiber" : "");
 			rt_native_format(&b, "      |   ", &ns[i]);
 		}
 		if (!clen && (x->state == RT_TS_BLOCKED_LOCK || x->state == RT_TS_BLOCKED_SYSCALL)) {

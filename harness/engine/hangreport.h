@@ -86,5 +86,11 @@ extern void (*rt_hang_report_extra)(struct rt_buf *b);
  * malloc'd note into out[i], or out[i] left NULL.  Asked for the live
  * threads that have no note of their own; must return within a bound. */
 extern void (*rt_hang_lang_stacks)(const pid_t *tids, int n, char **out);
+/* Installed by a scheduler that runs threads as fibers (several records on
+ * one kernel thread): after the native stacks were taken by kernel thread,
+ * it replaces those of s[i] that are fibers with each fiber's own (or marks
+ * them not taken) and sets ns[i].fiber. */
+struct rt_native_stack;
+extern void (*rt_hang_fiber_stacks)(const struct rt_snap *s, int n, struct rt_native_stack *ns);
 
 #endif

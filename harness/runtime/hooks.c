@@ -22,6 +22,29 @@ void rt_hooks_set_alloc_handler(void (*fn)(struct rt_site site))
 	atomic_store(&alloc_handler, fn);
 }
 
+static _Atomic int data_slots;
+static pthread_mutex_t data_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void *rt_thread_data(struct rt_thread_key *k)
+{
+	int s = atomic_load_explicit(&k->slot, memory_order_acquire);
+	if (!s) {   /* first use of the key anywhere: take the next slot */
+		pthread_mutex_lock(&data_mu);
+		s = atomic_load(&k->slot);
+		if (!s) {
+			s = atomic_fetch_add(&data_slots, 1) + 1;
+			if (s > RT_THREAD_DATA_SLOTS)
+				rt_die("more than %d rt_thread_key keys", RT_THREAD_DATA_SLOTS);
+			atomic_store_explicit(&k->slot, s, memory_order_release);
+		}
+		pthread_mutex_unlock(&data_mu);
+	}
+	struct rt_thread *t = rt_self();
+	if (!t->data[s - 1])
+		t->data[s - 1] = rt_xcalloc(1, k->size);
+	return t->data[s - 1];
+}
+
 void rt_alloc_point_at(struct rt_site site)
 {
 	void (*fn)(struct rt_site) = atomic_load(&alloc_handler);

@@ -6,6 +6,7 @@
 
 #include "site.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* A point where the modelled runtime may allocate: pending finalizers (the
@@ -24,6 +25,18 @@ void rt_syscall_end(void);
  * appear in reports; driver threads are registered by the harness. */
 void rt_thread_register(const char *name, const char *role);
 void rt_thread_unregister(void);
+
+/* Per-thread data of the code under test, kept in the thread's record so it
+ * follows the record whatever runs it: controlled drivers may be fibers
+ * sharing one kernel thread, and then a _Thread_local is shared by all of
+ * them.  A key is a static struct rt_thread_key { .size = sizeof(T) }; the block is
+ * zeroed on first use by each thread and freed with the record (at the
+ * registry's reset, so every execution starts from zero). */
+struct rt_thread_key {
+	size_t size;
+	_Atomic int slot;           /* 0: none yet; else slot + 1 */
+};
+void *rt_thread_data(struct rt_thread_key *k);
 
 /* A free-form note about the calling thread (e.g. its Python stack), shown
  * under the thread in hang reports; copied; NULL clears it. */

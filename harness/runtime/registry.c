@@ -82,6 +82,12 @@ struct rt_thread *rt_self_or_null(void)
 	return self;
 }
 
+void rt_registry_set_self(struct rt_thread *t)
+{
+	self = t;
+	self_gen = atomic_load_explicit(&generation, memory_order_relaxed);
+}
+
 struct rt_thread *rt_self(void)
 {
 	struct rt_thread *t = rt_self_or_null();
@@ -118,6 +124,8 @@ void rt_registry_reset(void)
 		free(t->sched);
 		free(t->note);
 		free(t->notified);
+		for (int d = 0; d < RT_THREAD_DATA_SLOTS; d++)
+			free(t->data[d]);
 		free(t);
 	}
 	free(threads);

@@ -26,6 +26,8 @@ enum rt_tstate {
 };
 const char *rt_tstate_name(int s);
 
+#define RT_THREAD_DATA_SLOTS 8
+
 struct rt_class;
 struct rt_held {
 	rt_lock *lock;
@@ -80,11 +82,16 @@ struct rt_thread {
 	uint64_t fin_seq;           /* tags @F<id>:<seq>@ of finalizer lines */
 	int in_finalizer;           /* > 0 while the GC model runs finalizers on it */
 	void *sched;                /* per-thread noise / scheduler state */
+	void *data[RT_THREAD_DATA_SLOTS];   /* rt_thread_data blocks, owned */
 };
 
 /* Current thread's record, registering an "unnamed" one on first use. */
 struct rt_thread *rt_self(void);
 struct rt_thread *rt_self_or_null(void);
+/* The calling thread of control is t from now on: a scheduler that runs
+ * several records as fibers on one kernel thread switches it with them. */
+void rt_registry_set_self(struct rt_thread *t);
+
 struct rt_thread *rt_registry_add(const char *name, const char *role);
 /* Create a record for a thread about to be started (ids and names follow
  * creation order, so controlled runs are reproducible); the new thread

@@ -54,6 +54,12 @@ struct rt_sched_ops {
 	/* on = 1: t keeps its turn and its points are no scheduling points
 	 * (while it starts a thread); 0: back under the scheduler. */
 	void (*hold)(struct rt_thread *t, int on);
+	/* Run fn(arg) as the thread of control of t (made with thread_created):
+	 * NULL for a real thread (engine/pool.c).  The controlled scheduler's
+	 * fiber backend runs drivers as fibers; it returns a handle >= 0 for
+	 * join, -1 if it cannot. */
+	int (*spawn)(struct rt_thread *t, void *(*fn)(void *), void *arg);
+	void (*join)(int handle);
 };
 #define RT_NO_TIMEOUT UINT64_MAX
 

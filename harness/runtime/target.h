@@ -43,6 +43,11 @@ struct rt_target_env {
  * CPython a budget (sched/exec.c); a free run does not fork steered
  * executions from its live interpreter (commands/run.c). */
 #define RT_TARGET_EMBEDDED_PY 0x20u
+/* Its controlled executions need real threads: it keeps per-thread state
+ * in _Thread_local (or uses pthread_self) instead of rt_thread_data
+ * (hooks.h).  Without it, controlled executions of a C target run its
+ * drivers as fibers on one kernel thread (sched/sched_ctl_fiber.c). */
+#define RT_TARGET_OS_THREADS 0x40u
 
 struct rt_target_ops {
 	const char *name;

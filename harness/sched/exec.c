@@ -61,6 +61,11 @@ int rt_exec_controlled(const struct rt_target_ops *t, const struct rt_config *c,
 	struct rt_ctl_params pp = *p;
 	if ((t->flags & RT_TARGET_EMBEDDED_PY) && !pp.outside_ns)
 		pp.outside_ns = RT_CTL_PY_OUTSIDE_NS;
+	/* drivers as fibers on this thread, unless the target needs real
+	 * threads (an embedded interpreter's thread states and GIL; a target
+	 * that keeps per-thread data in _Thread_local) */
+	pp.fibers = !(t->flags & (RT_TARGET_EMBEDDED_PY | RT_TARGET_OS_THREADS)) &&
+		    rt_ctl_backend_fibers();
 	rt_ctl_begin(&pp);
 
 	if (rt_target_start(t, c)) {

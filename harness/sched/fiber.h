@@ -6,7 +6,7 @@
  * thread, a switch orders what came before it before what comes after), and
  * AddressSanitizer about every stack change (__sanitizer_start_switch_fiber /
  * __sanitizer_finish_switch_fiber), so both stay clean and meaningful.
- * Not yet used by the scheduler. */
+ * Used by the scheduler's fiber backend (sched_ctl_fiber.c). */
 #ifndef RT_FIBER_H
 #define RT_FIBER_H
 

@@ -13,6 +13,7 @@
  * every thread can be joined and the next execution starts clean. */
 #include "sched/sched_ctl.h"
 
+#include "sched/sched_ctl_fiber.h"
 #include "sched/sched_ctl_py.h"
 #include "sched/sched_ctl_state.h"
 #include "sched/sched_ctl_strategy.h"
@@ -26,6 +27,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +189,10 @@ int park_locked(int me)
 	struct cthread *c = ctl_ct[me];
 	if (ctl_cur == me || c->status == CT_FREE)
 		return c->status == CT_FREE;
+	if (ctl_p.fibers) {
+		ctl_fiber_park_locked(me);
+		return 0;
+	}
 	void *tok = rt_park_hooks.save ? rt_park_hooks.save() : NULL;
 	while (ctl_cur != me && c->status != CT_FREE)
 		pthread_cond_wait(&c->cv, &ctl_mu);
@@ -210,7 +216,8 @@ void switch_and_wait(int me, int next)
 		pthread_cond_signal(&ctl_cv);
 	} else if (next != me) {
 		ctl_cur = next;
-		pthread_cond_signal(&ctl_ct[next]->cv);
+		if (!ctl_p.fibers)
+			pthread_cond_signal(&ctl_ct[next]->cv);
 	} else {
 		ctl_cur = me;   /* it had no turn: it was outside control */
 	}
@@ -366,6 +373,7 @@ static void ctl_created(struct rt_thread *t)
 	c->give_up = 0;
 	c->pct_prio = 0;
 	c->outside = c->hold = 0;
+	c->fw = NULL;
 	if (t->id >= ctl_nct)
 		ctl_nct = t->id + 1;
 	pthread_mutex_unlock(&ctl_mu);
@@ -424,6 +432,36 @@ static const struct rt_sched_ops ctl_ops = {
 	.hold = ctl_hold,
 };
 
+/* The same with drivers as fibers (sched_ctl_fiber.c). */
+static const struct rt_sched_ops ctl_fiber_ops = {
+	.name = "controlled",
+	.point = ctl_release_point,
+	.acquire = ctl_acquire,
+	.thread_created = ctl_created,
+	.sleep = ctl_sleep,
+	.thread_start = ctl_start,
+	.thread_exit = ctl_exit,
+	.controlled = 1,
+	.controls = ctl_controls,
+	.wait = ctl_wait,
+	.await_start = ctl_await_start,
+	.hold = ctl_hold,
+	.spawn = ctl_fiber_spawn,
+	.join = ctl_fiber_join,
+};
+
+int rt_ctl_backend_fibers(void)
+{
+	static _Atomic int mode = -1;
+	int m = atomic_load_explicit(&mode, memory_order_relaxed);
+	if (m < 0) {
+		const char *e = getenv("REDIRTORTURE_CTL_BACKEND");
+		m = !(e && !strcmp(e, "threads"));
+		atomic_store_explicit(&mode, m, memory_order_relaxed);
+	}
+	return m;
+}
+
 static void arrive_sem_init(void) { sem_init(&ctl_arrive_sem, 0, 0); }
 
 void rt_ctl_begin(const struct rt_ctl_params *p)
@@ -447,8 +485,10 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 	uint64_t k = ctl_p.k_estimate ? ctl_p.k_estimate : 1000;
 	for (int j = 0; j < 8; j++)
 		ctl_pct_cp[j] = 1 + rt_rng_below(&ctl_rng, (uint32_t)(k > UINT32_MAX ? UINT32_MAX : k));
+	if (ctl_p.fibers)
+		ctl_fiber_begin_locked();
 	pthread_mutex_unlock(&ctl_mu);
-	rt_sched = &ctl_ops;
+	rt_sched = ctl_p.fibers ? &ctl_fiber_ops : &ctl_ops;
 }
 
 void rt_ctl_run(void)
@@ -459,6 +499,8 @@ void rt_ctl_run(void)
 	 * and an input would not cover the same edges on every run (fuzzing:
 	 * AFL++ stability, harness/fuzz/). */
 	pthread_mutex_lock(&ctl_mu);
+	if (ctl_p.fibers)
+		ctl_fiber_arrivals_locked();   /* each fiber to its first point, in order */
 	int n = 0;
 	for (int i = 0; i < ctl_nct; i++)   /* not the records of uncontrolled threads */
 		n += ctl_ct[i]->status != CT_NONE;
@@ -479,6 +521,8 @@ void rt_ctl_run(void)
 	for (int i = 0; i < ctl_nct; i++)
 		ctl_ct[i]->pos_prio = rt_rng_next(&ctl_rng);
 	switch_and_wait(-1, pick_locked(-1));
+	if (ctl_p.fibers)
+		ctl_fiber_host_locked();
 	while (!ctl_all_done)
 		if (!ctl_p.outside_ns)
 			pthread_cond_wait(&ctl_cv, &ctl_mu);
@@ -496,6 +540,8 @@ void rt_ctl_end(struct rt_ctl_result *out)
 	for (int i = 0; i < ctl_nct; i++)
 		if (ctl_ct[i]->t)
 			snprintf(ctl_r.thread_names[i], sizeof ctl_r.thread_names[i], "%s", ctl_ct[i]->t->name);
+	if (ctl_p.fibers)
+		ctl_fiber_end_locked();
 	*out = ctl_r;
 	memset(&ctl_r, 0, sizeof ctl_r);
 	pthread_mutex_unlock(&ctl_mu);

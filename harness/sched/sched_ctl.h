@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sched_ctl.h - controlled execution: driver threads stay real pthreads but
- * only one runs at a time; every instrumented operation is a scheduling
- * point where a seeded strategy picks the next thread.  Time is virtual. */
+/* sched_ctl.h - controlled execution: only one driver thread runs at a
+ * time (fibers on one kernel thread for C targets, sched_ctl_fiber.c; real
+ * threads for embedded Python); every instrumented operation is a
+ * scheduling point where a seeded strategy picks the next thread.  Time is
+ * virtual. */
 #ifndef RT_SCHED_CTL_H
 #define RT_SCHED_CTL_H
 
@@ -55,6 +57,9 @@ struct rt_ctl_params {
 	 * (real time) is blocked outside control; another one runs (embedded
 	 * Python: locks inside CPython).  A replay diverges there. */
 	uint64_t outside_ns;
+	/* 1: driver threads run as fibers on the calling thread (sched_ctl_fiber.c;
+	 * C targets only: rt_ctl_backend_fibers); 0: real threads, one at a time */
+	int fibers;
 };
 
 struct rt_ctl_result {
@@ -75,6 +80,9 @@ struct rt_ctl_result {
 	char outside_msg[300];           /* the first of them */
 };
 
+/* The default backend for a target that can run on either: fibers, unless
+ * REDIRTORTURE_CTL_BACKEND=threads is set in the environment (read once). */
+int rt_ctl_backend_fibers(void);
 /* Switch the scheduler to controlled mode for the next execution. */
 void rt_ctl_begin(const struct rt_ctl_params *p);
 /* Called by the creator after starting every driver thread: runs the

@@ -41,6 +41,7 @@ struct cthread {
 	const void *wobj;
 	int outside;                  /* marked CT_OUTSIDE since its last point */
 	int hold;                     /* keeps its turn, points are no points */
+	struct ctl_fworker *fw;       /* fiber backend: the fiber it runs on */
 };
 
 /* draining: the target's own threads are let go by this step at the latest */
