@@ -5,7 +5,8 @@
 # (REDIRTORTURE_CTL_BACKEND=threads) runs them as real threads, one at a
 # time.  Strategies, repro files and reports do not care which one ran:
 #  - explore from one seed takes the same executions to the same finding
-#    and writes the same schedule on both backends (random and pct);
+#    and writes the same schedule on both backends (random, pct, pos; and
+#    random with 64 printers);
 #  - a repro recorded on one replays to the same signature on the other;
 #  - the DEADLOCK report of a replay shows every thread of the cycle with
 #    what it holds and awaits and, outside sanitizer builds, its own native
@@ -16,11 +17,15 @@ source "$(dirname "$0")/lib.sh"
 
 schedule() { sed -n '/^schedule:$/,$p' "$1"; }
 
-for st in random pct; do
+# (on fibers the enabled set is kept incrementally, sched_ctl_enabled.c; on
+# threads every thread is looked at: the same choices, check bytes included)
+for st in random pct pos random-64; do
+  workers=()
+  case $st in random-64) workers=(--set print_workers=64) ;; esac
   for be in threads fibers; do
     REDIRTORTURE_CTL_BACKEND=$be run "$st-$be" "$(scaled 60000)" explore --scenario live_refresh \
-      --target rich_live --strategy "$st" --runs 3000 --seed 7 --jobs 1 --until-deadlock \
-      --repro "$WORK/$st-$be.repro" --no-supervisor
+      --target rich_live --strategy "${st%-64}" --runs 3000 --seed 7 --jobs 1 --until-deadlock \
+      "${workers[@]}" --repro "$WORK/$st-$be.repro" --no-supervisor
     expect_rc 2
     expect_verdict DEADLOCK
     [ -s "$WORK/$st-$be.repro" ] || fail "$st on $be: no repro written"

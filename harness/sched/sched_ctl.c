@@ -13,6 +13,7 @@
  * every thread can be joined and the next execution starts clean. */
 #include "sched/sched_ctl.h"
 
+#include "sched/sched_ctl_enabled.h"
 #include "sched/sched_ctl_fiber.h"
 #include "sched/sched_ctl_py.h"
 #include "sched/sched_ctl_state.h"
@@ -109,7 +110,11 @@ int pick_locked(int me)
 	for (;;) {
 		int ne = 0, sleeping = 0, live = 0, outside = 0;
 		uint64_t wake = UINT64_MAX;
-		for (int i = 0; i < ctl_nct; i++) {
+		/* kept incrementally (fiber backend), else one look at every thread */
+		int kept = ctl_en_collect(e, &live, &outside, &sleeping, &wake);
+		if (kept >= 0)
+			ne = kept;
+		for (int i = 0; kept < 0 && i < ctl_nct; i++) {
 			struct cthread *c = ctl_ct[i];
 			if (c->status == CT_NONE || c->status == CT_DONE || c->status == CT_NEW ||
 			    c->status == CT_FREE)
@@ -131,7 +136,8 @@ int pick_locked(int me)
 				     : enabled(c))
 				e[ne++] = i;
 		}
-		if (!live || target_threads_at_rest_locked())
+		/* (no target threads where the set is kept: C targets) */
+		if (!live || (kept < 0 && target_threads_at_rest_locked()))
 			return -1;
 		if (!ne && sleeping) {
 			ctl_vnow = wake;   /* nothing can run: jump the virtual clock */
@@ -175,7 +181,7 @@ int pick_locked(int me)
 		if (ctl_p.strategy == RT_STRAT_POS && ctl_ct[chosen]->want) {
 			/* POS: events racing with the one about to run (same lock)
 			 * get fresh priorities */
-			for (int i = 0; i < ctl_nct; i++)
+			for (int i = 0; !ctl_en_repri_waiters(chosen) && i < ctl_nct; i++)
 				if (i != chosen && ctl_ct[i]->want == ctl_ct[chosen]->want)
 					ctl_ct[i]->pos_prio = rt_rng_next(&ctl_rng);
 		}
@@ -227,6 +233,7 @@ void switch_and_wait(int me, int next)
 		return;   /* let go (CT_FREE) */
 	ctl_ct[me]->status = CT_RUNNING;
 	ctl_ct[me]->want = NULL;
+	ctl_en_update(me);
 	last_ran = me;
 }
 
@@ -240,6 +247,7 @@ void resched_locked(int me)
 		if (ctl_cur >= 0 && ctl_cur != me) {
 			if (!park_locked(me))
 				c->status = CT_RUNNING;
+			ctl_en_update(me);
 			return;
 		}
 	}
@@ -273,6 +281,7 @@ static void ctl_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
 	c->obj = obj;
 	c->want = NULL;
 	c->pos_prio = rt_rng_next(&ctl_rng);
+	ctl_en_update(t->id);
 	advance_locked();
 	resched_locked(t->id);
 	pthread_mutex_unlock(&ctl_mu);
@@ -295,6 +304,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site, uin
 	c->want = l;
 	c->site = site;
 	c->pos_prio = rt_rng_next(&ctl_rng);
+	ctl_en_update(t->id);
 	const char *cls = rt_lock_class_name(l);
 	int busy = !lock_free_for(c);
 	if (busy) {
@@ -317,6 +327,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site, uin
 	int fake = ctl_draining && o != NULL;
 	int gave_up = !fake && c->give_up && o != NULL && o != t;
 	c->give_up = 0;
+	ctl_en_update(t->id);
 	if (!gave_up)
 		trace_ev(t->id, RT_TEV_ACQUIRED, cls);
 	pthread_mutex_unlock(&ctl_mu);
@@ -346,6 +357,7 @@ static void ctl_sleep(struct rt_thread *t, uint64_t ns)
 	c->wake = ctl_vnow + ns;
 	c->want = NULL;
 	c->ev = RT_EV_POINT;
+	ctl_en_update(t->id);
 	trace_ev(t->id, RT_TEV_SLEEP, NULL);
 	advance_locked();
 	resched_locked(t->id);
@@ -376,6 +388,7 @@ static void ctl_created(struct rt_thread *t)
 	c->fw = NULL;
 	if (t->id >= ctl_nct)
 		ctl_nct = t->id + 1;
+	ctl_en_update(t->id);
 	pthread_mutex_unlock(&ctl_mu);
 }
 
@@ -387,12 +400,14 @@ static void ctl_start(struct rt_thread *t)
 	if (c) {
 		c->status = CT_READY;
 		c->ev = RT_EV_OP;
+		ctl_en_update(t->id);
 		arrived++;
 		pthread_cond_broadcast(&ctl_arrive_cv);   /* its creator waits for this */
 		if (!ctl_running)
 			sem_post(&ctl_arrive_sem);   /* rt_ctl_run counts arrivals */
 		if (!park_locked(t->id))
 			c->status = CT_RUNNING;
+		ctl_en_update(t->id);
 	}
 	pthread_mutex_unlock(&ctl_mu);
 }
@@ -404,6 +419,7 @@ static void ctl_exit(struct rt_thread *t)
 	struct cthread *c = ctl_of(t);
 	if (c) {
 		c->status = CT_DONE;
+		ctl_en_update(t->id);
 		trace_ev(t->id, RT_TEV_EXIT, NULL);
 		/* Workers done: let the refresh loop end too. */
 		if (strcmp(t->role, "refresh") && strcmp(t->role, "python") && --live_workers == 0)
@@ -485,6 +501,7 @@ void rt_ctl_begin(const struct rt_ctl_params *p)
 	uint64_t k = ctl_p.k_estimate ? ctl_p.k_estimate : 1000;
 	for (int j = 0; j < 8; j++)
 		ctl_pct_cp[j] = 1 + rt_rng_below(&ctl_rng, (uint32_t)(k > UINT32_MAX ? UINT32_MAX : k));
+	ctl_en_reset_locked(ctl_p.fibers);   /* only C targets' threads there */
 	if (ctl_p.fibers)
 		ctl_fiber_begin_locked();
 	pthread_mutex_unlock(&ctl_mu);

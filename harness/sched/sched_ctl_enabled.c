@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sched_ctl_enabled.c - see sched_ctl_enabled.h.
+ *
+ * Files (bitsets over thread indexes): free (ready at a point that takes
+ * no lock: always enabled), one per lock wanted (ready at an acquire of it:
+ * enabled while the lock is free or theirs), sleep (asleep or in a timed
+ * wait: enabled once their virtual wake-up came), timed (lock waiters with
+ * a timeout: they give up when it passed).  A pick costs one look per lock
+ * wanted, per sleeper and per timed waiter, plus the enabled threads
+ * themselves, whatever the number of threads. */
+#include "sched/sched_ctl_enabled.h"
+
+#include "sched/sched_ctl_state.h"
+
+#include "runtime/lock.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_NONE, K_FREE, K_LOCK, K_SLEEP, K_OUT, K_RUN };
+
+struct waitq {
+	const rt_lock *l;
+	uint64_t *bits;
+	int n;
+};
+
+static int on;
+static int capw;                       /* words per bitset */
+static uint64_t *b_free, *b_lock, *b_sleep, *b_timed, *scratch;
+static struct waitq *wq;
+static int nwq;
+static uint8_t *kind;
+static const rt_lock **klock;
+static int capk, live, outside;
+
+#define BIT(b, i) (((b)[(i) >> 6] >> ((i)&63)) & 1)
+#define SET(b, i) ((b)[(i) >> 6] |= 1ULL << ((i)&63))
+#define CLR(b, i) ((b)[(i) >> 6] &= ~(1ULL << ((i)&63)))
+
+static void grow_bits(uint64_t **b, int old, int w)
+{
+	*b = rt_xrealloc(*b, (size_t)w * sizeof **b);
+	memset(*b + old, 0, (size_t)(w - old) * sizeof **b);
+}
+
+static void ensure(int i)
+{
+	if (i < capk)
+		return;
+	int ncap = i + 64 > 2 * capk ? i + 64 : 2 * capk;
+	kind = rt_xrealloc(kind, (size_t)ncap);
+	memset(kind + capk, K_NONE, (size_t)(ncap - capk));
+	klock = rt_xrealloc(klock, (size_t)ncap * sizeof *klock);
+	memset(klock + capk, 0, (size_t)(ncap - capk) * sizeof *klock);
+	capk = ncap;
+	int w = (ncap + 63) / 64;
+	if (w > capw) {
+		grow_bits(&b_free, capw, w);
+		grow_bits(&b_lock, capw, w);
+		grow_bits(&b_sleep, capw, w);
+		grow_bits(&b_timed, capw, w);
+		grow_bits(&scratch, capw, w);
+		for (int q = 0; q < nwq; q++)
+			grow_bits(&wq[q].bits, capw, w);
+		capw = w;
+	}
+}
+
+static struct waitq *queue_of(const rt_lock *l)
+{
+	struct waitq *empty = NULL;
+	for (int q = 0; q < nwq; q++) {
+		if (wq[q].l == l)
+			return &wq[q];
+		if (!wq[q].n && !empty)
+			empty = &wq[q];
+	}
+	if (!empty) {
+		wq = rt_xrealloc(wq, (size_t)(nwq + 1) * sizeof *wq);
+		empty = &wq[nwq++];
+		empty->bits = rt_xcalloc((size_t)capw, sizeof *empty->bits);
+		empty->n = 0;
+	}
+	empty->l = l;
+	return empty;
+}
+
+void ctl_en_reset_locked(int want_on)
+{
+	on = want_on;
+	for (int i = 0; i < capk; i++)
+		kind[i] = K_NONE, klock[i] = NULL;
+	size_t bytes = (size_t)capw * sizeof(uint64_t);
+	if (capw) {
+		memset(b_free, 0, bytes);
+		memset(b_lock, 0, bytes);
+		memset(b_sleep, 0, bytes);
+		memset(b_timed, 0, bytes);
+	}
+	for (int q = 0; q < nwq; q++) {
+		memset(wq[q].bits, 0, bytes);
+		wq[q].n = 0;
+		wq[q].l = NULL;
+	}
+	live = outside = 0;
+}
+
+static void unfile(int i)
+{
+	switch (kind[i]) {
+	case K_FREE: CLR(b_free, i); break;
+	case K_LOCK: {
+		struct waitq *q = queue_of(klock[i]);
+		CLR(q->bits, i);
+		q->n--;
+		CLR(b_lock, i);
+		CLR(b_timed, i);
+		break;
+	}
+	case K_SLEEP: CLR(b_sleep, i); break;
+	case K_OUT: outside--; break;
+	}
+	live -= kind[i] != K_NONE;
+	kind[i] = K_NONE;
+	klock[i] = NULL;
+}
+
+void ctl_en_update(int i)
+{
+	if (!on)
+		return;
+	ensure(i);
+	const struct cthread *c = ctl_ct[i];
+	int k = K_NONE;
+	switch (c->status) {
+	case CT_READY: k = c->want ? K_LOCK : K_FREE; break;
+	case CT_SLEEP: case CT_WAIT: k = K_SLEEP; break;
+	case CT_OUTSIDE: k = K_OUT; break;
+	case CT_RUNNING: k = K_RUN; break;
+	}
+	const rt_lock *l = k == K_LOCK ? c->want : NULL;
+	int timed = k == K_LOCK && c->give_up;
+	if (k == kind[i] && l == klock[i] && (k != K_LOCK || timed == (int)BIT(b_timed, i)))
+		return;
+	unfile(i);
+	kind[i] = (uint8_t)k;
+	klock[i] = l;
+	live += k != K_NONE;
+	switch (k) {
+	case K_FREE: SET(b_free, i); break;
+	case K_LOCK: {
+		struct waitq *q = queue_of(l);
+		SET(q->bits, i);
+		q->n++;
+		SET(b_lock, i);
+		if (timed)
+			SET(b_timed, i);
+		break;
+	}
+	case K_SLEEP: SET(b_sleep, i); break;
+	case K_OUT: outside++; break;
+	}
+}
+
+int ctl_en_collect(int *e, int *live_out, int *outside_out, int *sleeping, uint64_t *wake)
+{
+	if (!on)
+		return -1;
+	int w = (ctl_nct + 63) / 64;
+	if (w > capw)
+		ensure(ctl_nct);
+	*live_out = live;
+	*outside_out = outside;
+	*sleeping = 0;
+	*wake = UINT64_MAX;
+	for (int j = 0; j < w; j++)
+		scratch[j] = ctl_draining ? b_free[j] | b_lock[j] | b_sleep[j] : b_free[j];
+	if (!ctl_draining)   /* a lock's waiters: all of them while it is free */
+		for (int q = 0; q < nwq; q++) {
+			if (!wq[q].n)
+				continue;
+			struct rt_thread *o = rt_lock_owner(wq[q].l);
+			if (!o) {
+				for (int j = 0; j < w; j++)
+					scratch[j] |= wq[q].bits[j];
+			} else if (o->id < ctl_nct && ctl_ct[o->id]->t == o && BIT(wq[q].bits, o->id)) {
+				SET(scratch, o->id);
+			}
+		}
+	for (int j = 0; j < w; j++) {
+		for (uint64_t m = b_timed[j]; m; m &= m - 1) {   /* a timed acquire waits like a sleep */
+			int i = j * 64 + __builtin_ctzll(m);
+			const struct cthread *c = ctl_ct[i];
+			struct rt_thread *o = rt_lock_owner(c->want);
+			if (o == NULL || o == c->t)
+				continue;
+			(*sleeping)++;
+			if (c->give_up < *wake)
+				*wake = c->give_up;
+			if (!ctl_draining && c->give_up <= ctl_vnow)
+				SET(scratch, i);
+		}
+		for (uint64_t m = b_sleep[j]; m; m &= m - 1) {
+			int i = j * 64 + __builtin_ctzll(m);
+			const struct cthread *c = ctl_ct[i];
+			if (c->wake != RT_NO_TIMEOUT) {
+				(*sleeping)++;
+				if (c->wake < *wake)
+					*wake = c->wake;
+			}
+			if (!ctl_draining && (c->wake <= ctl_vnow ||
+					      (c->status == CT_WAIT && c->ready(c->wobj))))
+				SET(scratch, i);
+		}
+	}
+	int ne = 0;
+	for (int j = 0; j < w; j++)
+		for (uint64_t m = scratch[j]; m; m &= m - 1)
+			e[ne++] = j * 64 + __builtin_ctzll(m);
+	return ne;
+}
+
+int ctl_en_repri_waiters(int chosen)
+{
+	if (!on)
+		return 0;
+	if (kind[chosen] == K_LOCK) {
+		const struct waitq *q = queue_of(klock[chosen]);
+		int w = (ctl_nct + 63) / 64;
+		for (int j = 0; j < w; j++)
+			for (uint64_t m = q->bits[j]; m; m &= m - 1) {
+				int i = j * 64 + __builtin_ctzll(m);
+				if (i != chosen)
+					ctl_ct[i]->pos_prio = rt_rng_next(&ctl_rng);
+			}
+	}
+	return 1;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sched_ctl_enabled.h - the enabled set kept incrementally
+ * (sched_ctl_enabled.c), so that picking the next thread does not look at
+ * every thread: each thread is filed by what it waits for when its state
+ * changes, and a pick looks only at the files that can change by
+ * themselves (lock waiters by lock, sleepers, timed acquires).  Used on the
+ * fiber backend (C targets: no thread the scheduler does not control can
+ * change a lock's owner between two points); the thread backend scans.
+ * Internal to sched/; called with ctl_mu held. */
+#ifndef RT_SCHED_CTL_ENABLED_H
+#define RT_SCHED_CTL_ENABLED_H
+
+#include <stdint.h>
+
+/* A new execution: every thread unfiled; on = 1 to keep the set. */
+void ctl_en_reset_locked(int on);
+/* Thread i's status, want or give_up changed: file it again. */
+void ctl_en_update(int i);
+/* The enabled threads in index order into e (room for ctl_nct), as
+ * pick_locked's scan finds them: returns how many; *live, *outside,
+ * *sleeping and *wake as the scan counts them.  -1 when not kept. */
+int ctl_en_collect(int *e, int *live, int *outside, int *sleeping, uint64_t *wake);
+/* POS: fresh priorities for the threads other than chosen waiting for
+ * the lock chosen wants, in index order.  0 when not kept. */
+int ctl_en_repri_waiters(int chosen);
+
+#endif
