@@ -114,9 +114,9 @@ int main(int argc, char **argv)
 	printf("| hand-off between two drivers | min ns | median ns | max ns | x fiber (median) |\n");
 	printf("|---|---|---|---|---|\n");
 	double fm = fb[samples / 2];
-	printf("| threads: token under a mutex, a condvar each (sched_ctl.c today) | %.0f | %.0f | %.0f | %.1f |\n",
+	printf("| threads: token under a mutex, a condvar each (the thread backend) | %.0f | %.0f | %.0f | %.1f |\n",
 	       th[0], th[samples / 2], th[samples - 1], th[samples / 2] / fm);
-	printf("| fibers: ucontext swapcontext (sched/fiber.c) | %.0f | %.0f | %.0f | 1.0 |\n", fb[0],
+	printf("| fibers: sched/fiber.c (x86-64: its own register switch; else swapcontext) | %.0f | %.0f | %.0f | 1.0 |\n", fb[0],
 	       fm, fb[samples - 1]);
 	free(th);
 	free(fb);
