@@ -9,7 +9,10 @@ For each configuration: controlled executions per second of `explore` on
 live_refresh (8 print workers + refresh) against rich_live_fixed (nothing is
 found, so every execution runs its full length), by wall time and by CPU time
 (user + system of the explore process and its children), min / median / max
-over SAMPLES samples, and the median's ratio to the first row.  The load
+over SAMPLES samples, and the median's ratio to the first row.  C targets run
+their drivers as fibers (the default); the rows marked "threads" run the same
+on the thread backend (REDIRTORTURE_CTL_BACKEND=threads), and the 64/8
+paired ratio is printed for both.  The load
 average before and after is printed: on a busy machine the wall-time column
 says more about the machine than about the tool.  Then the instrumented-lock
 microbenchmark (build/default/lockbench) and the cost of one hand-off between
@@ -42,6 +45,10 @@ CLEAN_PRINTS = ["--set", "partial_pct=0", "--set", "finalizer_every=0"]
 
 # name, binary, runs per sample, extra arguments (target rich_live_fixed
 # unless the arguments name one)
+# The C rows run the drivers as fibers (the default backend for C targets);
+# the rows marked "threads" set REDIRTORTURE_CTL_BACKEND=threads: real
+# threads, one at a time, handed over through condvars.
+THREADS = ["REDIRTORTURE_CTL_BACKEND=threads"]
 CONFIGS = [
     ("pct, --jobs 1", DEF, 3000, ["--strategy", "pct", "--jobs", "1"]),
     ("pct, --jobs 2", DEF, 3000, ["--strategy", "pct", "--jobs", "2"]),
@@ -50,6 +57,11 @@ CONFIGS = [
     ("pct, 64 print workers, --jobs 1", DEF, 300,
      ["--strategy", "pct", "--jobs", "1", "--set", "print_workers=64"]),
     ("pct, --jobs 2, TSan build", TSAN, 300, ["--strategy", "pct", "--jobs", "2"]),
+    ("random, --jobs 2, TSan build", TSAN, 300, ["--strategy", "random", "--jobs", "2"]),
+    ("pct, --jobs 1, threads", DEF, 3000, THREADS + ["--strategy", "pct", "--jobs", "1"]),
+    ("random, --jobs 1, threads", DEF, 1000, THREADS + ["--strategy", "random", "--jobs", "1"]),
+    ("pct, 64 print workers, --jobs 1, threads", DEF, 300,
+     THREADS + ["--strategy", "pct", "--jobs", "1", "--set", "print_workers=64"]),
     ("rich_live (C model), prints only, pct, --jobs 1", DEF, 1000,
      ["--strategy", "pct", "--jobs", "1", "--target", "rich_live"] + CLEAN_PRINTS),
     ("py_rich (real Rich 13.3.1), prints only, pct, --jobs 1", DEF, 30,
@@ -61,13 +73,19 @@ CONFIGS = [
 
 def one(binary, runs, extra, seed):
     """executions/s by wall time and by CPU time of one explore"""
+    env = dict(os.environ)
+    env.pop("REDIRTORTURE_CTL_BACKEND", None)
+    while extra and "=" in extra[0] and not extra[0].startswith("-"):
+        k, v = extra[0].split("=", 1)
+        env[k] = v
+        extra = extra[1:]
     target = [] if "--target" in extra else ["--target", "rich_live_fixed"]
     cmd = [binary, "explore", "--scenario", "live_refresh"] + target + [
            "--runs", str(runs), "--seed", str(seed), "--no-supervisor"] + extra
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                         cwd=os.environ.get("TMPDIR", "/tmp"), check=False)
+                         cwd=os.environ.get("TMPDIR", "/tmp"), env=env, check=False)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -112,14 +130,15 @@ def main():
         print(f"| {name} | not built | | | |")
     print()
     # the thread-count goal, paired within each sample (the two ran back to back)
-    eight, many = CONFIGS[0][0], CONFIGS[4][0]
-    if eight in wall and many in wall:
-        rw = [m / e for m, e in zip(wall[many], wall[eight])]
-        rc = [m / e for m, e in zip(cpu[many], cpu[eight])]
-        print(f"64 / 8 print workers, executions/s paired per sample (goal >= 0.125): "
-              f"wall {min(rw):.3f} / {statistics.median(rw):.3f} / {max(rw):.3f}, "
-              f"CPU {min(rc):.3f} / {statistics.median(rc):.3f} / {max(rc):.3f} (min / median / max)")
-        print()
+    for eight, many in ((CONFIGS[0][0], CONFIGS[4][0]), (CONFIGS[7][0], CONFIGS[9][0])):
+        if eight in wall and many in wall:
+            rw = [m / e for m, e in zip(wall[many], wall[eight])]
+            rc = [m / e for m, e in zip(cpu[many], cpu[eight])]
+            print(f"64 / 8 print workers{', threads' if 'threads' in many else ''}, executions/s "
+                  f"paired per sample (goal >= 0.125): "
+                  f"wall {min(rw):.3f} / {statistics.median(rw):.3f} / {max(rw):.3f}, "
+                  f"CPU {min(rc):.3f} / {statistics.median(rc):.3f} / {max(rc):.3f} (min / median / max)")
+    print()
     if os.access(LOCKBENCH, os.X_OK):
         sys.stdout.flush()
         subprocess.run([LOCKBENCH, str(max(samples, 5))], check=False)
