@@ -23,6 +23,7 @@
 #include <Python.h>
 
 #include "python/pyctl.h"
+#include "python/pyidents.h"
 #include "python/pylocks.h"
 
 #include "runtime/registry.h"
@@ -131,6 +132,7 @@ static PyObject *m_thread_adopt(PyObject *mod, PyObject *h)
 	if (!t)
 		return NULL;
 	rt_registry_adopt(t);
+	rt_py_idents_adopt(t->id);
 	Py_RETURN_NONE;
 }
 
@@ -217,6 +219,7 @@ static PyObject *m_on(PyObject *mod, PyObject *unused)
 
 void rt_py_ctl_thread_exit(void)
 {
+	rt_py_idents_forget();
 	struct rt_thread *t = rt_self_or_null();
 	if (!t)
 		return;
@@ -237,6 +240,7 @@ void rt_py_ctl_new_thread(void)
 	if (t)
 		rt_sched->hold(t, 1);
 	PyObject *r = PyObject_CallMethod(threading, "current_thread", NULL);
+	rt_py_idents_name_self();
 	if (t)
 		rt_sched->hold(t, 0);
 	Py_XDECREF(r);
@@ -263,11 +267,12 @@ int rt_py_ctl_add_functions(PyObject *module)
 {
 	static const struct rt_park_hooks hooks = { gil_save, gil_restore };
 	rt_park_hooks = hooks;
-	return PyModule_AddFunctions(module, ctl_functions);
+	return PyModule_AddFunctions(module, ctl_functions) ? -1 : rt_py_idents_add_functions(module);
 }
 
 int rt_py_ctl_prepare(PyObject *glue)
 {
+	rt_py_idents_reset();   /* real idents again; this thread's virtual one */
 	if (!rt_sched->controlled)
 		return 0;
 	/* the same start every execution: thread names from 1, no garbage of

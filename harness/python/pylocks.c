@@ -25,6 +25,7 @@
 #include <Python.h>
 
 #include "python/pylocks.h"
+#include "python/pyidents.h"
 #include "python/pyctl.h"
 #include "python/pygc.h"
 #include "python/pywait.h"
@@ -176,7 +177,7 @@ struct rt_thread *rt_py_self(void)
 	 * _DummyThread, whose __init__ takes locks before it is registered. */
 	PyObject *mod = PyDict_GetItemString(PyImport_GetModuleDict(), "threading");
 	PyObject *active = mod ? PyObject_GetAttrString(mod, "_active") : NULL;
-	PyObject *key = PyLong_FromUnsignedLong(ident);
+	PyObject *key = PyLong_FromUnsignedLong(rt_py_idents_seen());   /* pyidents.c */
 	PyObject *th = active && key ? PyDict_GetItemWithError(active, key) : NULL;
 	PyObject *limbo = !th && mod ? PyObject_GetAttrString(mod, "_limbo") : NULL;
 	/* a Thread starting up takes locks before it is in _active */

@@ -251,6 +251,10 @@ def _install_threads():
     threading.Thread.start = _start
     threading.Thread.join = _join
     time.sleep = _sleep
+    # the same idents in every controlled execution (harness/python/pyidents.c)
+    import _thread
+    threading.get_ident = _thread.get_ident = _rt.get_ident
+    threading.get_native_id = _thread.get_native_id = _rt.get_native_id
 
 
 def _install_thread_locks():
