@@ -53,5 +53,7 @@ rt_sh_test(ctl_py_explore            py/ctl_py_explore.sh            900 "contro
 set_tests_properties(ctl_py_explore PROPERTIES SKIP_RETURN_CODE 69)
 rt_sh_test(ctl_py_rich_replay        py/ctl_py_rich_replay.sh        900 "controlled;python;corpus")
 set_tests_properties(ctl_py_rich_replay PROPERTIES SKIP_RETURN_CODE 69)
+rt_sh_test(ctl_py_rich_minimize      py/ctl_py_rich_minimize.sh      600 "controlled;python;corpus")
+set_tests_properties(ctl_py_rich_minimize PROPERTIES SKIP_RETURN_CODE 69)
 rt_sh_test(ctl_py_idents             py/ctl_py_idents.sh             300 "controlled;python")
 set_tests_properties(ctl_py_idents PROPERTIES SKIP_RETURN_CODE 69)

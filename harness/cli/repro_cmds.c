@@ -57,16 +57,21 @@ const struct rt_cmd_spec rt_cmd_replay = {
 
 struct minimize_args {
 	const char *file, *out, *report;
-	uint64_t search_runs;
+	uint64_t search_runs, budget;
 };
 
 static const struct rt_opt minimize_opts[] = {
 	{ .name = "out", .short_name = 'o', .kind = RT_OPT_STR, .metavar = "OUT",
 	  RT_OPT_TO(struct minimize_args, out),
 	  .help = "where the smaller repro goes (default: X.repro becomes X.min.repro)" },
-	{ .name = "search-runs", .kind = RT_OPT_U64, .metavar = "N", .min = 1, .max = 1000000,
-	  .def = "300", RT_OPT_TO(struct minimize_args, search_runs),
-	  .help = "controlled executions per smaller configuration tried" },
+	{ .name = "search-runs", .kind = RT_OPT_U64, .metavar = "N", .min = 0, .max = 1000000,
+	  .def = "0", RT_OPT_TO(struct minimize_args, search_runs),
+	  .help = "controlled executions per smaller configuration tried (0: 300, 20 for "
+		  "embedded-Python targets)" },
+	{ .name = "budget", .kind = RT_OPT_U64, .metavar = "N", .min = 0, .max = 100000000,
+	  .def = "0", RT_OPT_TO(struct minimize_args, budget),
+	  .help = "controlled executions in all; the best found so far is written when it is "
+		  "spent (0: 10000, 1000 for embedded-Python targets)" },
 	REPORT_OPT(struct minimize_args),
 	{ 0 }
 };
@@ -75,7 +80,7 @@ static int minimize_main(const char *prog, const void *args)
 {
 	const struct minimize_args *a = args;
 	(void)prog;
-	return rt_minimize(a->file, a->out, a->search_runs, report_path(a->report));
+	return rt_minimize(a->file, a->out, a->search_runs, a->budget, report_path(a->report));
 }
 
 const struct rt_cmd_spec rt_cmd_minimize = {

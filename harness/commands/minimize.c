@@ -2,7 +2,26 @@
 /* minimize.c - `redirtorture minimize FILE`: shrink a failing repro while
  * the same signature still appears: fewer threads, fewer operations, fewer
  * preemptions.  Each accepted candidate is an execution that really
- * produced the signature; its recorded schedule becomes the new best. */
+ * produced the signature; its recorded schedule becomes the new best.
+ *
+ * The search, in this order, within a stated budget of executions:
+ *  1. smaller configurations (fewer workers, then fewer operations per
+ *     thread), each searched with a few executions steered toward the
+ *     deadlock's lock classes (when the finding has a cycle) and PCT ones;
+ *     a reproduction is taken when its schedule is no longer (choices,
+ *     preemptions) than the best so far;
+ *  2. with more than one preemption, one preemption searched exhaustively
+ *     (context bound 1), within max(5000, 20 x search runs) executions;
+ *  3. with more than one left, delta debugging (ddmin) over the schedule's
+ *     switches (the choices where another thread than the one that ran was
+ *     picked): a candidate keeps a subset of them at their positions, every
+ *     other choice lets the running thread go on; kept when it reproduces
+ *     with no more choices and preemptions; within 4 x search runs.
+ *     Embedded Python runs 3 before 2, with half the budget left.
+ * Every candidate taken is no larger than the best before it, so the result
+ * is never larger than the input (threads, choices, preemptions).  Every
+ * execution is in this one process (one embedded interpreter for Python
+ * targets, as in explore). */
 #include "commands/minimize.h"
 #include "commands/explore.h"
 #include "commands/supervisor.h"
@@ -24,81 +43,252 @@ struct best {
 	struct rt_config cfg;
 	struct rt_ctl_params p;
 	struct rt_exec_result r;
+	int borrowed;   /* r is the input's (owned by it) */
 };
 
-static const char *want_sig;
-static uint64_t executions;   /* for the report's stats */
+/* The search's state. */
+struct mz {
+	const char *want_sig;
+	uint64_t runs;        /* executions per smaller configuration */
+	uint64_t budget;      /* executions in all */
+	uint64_t step_end;    /* a step's own bound (executions), 0: none */
+	uint64_t executions;
+	char **classes;       /* the deadlock's cycle (steering), or NULL */
+	int nclasses;
+	int stopped;          /* budget spent, or the process cannot run more */
+	uint64_t in_config, in_ddmin, in_one;   /* executions per step */
+	/* smaller configurations searched in vain (not searched again) */
+	struct cfg_key { int pw, lw; int64_t ops; } failed[64];
+	int nfailed;
+	int py;               /* an embedded-Python target: executions are dear */
+};
 
-static void exec_counted(const struct rt_config *c, const struct rt_ctl_params *p,
-			 struct rt_exec_result *r)
+/* A switch of the schedule: at choice `at`, thread `tid`. */
+struct sw {
+	size_t at;
+	uint16_t tid;
+};
+
+/* One execution: 1 it reproduced the signature (r kept), 0 it did not (r
+ * freed), -1 none was run (budget spent or the process is spent). */
+static int run_one(struct mz *m, const struct rt_config *c, const struct rt_ctl_params *p,
+		   struct rt_exec_result *r)
 {
-	executions++;
+	if (m->stopped || m->executions >= m->budget) {
+		m->stopped = 1;
+		return -1;
+	}
+	if (m->step_end && m->executions >= m->step_end)
+		return -1;   /* this step's share is spent; the next may go on */
+	m->executions++;
 	rt_exec_controlled(rt_target_find(c->target), c, p, r);
+	if (r->code == RT_EXIT_NOSTART) {   /* an execution left stuck threads */
+		m->stopped = 1;
+		rt_exec_result_free(r);
+		return -1;
+	}
+	if (!r->ctl.diverged && !strcmp(r->signature, m->want_sig))
+		return 1;
+	rt_exec_result_free(r);
+	return 0;
 }
 
-static int same(const struct rt_exec_result *r)
+/* The budget, or the current step's share of it, is spent. */
+static int spent(const struct mz *m)
 {
-	return !r->ctl.diverged && !strcmp(r->signature, want_sig);
+	return m->stopped || (m->step_end && m->executions >= m->step_end);
 }
 
 static void take(struct best *b, const struct rt_config *c, const struct rt_ctl_params *p,
 		 struct rt_exec_result *r)
 {
-	rt_exec_result_free(&b->r);
+	if (!b->borrowed)
+		rt_exec_result_free(&b->r);
+	b->borrowed = 0;
 	b->cfg = *c;
 	b->p = *p;
+	b->p.replay = NULL;
+	b->p.nreplay = 0;
+	b->p.lenient = 0;
 	b->r = *r;
 	memset(r, 0, sizeof *r);
 }
 
-/* Lenient replay of a candidate schedule; keeps it if the signature holds
- * and it has fewer preemptions. */
-static int try_schedule(struct best *b, struct rt_choice *ch, size_t n)
+static int not_larger(const struct rt_exec_result *r, const struct rt_exec_result *than)
 {
+	return r->ctl.nthreads <= than->ctl.nthreads && r->ctl.nchoices <= than->ctl.nchoices &&
+	       r->ctl.preemptions <= than->ctl.preemptions;
+}
+
+/* The lock classes of the deadlock just reported (before the next
+ * execution resets the report): steering for smaller configurations. */
+static void keep_cycle(struct mz *m)
+{
+	int code;
+	const char *kind, *sig, *text;
+	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++) {
+		const char *const *cls;
+		int n = rt_report_get_cycle(i, &cls);
+		if (code != RT_EXIT_DEADLOCK || n <= 0)
+			continue;
+		m->classes = rt_xcalloc((size_t)n + 1, sizeof *m->classes);
+		for (int k = 0; k < n; k++)
+			m->classes[k] = rt_xstrdup(cls[k]);
+		m->nclasses = n;
+		return;
+	}
+}
+
+/* Lenient replay of the schedule `sw` (every other choice: the running
+ * thread goes on); taken if it reproduces and is no larger than the best. */
+static int try_switches(struct mz *m, struct best *b, const struct sw *s, size_t ns)
+{
+	size_t n = ns ? s[ns - 1].at + 1 : 0;
+	struct rt_choice *cand = rt_xcalloc(n + 1, sizeof *cand);
+	for (size_t i = 0; i < n; i++)
+		cand[i] = (struct rt_choice){ 0xffff, 0, 0, -1 };
+	for (size_t i = 0; i < ns; i++)
+		cand[s[i].at].tid = s[i].tid;
 	struct rt_ctl_params p = b->p;
 	p.strategy = RT_STRAT_REPLAY;
-	p.replay = ch;
+	p.replay = cand;
 	p.nreplay = n;
 	p.lenient = 1;
 	struct rt_exec_result r;
-	exec_counted(&b->cfg, &p, &r);
-	if (same(&r) && r.ctl.preemptions < b->r.ctl.preemptions) {
-		p.replay = NULL;
-		p.nreplay = 0;
-		p.lenient = 0;
-		take(b, &b->cfg, &p, &r);
-		return 1;
+	int got = run_one(m, &b->cfg, &p, &r) == 1;
+	free(cand);
+	if (!got)
+		return 0;
+	if (!not_larger(&r, &b->r)) {
+		rt_exec_result_free(&r);
+		return 0;
 	}
-	rt_exec_result_free(&r);
-	return 0;
+	take(b, &b->cfg, &p, &r);
+	return 1;
 }
 
-/* Search a smaller configuration with PCT executions (few context
- * switches); accept only a run that is no larger than the best so far in
- * choices and preemptions, so minimizing never makes a repro bigger. */
-static int try_config(struct best *b, const struct rt_config *c, uint64_t runs)
+/* 3. ddmin over the best schedule's switches (Zeller and Hildebrandt's
+ * delta debugging: subsets, then complements, then finer chunks).  The
+ * positions stay those of the best schedule found before this step. */
+static void ddmin_switches(struct mz *m, struct best *b)
 {
-	for (uint64_t i = 0; i < runs; i++) {
+	uint64_t before = m->executions;
+	size_t n = 0, nc = b->r.ctl.nchoices;
+	struct sw *s = rt_xcalloc(nc + 1, sizeof *s), *t = rt_xcalloc(nc + 1, sizeof *t);
+	for (size_t i = 0; i < nc; i++)
+		if (b->r.ctl.choices[i].tid != (uint16_t)b->r.ctl.choices[i].prev)
+			s[n++] = (struct sw){ i, b->r.ctl.choices[i].tid };
+	if (n && try_switches(m, b, s, 0))   /* no switch chosen at all */
+		n = 0;
+	size_t gran = 2;
+	while (n >= 2 && !spent(m)) {
+		size_t chunk = (n + gran - 1) / gran, got = 0;
+		/* a subset: one chunk alone */
+		for (size_t at = 0; at < n && !got && !spent(m); at += chunk) {
+			size_t len = at + chunk <= n ? chunk : n - at;
+			if (len < n && try_switches(m, b, s + at, len)) {
+				memmove(s, s + at, len * sizeof *s);
+				n = len, got = 1, gran = 2;
+			}
+		}
+		/* a complement: all but one chunk (with two chunks, the subsets) */
+		for (size_t at = 0; gran > 2 && at < n && !got && !spent(m); at += chunk) {
+			size_t len = at + chunk <= n ? chunk : n - at, k = 0;
+			for (size_t i = 0; i < n; i++)
+				if (i < at || i >= at + len)
+					t[k++] = s[i];
+			if (try_switches(m, b, t, k)) {
+				memcpy(s, t, k * sizeof *s);
+				n = k, got = 1, gran = gran > 3 ? gran - 1 : 2;
+			}
+		}
+		if (!got) {
+			if (gran >= n)
+				break;   /* 1-minimal: no single switch can go */
+			gran = gran * 2 < n ? gran * 2 : n;
+		}
+	}
+	free(s);
+	free(t);
+	m->in_ddmin += m->executions - before;
+}
+
+/* 2. One preemption, searched exhaustively (context bound 1): run without
+ * preempting, except switch to thread `tid` at choice i. */
+static void one_preemption(struct mz *m, struct best *b)
+{
+	struct rt_choice none = { 0xffff, 0, 0, -1 };
+	struct rt_ctl_params p = b->p;
+	p.strategy = RT_STRAT_REPLAY;
+	p.replay = &none;
+	p.nreplay = 0;
+	p.lenient = 1;
+	struct rt_exec_result base;
+	if (m->stopped || m->executions >= m->budget)
+		return;
+	uint64_t before = m->executions++;
+	rt_exec_controlled(rt_target_find(b->cfg.target), &b->cfg, &p, &base);
+	size_t n0 = base.ctl.nchoices;
+	int nth = base.ctl.nthreads;
+	rt_exec_result_free(&base);
+	for (size_t i = 0; i < n0 && !spent(m) && b->r.ctl.preemptions > 1; i++)
+		for (int tid = 0; tid < nth && !spent(m) && b->r.ctl.preemptions > 1; tid++) {
+			struct sw s = { i, (uint16_t)tid };
+			try_switches(m, b, &s, 1);
+		}
+	m->in_one += m->executions - before;
+}
+
+/* 1. A smaller configuration: a few executions steered toward the cycle
+ * (every other one, when there is one) and PCT ones (few context
+ * switches).  The first that reproduces with no more choices and
+ * preemptions than the best so far is taken. */
+static int try_config(struct mz *m, struct best *b, const struct rt_config *c)
+{
+	for (int k = 0; k < m->nfailed; k++)
+		if (m->failed[k].pw == c->print_workers && m->failed[k].lw == c->log_workers &&
+		    m->failed[k].ops == c->max_ops)
+			return 0;
+	uint64_t i, before = m->executions;
+	for (i = 0; i < m->runs && !m->stopped; i++) {
 		struct rt_ctl_params p;
 		rt_ctl_params_from_config(c, &p);
-		p.strategy = RT_STRAT_PCT;
-		p.depth = 2 + (int)(i % 2);
-		p.seed = rt_mix64(0x3141 + i);
-		p.k_estimate = b->r.ctl.nchoices ? b->r.ctl.nchoices : 1000;
+		p.vstep_ns = b->p.vstep_ns;
+		p.max_steps = b->p.max_steps;
+		if (m->classes && i % 2 == 0) {
+			p.strategy = RT_STRAT_CONFIRM;
+			p.seed = rt_mix64(c->seed ^ (0xc0f1ULL << 32) ^ i);
+			p.confirm = (const char *const *)m->classes;
+			p.nconfirm = m->nclasses;
+		} else {
+			p.strategy = RT_STRAT_PCT;
+			p.depth = 2 + (int)(i / 2 % 2);
+			p.seed = rt_mix64(0x3141 + i);
+			p.k_estimate = b->r.ctl.nchoices ? b->r.ctl.nchoices : 1000;
+		}
 		struct rt_exec_result r;
-		exec_counted(c, &p, &r);
-		if (same(&r) && r.ctl.nchoices <= b->r.ctl.nchoices &&
-		    r.ctl.preemptions <= b->r.ctl.preemptions) {
+		int got = run_one(m, c, &p, &r);
+		if (got == 1 && !not_larger(&r, &b->r)) {
+			rt_exec_result_free(&r);
+			got = 0;
+		}
+		if (got == 1) {
 			take(b, c, &p, &r);
+			m->in_config += m->executions - before;
 			return 1;
 		}
-		rt_exec_result_free(&r);
 	}
+	m->in_config += m->executions - before;
+	if (i == m->runs && m->nfailed < 64)
+		m->failed[m->nfailed++] = (struct cfg_key){ c->print_workers, c->log_workers,
+							 c->max_ops };
 	return 0;
 }
 
-/* One step of shrinking print (k 0) or log (k 1) workers; 1 if it shrank. */
-static int fewer_workers(struct best *b, int k, uint64_t runs)
+/* One step of shrinking print (k 0) or log (k 1) workers; 1 if it shrank.
+ * The smallest count first, then a quarter, a half, one less (with 256
+ * workers, one at a time would take hundreds of searches). */
+static int fewer_workers(struct mz *m, struct best *b, int k)
 {
 	int cur = k ? b->cfg.log_workers : b->cfg.print_workers;
 	int other = k ? b->cfg.print_workers : b->cfg.log_workers;
@@ -109,157 +299,104 @@ static int fewer_workers(struct best *b, int k, uint64_t runs)
 			continue;
 		struct rt_config c = b->cfg;
 		*(k ? &c.log_workers : &c.print_workers) = cand[j];
-		if (try_config(b, &c, runs))
+		if (try_config(m, b, &c))
 			return 1;
 	}
 	return 0;
 }
 
-struct minimize_job {
-	const char *path, *out_path;
-	uint64_t runs;
-	struct rt_repro *rp;
-};
-
-/* In the supervised child: the search, then the smaller repro. */
-static int minimize_work(void *arg)
+static void fewer_ops(struct mz *m, struct best *b)
 {
-	const struct minimize_job *job = arg;
-	const char *path = job->path, *out_path = job->out_path;
-	uint64_t runs = job->runs;
-	struct rt_repro rp = *job->rp;
-	uint64_t started = rt_now_ns();
-	rt_report_set_quiet(1);
-	struct best b = { 0 };
-	b.cfg = rp.cfg;
-	rt_ctl_params_from_config(&rp.cfg, &b.p);
-	b.p.strategy = RT_STRAT_REPLAY;
-	b.p.replay = rp.choices;
-	b.p.nreplay = rp.nchoices;
-	b.p.vstep_ns = rp.vstep_ns ? rp.vstep_ns : b.p.vstep_ns;
-	b.p.max_steps = rp.max_steps ? rp.max_steps : b.p.max_steps;
-	b.p.depth = rp.depth;
-	exec_counted(&b.cfg, &b.p, &b.r);
-	if (!same(&b.r)) {
-		rt_report_set_quiet(0);
-		rt_fdprintf(2, "redirtorture: %s does not reproduce its signature (%s); nothing to "
-			    "minimize\n", path, b.r.ctl.diverged ? b.r.ctl.diverge_msg : "other outcome");
-		double el = (double)(rt_now_ns() - started) / 1e9;
-		rt_report_write_json(RT_EXIT_DIVERGED, el,
-				     rt_explore_stats(el, executions, b.r.ctl.nchoices));
-		rt_exec_result_free(&b.r);
-		return rt_report_exit_code(RT_EXIT_DIVERGED);
-	}
-	b.p.replay = NULL;
-	b.p.nreplay = 0;
-	int t0 = b.r.ctl.nthreads, pre0 = b.r.ctl.preemptions;
-	size_t ch0 = b.r.ctl.nchoices;
-	int64_t ops0 = b.cfg.max_ops;
-
-	/* 1. fewer threads: try the smallest count first, then a quarter, a
-	 * half, one less (with 256 workers, one at a time would take hundreds
-	 * of searches) */
-	for (int k = 0; k < 2; k++)
-		while (fewer_workers(&b, k, runs))
-			;
-	/* 2. fewer operations per thread */
-	if (b.cfg.max_ops == 0) {
-		for (int64_t m = 1; m <= 64; m *= 2) {
-			struct rt_config c = b.cfg;
-			c.max_ops = m;
-			if (try_config(&b, &c, runs))
+	if (b->cfg.max_ops == 0) {
+		for (int64_t n = 1; n <= 64 && !m->stopped; n *= 2) {
+			struct rt_config c = b->cfg;
+			c.max_ops = n;
+			if (try_config(m, b, &c))
 				break;
 		}
 	}
-	while (b.cfg.max_ops > 1) {
-		struct rt_config c = b.cfg;
-		c.max_ops = b.cfg.max_ops - 1;
-		if (!try_config(&b, &c, runs))
+	while (b->cfg.max_ops > 1 && !m->stopped) {
+		struct rt_config c = b->cfg;
+		c.max_ops = b->cfg.max_ops - 1;
+		if (!try_config(m, b, &c))
 			break;
 	}
-	/* 3a. a single preemption, searched exhaustively (context bound 1):
-	 * run without preempting, except switch to thread `tid` at choice i. */
-	if (b.r.ctl.preemptions > 1) {
-		struct rt_choice none = { 0xffff, 0, 0, -1 };
-		struct rt_ctl_params p = b.p;
-		p.strategy = RT_STRAT_REPLAY;
-		p.replay = &none;
-		p.nreplay = 0;
-		p.lenient = 1;
-		struct rt_exec_result base;
-		exec_counted(&b.cfg, &p, &base);
-		size_t n0 = base.ctl.nchoices;
-		int nth = base.ctl.nthreads;
-		rt_exec_result_free(&base);
-		struct rt_choice *cand = rt_xmalloc((n0 + 1) * sizeof *cand);
-		int found = 0;
-		/* exhaustive when small; a bounded budget of executions else */
-		uint64_t budget = runs * 20 > 5000 ? runs * 20 : 5000, tried = 0;
-		for (size_t i = 0; i < n0 && !found && tried < budget; i++)
-			for (int tid = 0; tid < nth && !found && tried++ < budget; tid++) {
-				for (size_t k = 0; k <= n0; k++)
-					cand[k] = none;
-				cand[i].tid = (uint16_t)tid;
-				found = try_schedule(&b, cand, i + 1);
-			}
-		free(cand);
-	}
-	/* 3b. fewer preemptions: drop one (continue the preempted thread, or cut
-	 * the schedule there) and let the rest run without preempting */
-	for (int progress = 1; progress && b.r.ctl.preemptions > 0;) {
-		progress = 0;
-		for (size_t i = b.r.ctl.nchoices; i-- > 0 && !progress;) {
-			if (!b.r.ctl.choices[i].preempt)
-				continue;
-			size_t n = b.r.ctl.nchoices;
-			struct rt_choice *cand = rt_xmalloc((n + 1) * sizeof *cand);
-			memcpy(cand, b.r.ctl.choices, n * sizeof *cand);
-			cand[i].tid = (uint16_t)b.r.ctl.choices[i].prev;
-			progress = try_schedule(&b, cand, n) || try_schedule(&b, cand, i);
-			if (!progress) {
-				/* sparse: keep only the other preemptions, every other
-				 * choice continues the running thread */
-				for (size_t k = 0; k < n; k++)
-					cand[k].tid = (uint16_t)(b.r.ctl.choices[k].preempt && k != i
-									 ? b.r.ctl.choices[k].tid
-									 : b.r.ctl.choices[k].prev);
-				progress = try_schedule(&b, cand, n);
-			}
-			free(cand);
-		}
-	}
-	rt_report_set_quiet(0);
+}
 
+/* 2. and 3.: for the C models a one-preemption schedule first (most
+ * deadlocks need one: the holder of the first lock preempted before its
+ * second; an exhaustive search is cheap at thousands of executions a
+ * second), within the old bound max(5000, 20 x search runs), then ddmin
+ * within 4 x search runs.  For embedded Python, where the exhaustive search
+ * alone would spend the budget (choices x threads executions at a few per
+ * second), ddmin first with half of what is left, then the one-preemption
+ * search with the rest. */
+static void shrink_schedule(struct mz *m, struct best *b)
+{
+	uint64_t one = m->runs * 20 > 5000 ? m->runs * 20 : 5000;
+	uint64_t half = m->executions < m->budget ? (m->budget - m->executions) / 2 : 0;
+	if (m->py && b->r.ctl.preemptions > 1) {
+		m->step_end = m->executions + (half > 4 * m->runs ? half : 4 * m->runs);
+		ddmin_switches(m, b);
+	}
+	if (b->r.ctl.preemptions > 1) {
+		m->step_end = m->executions + one;
+		one_preemption(m, b);
+	}
+	if (!m->py && b->r.ctl.preemptions > 1) {
+		m->step_end = m->executions + 4 * m->runs;
+		ddmin_switches(m, b);
+	}
+	m->step_end = 0;
+}
+
+struct minimize_job {
+	const char *path, *out_path;
+	uint64_t runs, budget;
+	struct rt_repro *rp;
+	int py;
+};
+
+/* The smaller repro and what the search did; the command's exit code. */
+static int finish(const struct minimize_job *job, struct mz *m, struct best *b,
+		  const struct best *in, uint64_t started)
+{
 	char out[2100];
-	if (out_path)
-		snprintf(out, sizeof out, "%s", out_path);
+	if (job->out_path)
+		snprintf(out, sizeof out, "%s", job->out_path);
 	else {
-		snprintf(out, sizeof out, "%s", path);
+		snprintf(out, sizeof out, "%s", job->path);
 		char *dot = strstr(out, ".repro");
 		if (dot)
 			*dot = 0;
 		strncat(out, ".min.repro", sizeof out - strlen(out) - 1);
 	}
-	struct rt_repro m = { 0 };
-	m.cfg = b.cfg;
-	snprintf(m.verdict, sizeof m.verdict, "%s", rt_verdict_name(b.r.code));
-	snprintf(m.signature, sizeof m.signature, "%s", b.r.signature);
-	m.strategy = b.p.strategy;
-	m.depth = b.p.depth;
-	m.seed = b.p.seed;
-	m.k = b.p.k_estimate;
-	m.vstep_ns = b.p.vstep_ns;
-	m.max_steps = b.p.max_steps;
-	m.nthreads = b.r.ctl.nthreads;
-	m.choices = b.r.ctl.choices;
-	m.nchoices = b.r.ctl.nchoices;
-	m.preemptions = b.r.ctl.preemptions;
-	int rc = rt_repro_write(out, &m, b.r.ctl.thread_names);
+	struct rt_repro mr = { 0 };
+	mr.cfg = b->cfg;
+	snprintf(mr.verdict, sizeof mr.verdict, "%s", rt_verdict_name(b->r.code));
+	snprintf(mr.signature, sizeof mr.signature, "%s", b->r.signature);
+	mr.strategy = b->p.strategy;
+	mr.depth = b->p.depth;
+	mr.seed = b->p.seed;
+	mr.k = b->p.k_estimate;
+	mr.vstep_ns = b->p.vstep_ns;
+	mr.max_steps = b->p.max_steps;
+	mr.nthreads = b->r.ctl.nthreads;
+	mr.choices = b->r.ctl.choices;
+	mr.nchoices = b->r.ctl.nchoices;
+	mr.preemptions = b->r.ctl.preemptions;
+	int rc = rt_repro_write(out, &mr, b->r.ctl.thread_names);
+	double el = (double)(rt_now_ns() - started) / 1e9;
 	rt_fdprintf(rt_out_fd(),
 		    "minimize: %s\n  signature   %s\n  threads     %d -> %d\n  max_ops     %" PRId64
-		    " -> %" PRId64 "\n  choices     %zu -> %zu\n  preemptions %d -> %d\n",
-		    path, want_sig, t0, b.r.ctl.nthreads, ops0, b.cfg.max_ops, ch0, b.r.ctl.nchoices,
-		    pre0, b.r.ctl.preemptions);
+		    " -> %" PRId64 "\n  choices     %zu -> %zu\n  preemptions %d -> %d\n"
+		    "  executions  %" PRIu64 " of a budget of %" PRIu64 "%s, %.1f s (%.1f/s): "
+		    "configurations %" PRIu64 ", ddmin %" PRIu64 ", one preemption %" PRIu64 "\n",
+		    job->path, m->want_sig, in->r.ctl.nthreads, b->r.ctl.nthreads, in->cfg.max_ops,
+		    b->cfg.max_ops, in->r.ctl.nchoices, b->r.ctl.nchoices, in->r.ctl.preemptions,
+		    b->r.ctl.preemptions, m->executions, m->budget,
+		    m->stopped ? " (search cut short)" : "", el, el > 0 ? m->executions / el : 0.0,
+		    m->in_config, m->in_ddmin, m->in_one);
 	if (rc)
 		rt_fdprintf(rt_err_fd(), "redirtorture: repro %s not written: %s; an older file there "
 			    "is unchanged (exit %d)\n", out, strerror(-rc), RT_EXIT_UNWRITTEN);
@@ -273,30 +410,95 @@ static int minimize_work(void *arg)
 	}
 	rt_report_set_quiet(1);
 	rt_report_reset();
-	rt_exec_result_report(&b.r);
+	rt_exec_result_report(&b->r);
 	rt_report_set_quiet(0);
-	double el = (double)(rt_now_ns() - started) / 1e9;
-	rt_report_write_json(code, el, rt_explore_stats(el, executions, b.r.ctl.nchoices));
-	rt_exec_result_free(&b.r);
+	rt_report_write_json(code, el, rt_explore_stats(el, m->executions, b->r.ctl.nchoices));
 	return rt_report_exit_code(code);
 }
 
-int rt_minimize(const char *path, const char *out_path, uint64_t runs, const char *json_path)
+/* The input as a best: an exact replay of its schedule.  1 if it
+ * reproduced its signature. */
+static int replay_input(struct mz *m, const struct rt_repro *rp, struct best *b)
+{
+	b->cfg = rp->cfg;
+	rt_ctl_params_from_config(&rp->cfg, &b->p);
+	b->p.strategy = RT_STRAT_REPLAY;
+	b->p.replay = rp->choices;
+	b->p.nreplay = rp->nchoices;
+	b->p.vstep_ns = rp->vstep_ns ? rp->vstep_ns : b->p.vstep_ns;
+	b->p.max_steps = rp->max_steps ? rp->max_steps : b->p.max_steps;
+	b->p.depth = rp->depth;
+	m->executions++;
+	rt_exec_controlled(rt_target_find(b->cfg.target), &b->cfg, &b->p, &b->r);
+	b->p.replay = NULL;
+	b->p.nreplay = 0;
+	return !b->r.ctl.diverged && !strcmp(b->r.signature, m->want_sig);
+}
+
+/* In the supervised child: the search, then the smaller repro. */
+static int minimize_work(void *arg)
+{
+	const struct minimize_job *job = arg;
+	uint64_t started = rt_now_ns();
+	rt_report_set_quiet(1);
+	struct mz m = { .want_sig = job->rp->signature, .runs = job->runs, .budget = job->budget,
+			.py = job->py };
+	struct best b = { 0 }, in = { 0 };
+	if (!replay_input(&m, job->rp, &b)) {
+		rt_report_set_quiet(0);
+		rt_fdprintf(2, "redirtorture: %s does not reproduce its signature (%s); nothing to "
+			    "minimize\n", job->path, b.r.ctl.diverged ? b.r.ctl.diverge_msg : "other outcome");
+		double el = (double)(rt_now_ns() - started) / 1e9;
+		rt_report_write_json(RT_EXIT_DIVERGED, el,
+				     rt_explore_stats(el, m.executions, b.r.ctl.nchoices));
+		rt_exec_result_free(&b.r);
+		return rt_report_exit_code(RT_EXIT_DIVERGED);
+	}
+	keep_cycle(&m);
+	/* the input, for the before/after lines */
+	in = b;
+	b.borrowed = 1;
+
+	for (int k = 0; k < 2; k++)   /* 1. fewer threads, then fewer operations */
+		while (fewer_workers(&m, &b, k))
+			;
+	fewer_ops(&m, &b);
+	shrink_schedule(&m, &b);      /* 2. and 3. */
+	rt_report_set_quiet(0);
+	int code = finish(job, &m, &b, &in, started);
+	if (!b.borrowed)
+		rt_exec_result_free(&b.r);
+	rt_exec_result_free(&in.r);
+	for (int i = 0; i < m.nclasses; i++)
+		free(m.classes[i]);
+	free(m.classes);
+	return code;
+}
+
+int rt_minimize(const char *path, const char *out_path, uint64_t search_runs, uint64_t budget,
+		const char *json_path)
 {
 	struct rt_repro rp;
 	int bad = rt_repro_load(path, &rp);
 	if (bad)
 		return bad;
-	want_sig = rp.signature;
 	rt_report_init(&rp.cfg, NULL, json_path);
 	rt_report_set_command("minimize");
 	const char *argv[] = { "redirtorture", "minimize", path, NULL };
 	rt_report_set_replay_argv(argv);
+	const struct rt_target_ops *t = rt_target_find(rp.cfg.target);
+	/* 0: the defaults, smaller for embedded Python (a few controlled
+	 * executions per CPU second on real libraries, against thousands) */
+	int py = t && (t->flags & RT_TARGET_EMBEDDED_PY);
+	if (!search_runs)
+		search_runs = py ? RT_MINIMIZE_PY_RUNS : RT_MINIMIZE_RUNS;
+	if (!budget)
+		budget = py ? RT_MINIMIZE_PY_BUDGET : RT_MINIMIZE_BUDGET;
 	/* many executions: heartbeats and the watchdog's stall report, no
 	 * overall deadline (like explore) */
-	struct minimize_job job = { path, out_path, runs, &rp };
+	struct minimize_job job = { path, out_path, search_runs, budget, &rp, py };
 	/* a target that blocks outside the scheduler: refused, documented */
-	int code = rt_target_refuse_controlled(rt_target_find(rp.cfg.target));
+	int code = rt_target_refuse_controlled(t);
 	if (!code)
 		code = rt_supervise_controlled(&rp.cfg, minimize_work, &job, 0, 1);
 	rt_report_set_quiet(0);

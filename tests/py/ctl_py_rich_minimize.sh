@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `minimize` on the real Rich (issue 14): corpus/replay/py-rich-4158-live-
+# console.min.repro is what `redirtorture minimize` made of the #4158 repro
+# explore found (py-rich-4158-live-console.repro: 8 printers and Live's
+# refresh thread).  (a) It replays the same DEADLOCK signature 20 times of
+# 20, exact, never DIVERGED, with the Python stacks of Live's refresh thread
+# and of the printer; (b) minimizing it again does not make it larger
+# (threads, choices, preemptions), stays within its stated execution budget,
+# and the result replays the same signature.  Controlled executions are
+# deterministic: any difference is a failure, not noise.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/pylib.sh"
+
+src="$RT_SOURCE_DIR/corpus/replay/py-rich-4158-live-console.min.repro"
+[ -f "$src" ] || fail "the minimized real-Rich #4158 repro is missing: $src"
+cp "$src" in.repro
+sig=$(sed -n 's/^signature: //p' in.repro)
+case $sig in
+  "DEADLOCK:"*"rich/console.py Console._lock@Console.render_lines | rich/live.py Live._lock@Live.process_renderables") ;;
+  *) fail "recorded signature is not the Live._lock / Console._lock deadlock: $sig" ;;
+esac
+# (a) the committed minimized repro: 20 of 20 replays, exact, both stacks
+for i in $(seq 1 20); do
+  run "replay-$i" 120000 replay in.repro
+  skip_if_no_python
+  expect_rc 2
+  expect_not_in "$LAST.err" '^DIVERGED' "run $i: followed the recorded schedule"
+  grep -F -- "replay: reproduced $sig (" "$LAST.out" >/dev/null ||
+    fail "run $i: signature differs from the recorded $sig"
+  cat "$LAST.out" "$LAST.err" >both.txt
+  expect_in both.txt 'no thread can run \(controlled execution; exact, no timeout\)' "run $i: exact"
+  expect_in both.txt '^  Thread-1 \[python\] waits for rich/console\.py:[0-9]+ Console\._lock .*held by print-[0-9]+$' \
+    "run $i: Live's refresh thread in the cycle"
+  expect_in both.txt '^      \|   rich/live\.py:[0-9]+ _RefreshThread\.run$' "run $i: the refresh thread's Python stack"
+  expect_in both.txt '^      \|   rich/file_proxy\.py:[0-9]+ FileProxy\.write$' "run $i: the printer's Python stack"
+done
+# (b) minimizing it again: not larger, within the budget, the same signature
+budget=120
+run minimize 600000 minimize in.repro -o out.repro --budget "$budget"
+expect_rc 0
+[ -s out.repro ] || fail "no minimized file"
+[ "$(sed -n 's/^signature: //p' out.repro)" = "$sig" ] || fail "minimized signature differs"
+field() { sed -n "s/^$1: //p" "$2" | cut -d' ' -f1; }
+for f in threads choices preemptions; do
+  a=$(field $f in.repro) b=$(field $f out.repro)
+  [ "$b" -le "$a" ] || fail "$f grew: $a -> $b"
+done
+ex=$(sed -n 's/^  executions  \([0-9]*\) of a budget of \([0-9]*\).*/\1 \2/p' minimize.out)
+[ -n "$ex" ] || fail "minimize did not say how many executions it ran"
+set -- $ex
+[ "$2" -eq "$budget" ] && [ "$1" -le "$budget" ] || fail "executions $1 beyond the budget $budget ($2)"
+run replay 120000 replay out.repro
+expect_rc 2
+expect_not_in replay.err '^DIVERGED' "the minimized repro follows its schedule"
+grep -F -- "replay: reproduced $sig (" replay.out >/dev/null || fail "minimized repro does not reproduce $sig"
+cat replay.out replay.err >both.txt
+expect_in both.txt 'no thread can run \(controlled execution; exact, no timeout\)' "exact"
+pass "minimize on the real-Rich repro: threads $(field threads in.repro)->$(field threads out.repro), choices $(field choices in.repro)->$(field choices out.repro), preemptions $(field preemptions in.repro)->$(field preemptions out.repro), $1 executions (budget $budget)"
