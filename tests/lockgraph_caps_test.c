@@ -2,11 +2,12 @@
 /* lockgraph_caps_test.c - no caps a real program hits: one thread holding
  * 300 locks, a 70-lock cycle across 70 threads (TSan stops at 64 held locks
  * and drops cycles longer than 20; we must not). */
-#include "base/config.h"
 #include "runtime/lockgraph.h"
 #include "runtime/registry.h"
 #include "base/report.h"
 #include "runtime/rt.h"
+
+#include "test_threads.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -54,13 +55,6 @@ static void *ring_step(void *arg)
 	return NULL;
 }
 
-static void run(void *(*fn)(void *), void *arg)
-{
-	pthread_t t;
-	pthread_create(&t, NULL, fn, arg);
-	pthread_join(t, NULL);
-}
-
 static int find_sig(const char *needle)
 {
 	int code;
@@ -73,26 +67,16 @@ static int find_sig(const char *needle)
 
 int main(void)
 {
-	struct rt_config c;
-	rt_config_defaults(&c);
-	rt_report_init(&c, "lockgraph_caps_test", NULL);
-	rt_report_set_quiet(1);
-	char name[32];
-	for (int i = 0; i < NHELD; i++) {
-		snprintf(name, sizeof name, "Cap.L%03d", i);
-		held_locks[i] = rt_lock_new(name, RT_LOCK_PLAIN);
-	}
-	for (int i = 0; i < NRING; i++) {
-		snprintf(name, sizeof name, "Ring.R%02d", i);
-		ring[i] = rt_lock_new(name, RT_LOCK_PLAIN);
-	}
+	rt_test_init("lockgraph_caps_test");
+	rt_test_new_locks(held_locks, NHELD, "Cap.L%03d");
+	rt_test_new_locks(ring, NRING, "Ring.R%02d");
 	int fails = 0;
-	run(hold_all, NULL);
+	rt_test_run(hold_all, NULL);
 	if (max_held != NHELD) {
 		fprintf(stderr, "FAIL: one thread held %d locks, expected %d\n", max_held, NHELD);
 		fails++;
 	}
-	run(reverse_pair, NULL);
+	rt_test_run(reverse_pair, NULL);
 	/* edges only from the most recent held lock (lockdep): the cycle is the
 	 * whole chain L000 -> L001 -> ... -> L299 -> L000 */
 	if (!find_sig("Cap.L000 -> Cap.L001 -> Cap.L002") || !find_sig("Cap.L298 -> Cap.L299 -> Cap.L000")) {
@@ -100,7 +84,7 @@ int main(void)
 		fails++;
 	}
 	for (int i = 0; i < NRING; i++)
-		run(ring_step, (void *)(long)i);
+		rt_test_run(ring_step, (void *)(long)i);
 	/* the canonical cycle starts at the smallest name and walks all 70 */
 	char want[64];
 	snprintf(want, sizeof want, "Ring.R68 -> Ring.R69 -> Ring.R00");

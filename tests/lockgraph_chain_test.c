@@ -5,11 +5,12 @@
  * -> D, another takes D then A: the report is the 4-class cycle and nothing
  * else.  With an edge from every held lock (A -> D among them), the same bug
  * came out as the transitive "Chain.A -> Chain.D -> Chain.A". */
-#include "base/config.h"
 #include "base/report.h"
 #include "runtime/lockgraph.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
+
+#include "test_threads.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -39,24 +40,14 @@ static void *d_then_a(void *arg)
 	return NULL;
 }
 
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
-
 int main(void)
 {
-	struct rt_config c;
-	rt_config_defaults(&c);
-	rt_report_init(&c, "lockgraph_chain_test", NULL);
-	rt_report_set_quiet(1);
+	rt_test_init("lockgraph_chain_test");
 	static const char *const names[4] = { "Chain.A", "Chain.B", "Chain.C", "Chain.D" };
 	for (int i = 0; i < 4; i++)
 		l[i] = rt_lock_new(names[i], RT_LOCK_PLAIN);
-	run(nest_all);
-	run(d_then_a);
+	rt_test_run(nest_all, NULL);
+	rt_test_run(d_then_a, NULL);
 	int code, n = 0, fails = 0;
 	const char *kind, *sig, *text;
 	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++) {

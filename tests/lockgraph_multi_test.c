@@ -7,11 +7,12 @@
  * That last edge closes Console <-> Handler and the #4158 chain Console ->
  * Handler -> Live -> Console: both findings, the shorter first.  Before,
  * only the shortest was reported and the chain was never seen in that run. */
-#include "base/config.h"
 #include "base/report.h"
 #include "runtime/lockgraph.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
+
+#include "test_threads.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -54,29 +55,19 @@ static void *printer(void *arg)
 	return NULL;
 }
 
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
-
 int main(void)
 {
 	static const char *const want[] = {
 		"Con -> Handler -> Con",
 		"Con -> Handler -> Live -> Con",
 	};
-	struct rt_config c;
-	rt_config_defaults(&c);
-	rt_report_init(&c, "lockgraph_multi_test", NULL);
-	rt_report_set_quiet(1);
+	rt_test_init("lockgraph_multi_test");
 	con = rt_lock_new("Con", RT_LOCK_PLAIN);
 	live = rt_lock_new("Live", RT_LOCK_PLAIN);
 	handler = rt_lock_new("Handler", RT_LOCK_PLAIN);
-	run(refresh);
-	run(logger);
-	run(printer);
+	rt_test_run(refresh, NULL);
+	rt_test_run(logger, NULL);
+	rt_test_run(printer, NULL);
 	int code, n = 0, fails = 0;
 	const char *kind, *sig, *text;
 	for (int i = 0; rt_report_get(i, &code, &kind, &sig, &text) == 0; i++, n++) {
