@@ -5,6 +5,7 @@
 #   make stress-py ARGS="[--runs N ...] -- SCRIPT ARGS"   (or -- -m pytest ...; docs/py-programs.md)
 #   make test [SANITIZER=thread|address,undefined]
 #   make list | make bench | make bench-py | make bench-controlled | make stress-all
+#   make bench-lock [ARGS="SAMPLES ITERS"]   instrumented lock vs plain mutex (bench/lockbench.c)
 #   make venvs                  pinned virtual environments of the seeds (build/venvs/, needs PyPI)
 #   make seeds-rich [RUNS=10]   Rich #4158 on every pinned Rich version: table (docs/seeds.md)
 comma := ,
@@ -27,7 +28,7 @@ endif
 BIN := build/$(PRESET)/redirtorture
 REPORT := build/reports/$(SCENARIO)$(if $(TARGET),-$(TARGET)).json
 
-.PHONY: deps configure build stress stress-py stress-all test list bench bench-py bench-controlled clean venvs seeds-rich
+.PHONY: deps configure build stress stress-py stress-all test list bench bench-py bench-controlled bench-lock clean venvs seeds-rich
 
 deps:
 	@bash scripts/install-deps.sh
@@ -73,6 +74,11 @@ bench-py: build
 bench-controlled: build
 	@cmake --preset tsan >/dev/null && cmake --build --preset tsan >/dev/null || true
 	@/usr/bin/python3 bench/controlled.py $(ARGS)
+
+# One uncontended instrumented acquire+release against a plain pthread mutex,
+# 0/1/64/256 other locks held, interleaved (docs/benchmarks.md).
+bench-lock: build
+	@build/$(PRESET)/lockbench $(ARGS)
 
 venvs:
 	@bash scripts/make-venvs.sh

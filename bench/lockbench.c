@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* lockbench.c - the cost of one uncontended instrumented acquire + release
- * (runtime/lock.c: lock-order graph, thread record, scheduling points) next
- * to a plain pthread mutex, with 0, 1, 64 and 256 other locks held, and the
+ * (runtime/lock.c: chain cache, held list, scheduling points) next to a
+ * plain pthread mutex, with 0, 1, 64 and 256 other locks held, and the
  * memory the lock-order bookkeeping holds.  Interleaved: each sample times
  * every variant once, in turn.  Output: one table row per variant,
- * min/median/max ns per acquire+release over the samples.
+ * min/median/max ns per acquire+release over the samples, the load average
+ * before and after, and the thread's bookkeeping (chain keys, held list).
  *   build/default/lockbench [SAMPLES] [ITERS]      (bench/controlled.py runs it) */
 #include "runtime/registry.h"
 #include "runtime/rt.h"
@@ -59,6 +60,18 @@ static double time_plain(long iters)
 	return (double)(now_ns() - t0) / (double)iters;
 }
 
+static double loadavg(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l = -1;
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
+
 static long rss_kb(void)
 {
 	FILE *f = fopen("/proc/self/status", "r");
@@ -93,10 +106,14 @@ int main(int argc, char **argv)
 	for (int k = 0; k < NV; k++)
 		v[k] = calloc((size_t)samples, sizeof(double));
 	long rss0 = rss_kb();
+	double load0 = loadavg();
 	for (int s = 0; s < samples; s++)
 		for (int k = 0; k < NV; k++)
 			v[k][s] = variants[k] < 0 ? time_plain(iters) : time_rt(variants[k], iters);
 	long rss1 = rss_kb();
+	double load1 = loadavg();
+	printf("%d samples x %ld acquire+release, interleaved; load average %.2f before, %.2f after\n\n",
+	       samples, iters, load0, load1);
 	printf("| lock (uncontended acquire+release) | min ns | median ns | max ns | x plain (median) |\n");
 	printf("|---|---|---|---|---|\n");
 	double base = 0;
@@ -119,5 +136,10 @@ int main(int argc, char **argv)
 	}
 	printf("\nRSS growth over the samples: %ld kB (lock-order bookkeeping for %d classes)\n",
 	       rss1 - rss0, MAXHELD + 1);
+	struct rt_thread *t = rt_self();
+	printf("this thread's bookkeeping, %d locks held at most: %zu chain keys (%zu bytes), "
+	       "held list of %d entries (%zu bytes)\n", MAXHELD + 1, t->chains.n,
+	       (t->chains.mask + 1) * sizeof *t->chains.keys, t->capheld,
+	       (size_t)t->capheld * sizeof *t->held);
 	return 0;
 }

@@ -73,3 +73,17 @@ set_tests_properties(lockgraph_no_caps PROPERTIES LABELS "lockorder;unit" TIMEOU
 # The fiber backend against the thread backend: same schedules, same
 # findings, each thread's stack in the report.
 rt_sh_test(ctl_fibers          ctl_fibers.sh          200 "controlled")
+# The lock fast path (runtime/lock.c): each chain of held classes validated
+# once per thread (lockdep's chain cache), bookkeeping linear in the locks
+# held; 512 held at once, so TSan's own detector is off here.
+add_executable(lock_chain_cache_test lock_chain_cache_test.c)
+target_link_libraries(lock_chain_cache_test PRIVATE redirtorture_core)
+add_test(NAME lock_chain_cache COMMAND lock_chain_cache_test)
+set_tests_properties(lock_chain_cache PROPERTIES LABELS "lockorder;unit" TIMEOUT 60
+  ENVIRONMENT "TSAN_OPTIONS=detect_deadlocks=0")
+# The owner-only held list: readers on other threads get one version of it,
+# a binary lock released by another thread leaves it for readers and owner.
+add_executable(lock_held_readers_test lock_held_readers_test.c)
+target_link_libraries(lock_held_readers_test PRIVATE redirtorture_core)
+add_test(NAME lock_held_readers COMMAND lock_held_readers_test)
+set_tests_properties(lock_held_readers PROPERTIES LABELS "lockorder;unit" TIMEOUT 120)

@@ -49,27 +49,6 @@ static char **lang_stacks(const struct rt_snap *s, int n)
 	return lang;
 }
 
-/* t's held list into x, under its spin lock, allocating outside it. */
-static void copy_held(struct rt_thread *t, struct rt_snap *x)
-{
-	int cap = 0;
-	x->held = NULL;
-	for (;;) {
-		rt_held_lock(t);
-		int n = t->nheld;
-		if (n < cap) {
-			x->nheld = n;
-			if (n)   /* t->held is NULL until the first lock: UB for memcpy */
-				memcpy(x->held, t->held, (size_t)n * sizeof *x->held);
-			rt_held_unlock(t);
-			return;
-		}
-		rt_held_unlock(t);
-		cap = n + 8;
-		x->held = rt_xrealloc(x->held, (size_t)cap * sizeof *x->held);
-	}
-}
-
 int rt_snapshot_take(struct rt_snap **out)
 {
 	rt_registry_lock();   /* no reset while we read records */
@@ -102,7 +81,9 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->notified = rt_xmalloc((size_t)(t->nnotified + 1) * sizeof *x->notified);
 		if (t->nnotified)
 			memcpy(x->notified, t->notified, (size_t)t->nnotified * sizeof *x->notified);
-		copy_held(t, x);
+		int cap = 0;   /* one version of the list its owner writes alone */
+		x->held = NULL;
+		x->nheld = rt_held_copy(t, &x->held, &cap);
 		pthread_mutex_unlock(&t->mu);
 		x->progress = atomic_load(&t->progress);
 		x->next = x->inext = -1;

@@ -68,49 +68,129 @@ struct rt_thread *rt_lock_owner(const rt_lock *l)
 	return atomic_load_explicit(&((rt_lock *)l)->owner, memory_order_acquire);
 }
 
+/* ---- the held list: only its owner writes it (registry.h) --------------- */
+
 static uint64_t top_chain(const struct rt_thread *t)
 {
 	return t->nheld ? t->held[t->nheld - 1].chain : 0;
 }
 
-/* Under rt_held_lock(t).  The age stamp comes from the coarse clock: reports
- * print ages in hundredths of a second. */
-static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry, int fake)
+/* Removes entry i: the entries above move down and their chain keys
+ * change (out of order: the chains above i lose a class).  In a write
+ * section. */
+static void remove_at(struct rt_thread *t, int i)
 {
-	/* no cap: a thread may hold any number of locks */
-	if (t->nheld == t->capheld) {
-		t->capheld = t->capheld ? t->capheld * 2 : 16;
-		t->held = rt_xrealloc(t->held, (size_t)t->capheld * sizeof *t->held);
+	int n = t->nheld - 1;
+	for (int j = i; j < n; j++) {
+		struct rt_held h = t->held[j + 1];
+		h.chain = rt_lockgraph_chain(j ? t->held[j - 1].chain : 0, h.cls);
+		rt_held_store(&t->held[j], &h);
 	}
-	t->held[t->nheld++] = (struct rt_held){ l, l->cls, rt_lockgraph_chain(top_chain(t), l->cls),
-						site, rt_coarse_ns(), reentry, fake };
+	rt_held_set_count(t, n);
 }
 
-static void push_held_locked(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry,
-			     int fake)
+/* The newest entry for l, or -1. */
+static int find_held(const struct rt_thread *t, const rt_lock *l)
+{
+	for (int i = t->nheld - 1; i >= 0; i--)
+		if (t->held[i].lock == l)
+			return i;
+	return -1;
+}
+
+/* Applies the drop box (locks other threads released for t): before the
+ * owner reads or changes its list. */
+static __attribute__((noinline)) void apply_drops(struct rt_thread *t)
 {
 	rt_held_lock(t);
-	push_held(t, l, site, reentry, fake);
+	rt_held_write_begin(t);
+	for (int d = 0; d < t->ndropped; d++) {
+		int i = find_held(t, t->dropped[d]);
+		if (i >= 0)
+			remove_at(t, i);
+	}
+	rt_held_write_end(t);
+	t->ndropped = 0;
+	atomic_store_explicit(&t->has_dropped, 0, memory_order_relaxed);
 	rt_held_unlock(t);
 }
 
-/* Removes the newest entry for l; returns 1 if it was a drain grant, 0 if
- * real, -1 if none.  Under rt_held_lock(t). */
-static int pop_held(struct rt_thread *t, rt_lock *l)
+static inline void held_sync(struct rt_thread *t)
 {
-	for (int i = t->nheld - 1; i >= 0; i--)
-		if (t->held[i].lock == l) {
-			int fake = t->held[i].fake;
-			memmove(&t->held[i], &t->held[i + 1],
-				(size_t)(t->nheld - i - 1) * sizeof *t->held);
-			t->nheld--;
-			/* out of order: the chain keys above i change */
-			for (int j = i; j < t->nheld; j++)
-				t->held[j].chain = rt_lockgraph_chain(j ? t->held[j - 1].chain : 0,
-								      t->held[j].cls);
-			return fake;
-		}
-	return -1;
+	if (atomic_load_explicit(&t->has_dropped, memory_order_relaxed))
+		apply_drops(t);
+}
+
+/* o held l, which another thread released (RT_LOCK_BINARY): into o's
+ * drop box.  Under l->mu, so o cannot take l again before this. */
+static void drop_for(struct rt_thread *o, rt_lock *l)
+{
+	rt_held_lock(o);
+	if (o->ndropped == o->capdropped) {
+		o->capdropped = o->capdropped ? 2 * o->capdropped : 4;
+		o->dropped = rt_xrealloc(o->dropped, (size_t)o->capdropped * sizeof *o->dropped);
+	}
+	o->dropped[o->ndropped++] = l;
+	atomic_store_explicit(&o->has_dropped, 1, memory_order_relaxed);
+	rt_held_unlock(o);
+}
+
+/* No cap: a thread may hold any number of locks.  Allocated outside the
+ * storage lock, which readers hold while they copy. */
+static __attribute__((noinline)) void held_grow(struct rt_thread *t)
+{
+	int cap = t->capheld ? t->capheld * 2 : 16;
+	struct rt_held *a = rt_xmalloc((size_t)cap * sizeof *a), *old = t->held;
+	if (t->nheld)
+		memcpy(a, old, (size_t)t->nheld * sizeof *a);
+	rt_held_lock(t);
+	t->held = a;
+	t->capheld = cap;
+	rt_held_unlock(t);
+	free(old);
+}
+
+/* chain: rt_lockgraph_chain(top_chain(t), l->cls).  The age stamp comes
+ * from the coarse clock: reports print ages in hundredths of a second. */
+static inline void push_chain(struct rt_thread *t, rt_lock *l, uint64_t chain,
+			      struct rt_site site, int reentry, int fake)
+{
+	if (t->nheld == t->capheld)
+		held_grow(t);
+	struct rt_held h = { l, l->cls, chain, site, rt_coarse_ns(), reentry, fake };
+	rt_held_write_begin(t);
+	rt_held_store(&t->held[t->nheld], &h);
+	rt_held_set_count(t, t->nheld + 1);
+	rt_held_write_end(t);
+}
+
+static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry, int fake)
+{
+	held_sync(t);
+	push_chain(t, l, rt_lockgraph_chain(top_chain(t), l->cls), site, reentry, fake);
+}
+
+/* Removes t's newest entry for l (t: the calling thread); returns 1 if it
+ * was a drain grant, 0 if real, -1 if none. */
+static inline int pop_held(struct rt_thread *t, rt_lock *l)
+{
+	held_sync(t);
+	int n = t->nheld;
+	if (n && t->held[n - 1].lock == l) {   /* in order: nothing moves */
+		int fake = t->held[n - 1].fake;
+		rt_held_write_begin(t);
+		rt_held_set_count(t, n - 1);
+		rt_held_write_end(t);
+		return fake;
+	}
+	int i = find_held(t, l);
+	if (i < 0)
+		return -1;
+	int fake = t->held[i].fake;
+	rt_held_write_begin(t);
+	remove_at(t, i);
+	rt_held_write_end(t);
+	return fake;
 }
 
 /* Benchmark baseline only (bench/run.sh): REDIRTORTURE_LOCK_PLAIN=1, read
@@ -168,7 +248,7 @@ static void record_owner(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	l->depth = 1;
 	pthread_mutex_lock(&t->mu);
 	t->waiting_for = NULL;
-	push_held_locked(t, l, site, 0, 0);
+	push_held(t, l, site, 0, 0);
 	atomic_store(&t->state, RT_TS_RUNNING);
 	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
@@ -186,29 +266,39 @@ static void reenter(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
 	/* re-entry by the owner never blocks and adds no edge */
 	l->depth++;
-	push_held_locked(t, l, site, 1, 0);
+	push_held(t, l, site, 1, 0);
+}
+
+/* 1 if t already validated taking l on top of its held locks, the chain
+ * key of which is next, taken this way (lockgraph.h's chain cache):
+ * rt_lockgraph_on_acquire would do nothing.  Inline, no graph access. */
+static int chain_known(const struct rt_thread *t, const rt_lock *l, uint64_t next, unsigned how)
+{
+	/* with a held lock below, the key with instances first: the one
+	 * stored while the edge's instances count, the common case */
+	uint64_t ckey = rt_lockgraph_ckey(next, how);
+	const struct rt_held *h = rt_lockgraph_edge_from(t);
+	if (h && rt_chainset_has(&t->chains, rt_lockgraph_ikey(ckey, h->lock->serial, l->serial)))
+		return 1;
+	return rt_chainset_has(&t->chains, ckey);
 }
 
 /* The uncontended acquire: the real lock taken without waiting, so no
  * wait is recorded and the thread's state does not change; when this
- * thread already validated the chain of held classes + l's class
- * (lockgraph.c's fast path), one pass under the held list's spin lock is
- * all the bookkeeping.  Lock-order edges are added as a blocking acquire
+ * thread already validated the chain of held classes + l's class (the
+ * chain cache), the bookkeeping is one write section of its own held
+ * list, no lock taken.  Lock-order edges are added as a blocking acquire
  * would add them (it did not block, so after taking the lock is as early
  * as needed).  0 if l is busy (nothing changed). */
-static int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site site)
+static inline int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
-	if (!real_lock(l, RT_TRY))
+	if (pthread_mutex_trylock(&l->mu))
 		return 0;
-	rt_held_lock(t);
-	int known = rt_lockgraph_chain_known(t, l, 0);
-	if (known)
-		push_held(t, l, site, 0, 0);
-	rt_held_unlock(t);
-	if (!known) {
+	held_sync(t);
+	uint64_t next = rt_lockgraph_chain(top_chain(t), l->cls);
+	if (!chain_known(t, l, next, rt_lockgraph_how(t, 0)))
 		rt_lockgraph_on_acquire(t, l, site, 0);
-		push_held_locked(t, l, site, 0, 0);
-	}
+	push_chain(t, l, next, site, 0, 0);
 	atomic_store_explicit(&l->owner, t, memory_order_release);
 	l->depth = 1;
 	return 1;
@@ -231,12 +321,14 @@ void rt_lock_acquire_at(rt_lock *l, struct rt_site site)
 		reenter(t, l, site);
 		return;
 	}
-	if (rt_sched->acquire(t, l, site, RT_NO_TIMEOUT) == RT_ACQ_GRANTED) {
-		push_held_locked(t, l, site, 0, 1);
+	/* free running without noise, nothing happens at the point */
+	if (!rt_sched->quiet && rt_sched->acquire(t, l, site, RT_NO_TIMEOUT) == RT_ACQ_GRANTED) {
+		push_held(t, l, site, 0, 1);
 		return;
 	}
 	if (l->kind != RT_LOCK_BINARY && acquire_fast(t, l, site))
 		return;
+	held_sync(t);
 	rt_lockgraph_on_acquire(t, l, site, 0);
 	rt_thread_wait_begin(t, l, site);
 	real_lock(l, 0);
@@ -250,8 +342,10 @@ int rt_lock_try_acquire_at(rt_lock *l, int order_edges, struct rt_site site)
 		reenter(t, l, site);
 		return 1;
 	}
-	if (order_edges)
+	if (order_edges) {
+		held_sync(t);
 		rt_lockgraph_on_acquire(t, l, site, 0);
+	}
 	if (!real_lock(l, RT_TRY))
 		return 0;
 	claim(t, l, site);
@@ -268,9 +362,10 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 	uint64_t deadline = rt_now_ns() + timeout_ns;
 	int how = rt_sched->acquire(t, l, site, timeout_ns);
 	if (how == RT_ACQ_GRANTED) {   /* drain grant, as in rt_lock_acquire_at */
-		push_held_locked(t, l, site, 0, 1);
+		push_held(t, l, site, 0, 1);
 		return 1;
 	}
+	held_sync(t);
 	rt_lockgraph_on_acquire(t, l, site, 1);   /* giving up still had this order */
 	if (how == RT_ACQ_TIMEDOUT)   /* the controlled scheduler let the timeout pass */
 		return 0;
@@ -288,23 +383,23 @@ int rt_lock_timed_acquire_at(rt_lock *l, uint64_t timeout_ns, struct rt_site sit
 }
 
 /* RT_LOCK_BINARY (Python's threading.Lock): any thread may release it, like
- * a binary semaphore.  The owner's record is updated under its own mu, and
- * before the real state changes, so no observer sees a stale owner.
- * Returns -1 if l is not locked. */
+ * a binary semaphore.  The owner's held list is updated before the real
+ * state changes (by another thread: through the owner's drop box, which
+ * readers apply), so no observer sees a stale owner.  Returns -1 if l is
+ * not locked. */
 static int binary_release(struct rt_thread *t, rt_lock *l)
 {
 	pthread_mutex_lock(&l->mu);
 	if (!l->locked) {
 		pthread_mutex_unlock(&l->mu);
-		rt_held_lock(t);   /* a drain grant, if any */
-		int fake = pop_held(t, l);
-		rt_held_unlock(t);
+		int fake = pop_held(t, l);   /* a drain grant, if any */
 		return fake == 1 ? 0 : -1;
 	}
 	struct rt_thread *o = rt_lock_owner(l);
-	rt_held_lock(o);
-	pop_held(o, l);
-	rt_held_unlock(o);
+	if (o == t)
+		pop_held(t, l);
+	else if (o)
+		drop_for(o, l);
 	atomic_store_explicit(&l->owner, NULL, memory_order_release);
 	l->depth = 0;
 	l->locked = 0;
@@ -330,9 +425,7 @@ void rt_lock_release_at(rt_lock *l, struct rt_site site)
 			       rt_basename(site.file), site.line, site.func, l->cls->name);
 		return;
 	}
-	rt_held_lock(t);
 	int fake = pop_held(t, l);
-	rt_held_unlock(t);
 	if (fake == 1)
 		return;
 	if (rt_lock_owner(l) != t)
@@ -342,7 +435,8 @@ void rt_lock_release_at(rt_lock *l, struct rt_site site)
 		return;
 	atomic_store_explicit(&l->owner, NULL, memory_order_release);
 	pthread_mutex_unlock(&l->mu);
-	rt_sched_point(t, RT_EV_RELEASE, l);
+	if (!rt_sched->quiet)
+		rt_sched_point(t, RT_EV_RELEASE, l);
 }
 
 int rt_lock_try_release_at(rt_lock *l, struct rt_site site)
@@ -352,12 +446,8 @@ int rt_lock_try_release_at(rt_lock *l, struct rt_site site)
 		return binary_release(t, l);
 	if (rt_lock_owner(l) != t) {
 		/* not held, unless by a drain grant */
-		rt_held_lock(t);
-		int held = 0;
-		for (int i = 0; i < t->nheld; i++)
-			held |= t->held[i].lock == l;
-		rt_held_unlock(t);
-		if (!held)
+		held_sync(t);
+		if (find_held(t, l) < 0)
 			return -1;
 	}
 	rt_lock_release_at(l, site);
@@ -370,6 +460,7 @@ void rt_lock_ext_waiting(rt_lock *l, uint64_t deadline_ns, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
 	atomic_store_explicit(&l->external, 1, memory_order_relaxed);
+	held_sync(t);
 	rt_lockgraph_on_acquire(t, l, site, deadline_ns != 0);
 	rt_thread_wait_begin_until(t, l, site, deadline_ns);
 }
@@ -381,8 +472,10 @@ void rt_lock_ext_acquired(rt_lock *l, int order_edges, struct rt_site site)
 		reenter(t, l, site);
 		return;
 	}
-	if (order_edges)   /* timed or not, we cannot tell here: counted as untimed */
+	if (order_edges) {   /* timed or not, we cannot tell here: counted as untimed */
+		held_sync(t);
 		rt_lockgraph_on_acquire(t, l, site, 0);
+	}
 	record_owner(t, l, site);
 }
 
@@ -405,11 +498,13 @@ int rt_lock_is_external(const rt_lock *l)
 int rt_lock_ext_releasing(rt_lock *l)
 {
 	struct rt_thread *o = rt_lock_owner(l);
-	if (!o || (l->kind == RT_LOCK_RECURSIVE && o != rt_self()))
+	struct rt_thread *t = rt_self();
+	if (!o || (l->kind == RT_LOCK_RECURSIVE && o != t))
 		return -1;
-	rt_held_lock(o);
-	pop_held(o, l);
-	rt_held_unlock(o);
+	if (o == t)
+		pop_held(t, l);
+	else
+		drop_for(o, l);
 	if (l->kind == RT_LOCK_RECURSIVE && --l->depth > 0)
 		return 0;
 	l->depth = 0;

@@ -27,12 +27,11 @@ struct edge {
 	char thread[32], role[16];
 	int next_out;               /* next edge out of `from` */
 	/* How it was taken, over every acquisition along it (rt_lockgraph.h) */
-	unsigned how;               /* EDGE_* bits */
+	unsigned how;               /* RT_EDGE_* bits (lockgraph.h) */
 	uint32_t roles;
 	int ninst_from, ninst_to, inst_many;
 	uint64_t inst_from[RT_EDGE_INSTANCES], inst_to[RT_EDGE_INSTANCES];
 };
-enum { EDGE_FIN = 1, EDGE_NOFIN = 2, EDGE_TIMED = 4, EDGE_UNTIMED = 8 };
 
 /* Roles of the threads that took edges: bit i of edge.roles is role_names[i];
  * kept across resets (like classes), the last bit stands for any other. */
@@ -49,6 +48,7 @@ static struct rt_u64map edge_index;         /* ekey(from, to) -> edge index */
 static uint64_t *reported;                  /* cycle signatures already reported */
 static char *(*stack_provider)(void);       /* e.g. the Python stack (pylocks.c) */
 static int nreported, capreported;
+static _Atomic long nvalidated;             /* chains validated: cache misses */
 
 struct rt_class *rt_class_intern(const char *name)
 {
@@ -254,13 +254,9 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 	}
 	rt_buf_printf(b, "\n *** DEADLOCK ***\n\n");
 
-	/* a copy (see rt_lockgraph_on_acquire): no printing under the spin lock */
-	rt_held_lock(t);
+	/* t is the calling thread: its held list is its own */
 	int nheld = t->nheld;
-	struct rt_held *held = rt_xmalloc((size_t)(nheld + 1) * sizeof *held);
-	if (nheld)
-		memcpy(held, t->held, (size_t)nheld * sizeof *held);
-	rt_held_unlock(t);
+	const struct rt_held *held = t->held;
 	rt_buf_printf(b, "%d lock%s held by %s [%s]:\n", nheld, nheld == 1 ? "" : "s", t->name,
 		      t->role);
 	for (int i = 0; i < nheld; i++) {
@@ -268,7 +264,6 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 		rt_buf_printf(b, "  #%d: %s, taken at %s%s\n", i, held[i].cls->name, s1,
 			      held[i].reentry ? " (re-entry)" : "");
 	}
-	free(held);
 	char *stack = stack_provider ? stack_provider() : NULL;
 	if (stack) {
 		rt_buf_printf(b, "\n%s [%s], where it is:\n", t->name, t->role);
@@ -335,50 +330,18 @@ static int cycle_classes(const int *cyc, int n, const char **out, int max)
 	return k;
 }
 
-uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
-{
-	return rt_mix64(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
-}
-
-/* How an acquisition by t is made: inside a finalizer run or not, with a
- * timeout or not. */
-static unsigned how_of(const struct rt_thread *t, int timed)
-{
-	return (t->in_finalizer ? EDGE_FIN : EDGE_NOFIN) | (timed ? EDGE_TIMED : EDGE_UNTIMED);
-}
-
-/* The per-thread keys (held list locked): the chain of held classes plus l,
- * taken this way; the same with the two instances of the edge it adds. */
+/* The per-thread keys: the chain of held classes plus l, taken this way;
+ * the same with the two instances of the edge it adds. */
 static uint64_t chain_key(const struct rt_thread *t, const rt_lock *l, unsigned how)
 {
 	uint64_t chain = rt_lockgraph_chain(t->nheld ? t->held[t->nheld - 1].chain : 0,
 					    rt_lock_class(l));
-	return rt_mix64(chain ^ (uint64_t)how * 0x9e3779b97f4a7c15ULL);
+	return rt_lockgraph_ckey(chain, how);
 }
 
 static uint64_t inst_key(uint64_t key, const rt_lock *from, const rt_lock *to)
 {
-	return rt_mix64(key ^ rt_mix64(rt_lock_serial(from)) ^
-			(rt_lock_serial(to) * 0x165667b19e3779f9ULL));
-}
-
-/* The most recently taken lock t still holds, re-entries skipped (the
- * `from` of the edge an acquisition adds), or NULL; held list locked. */
-static const struct rt_held *edge_from(const struct rt_thread *t)
-{
-	for (int i = t->nheld - 1; i >= 0; i--)
-		if (!t->held[i].reentry)
-			return &t->held[i];
-	return NULL;
-}
-
-int rt_lockgraph_chain_known(struct rt_thread *t, const rt_lock *l, int timed)
-{
-	uint64_t ckey = chain_key(t, l, how_of(t, timed));
-	if (rt_u64map_get(&t->chains, ckey, NULL))
-		return 1;
-	const struct rt_held *h = edge_from(t);
-	return h && rt_u64map_get(&t->chains, inst_key(ckey, h->lock, l), NULL);
+	return rt_lockgraph_ikey(key, rt_lock_serial(from), rt_lock_serial(to));
 }
 
 /* A cycle's finding, built under graph_mu and reported after it. */
@@ -477,38 +440,29 @@ static int edge_note(struct edge *e, const struct rt_thread *t, unsigned how, ui
 void rt_lockgraph_on_acquire(struct rt_thread *t, const rt_lock *l, struct rt_site site, int timed)
 {
 	int to = rt_lock_class(l)->id;
-	unsigned how = how_of(t, timed);
+	unsigned how = rt_lockgraph_how(t, timed);
 	/* Lockdep's rule: one edge per acquisition, from the most recently
 	 * taken lock still held (re-entries skipped).  Every older held lock
 	 * already has a path to that one, so a cycle is found along its own
 	 * chain and reported once, never again through a transitive edge as a
-	 * shorter cycle.  A copy taken under the held list's lock: another
-	 * thread may remove a lock from this list (an RT_LOCK_BINARY released
-	 * by a non-owner). */
-	struct rt_held h;
-	int nheld = 0;
-	rt_held_lock(t);
-	/* Fast path, as lockdep's: this thread already added the edge from this
-	 * exact stack of held classes to l's class, taken this way, and noted
-	 * these two instances (or the edge has too many to tell apart). */
+	 * shorter cycle.  t is the calling thread and owns its held list. */
+	/* The chain cache, as lockdep's: this thread already added the edge
+	 * from this exact stack of held classes to l's class, taken this way,
+	 * and noted these two instances (or the edge has too many to tell
+	 * apart). */
 	uint64_t ckey = chain_key(t, l, how);
-	if (rt_u64map_get(&t->chains, ckey, NULL)) {
-		rt_held_unlock(t);
+	if (rt_chainset_has(&t->chains, ckey))
+		return;
+	const struct rt_held *top = rt_lockgraph_edge_from(t);
+	if (!top || top->cls->id == to) {
+		rt_chainset_add(&t->chains, ckey);
+		atomic_fetch_add_explicit(&nvalidated, 1, memory_order_relaxed);
 		return;
 	}
-	const struct rt_held *top = edge_from(t);
-	if (top) {
-		h = *top;
-		nheld = 1;
-	}
-	rt_held_unlock(t);
-	if (!nheld || h.cls->id == to) {
-		rt_u64map_put(&t->chains, ckey, 1);
-		return;
-	}
+	struct rt_held h = *top;
 	int from = h.cls->id;
 	uint64_t ikey = inst_key(ckey, h.lock, l);
-	if (rt_u64map_get(&t->chains, ikey, NULL))
+	if (rt_chainset_has(&t->chains, ikey))
 		return;
 	/* the thread's own set of edges it noted already, taken this way (and
 	 * with these instances while they count): the common path (edge known)
@@ -538,7 +492,8 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, const rt_lock *l, struct rt_si
 		pthread_mutex_unlock(&graph_mu);
 		rt_u64map_put(&t->edges, many ? gkey : eikey, 1);
 	}
-	rt_u64map_put(&t->chains, many ? ckey : ikey, 1);
+	rt_chainset_add(&t->chains, many ? ckey : ikey);
+	atomic_fetch_add_explicit(&nvalidated, 1, memory_order_relaxed);
 	for (int j = 0; j < nfound; j++) {
 		rt_report_finding_data(RT_EXIT_FINDING, "lock-order", found[j].title, found[j].sig,
 				       found[j].text.p, found[j].cls, found[j].ncls, found[j].data);
@@ -555,6 +510,11 @@ int rt_lockgraph_nclasses(void)
 	return n;
 }
 
+long rt_lockgraph_chains_validated(void)
+{
+	return atomic_load_explicit(&nvalidated, memory_order_relaxed);
+}
+
 int rt_lockgraph_nedges(void)
 {
 	pthread_mutex_lock(&graph_mu);
@@ -569,8 +529,9 @@ static void edge_out(const struct edge *e, struct rt_lockgraph_edge *out)
 	*out = (struct rt_lockgraph_edge){
 		.from = cname(e->from), .to = cname(e->to),
 		.from_site = e->from_site, .to_site = e->to_site,
-		.in_finalizer = !!(e->how & EDGE_FIN), .outside_finalizer = !!(e->how & EDGE_NOFIN),
-		.timed = !!(e->how & EDGE_TIMED), .untimed = !!(e->how & EDGE_UNTIMED),
+		.in_finalizer = !!(e->how & RT_EDGE_FIN),
+		.outside_finalizer = !!(e->how & RT_EDGE_NOFIN),
+		.timed = !!(e->how & RT_EDGE_TIMED), .untimed = !!(e->how & RT_EDGE_UNTIMED),
 		.roles = e->roles, .ninst_from = e->ninst_from, .ninst_to = e->ninst_to,
 		.inst_many = e->inst_many,
 	};

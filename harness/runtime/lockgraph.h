@@ -3,6 +3,7 @@
 #ifndef RT_LOCKGRAPH_H
 #define RT_LOCKGRAPH_H
 
+#include "runtime/chainset.h"
 #include "runtime/registry.h"
 
 struct rt_class {
@@ -14,23 +15,58 @@ struct rt_class *rt_class_intern(const char *name);
 /* Called by the acquiring thread before it blocks for l (timed: an acquire
  * that gives up after a timeout): adds an edge from the class it took last
  * to l's class, and notes how it was taken on that edge; a new cycle is
- * reported at once. */
+ * reported at once.  Nothing if the thread's chain cache knows the chain
+ * already (lock.c looks there first on its fast path).  The thread's held
+ * list must be up to date (lock.c applies its drop box first). */
 void rt_lockgraph_on_acquire(struct rt_thread *t, const rt_lock *l, struct rt_site site, int timed);
 void rt_lockgraph_reset(void);
 /* The chain key after taking a lock of class cls on top of the chain prev
  * (0: no lock held), as lockdep keys the stack of held lock classes. */
-uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls);
-/* 1 if t (the calling thread, its held list locked) already noted the edge
- * that acquiring l (timed or not) on top of its held locks adds, taken this
- * way, on these instances: rt_lockgraph_on_acquire would do nothing (t's
- * maps are its own: no lock). */
-int rt_lockgraph_chain_known(struct rt_thread *t, const rt_lock *l, int timed);
+static inline uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
+{
+	return rt_chain_mix(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
+}
+/* The chain cache (lockdep's): the keys an acquisition is known by in its
+ * thread's set of validated chains (t->chains).  how: rt_lockgraph_how. */
+enum { RT_EDGE_FIN = 1, RT_EDGE_NOFIN = 2, RT_EDGE_TIMED = 4, RT_EDGE_UNTIMED = 8 };
+static inline unsigned rt_lockgraph_how(const struct rt_thread *t, int timed)
+{
+	return (t->in_finalizer ? RT_EDGE_FIN : RT_EDGE_NOFIN) |
+	       (timed ? RT_EDGE_TIMED : RT_EDGE_UNTIMED);
+}
+/* next: the chain key with the acquired lock's class on top; the key of the
+ * chain taken this way (valid for any instances once its edge has too many
+ * to tell apart, or when it adds no edge) ... */
+static inline uint64_t rt_lockgraph_ckey(uint64_t next, unsigned how)
+{
+	return rt_chain_mix(next ^ (uint64_t)how * 0x9e3779b97f4a7c15ULL);
+}
+/* ... and the same with the serials (rt_lock_serial) of the held lock the
+ * edge comes from and of the acquired one, while instances count. */
+static inline uint64_t rt_lockgraph_ikey(uint64_t ckey, uint64_t from_serial, uint64_t to_serial)
+{
+	return rt_chain_mix(ckey ^ rt_chain_mix(from_serial) ^ (to_serial * 0x165667b19e3779f9ULL));
+}
+/* The entry of t's held list an acquisition's edge comes from: the most
+ * recently taken lock still held, re-entries skipped; NULL if none.  The
+ * owner only (its list is its own). */
+static inline const struct rt_held *rt_lockgraph_edge_from(const struct rt_thread *t)
+{
+	for (int i = t->nheld - 1; i >= 0; i--)
+		if (!t->held[i].reentry)
+			return &t->held[i];
+	return NULL;
+}
 /* fn() -> the calling thread's stack in the code under test (malloc'd), or
  * NULL; shown in cycle reports.  Called with the graph locked: it must not
  * take harness locks. */
 void rt_lockgraph_set_stack_provider(char *(*fn)(void));
 int rt_lockgraph_nclasses(void);
 int rt_lockgraph_nedges(void);
+/* How many times a thread's chain cache missed and the chain was validated
+ * against the graph, since the start (lockdep's "chains" count): a chain
+ * seen before by the same thread, taken the same way, adds nothing. */
+long rt_lockgraph_chains_validated(void);
 /* Edge i of the graph (0 .. nedges-1): the classes, where each was taken
  * when the edge was first seen, and by which thread; then how it was taken,
  * over every acquisition along it, recorded at the time. */

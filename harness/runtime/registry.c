@@ -120,7 +120,8 @@ void rt_registry_reset(void)
 		pthread_mutex_destroy(&t->mu);
 		free(t->held);
 		rt_u64map_free(&t->edges);
-		rt_u64map_free(&t->chains);
+		rt_chainset_free(&t->chains);
+		free(t->dropped);
 		free(t->sched);
 		free(t->note);
 		free(t->notified);
@@ -216,4 +217,71 @@ void rt_thread_set_idle(struct rt_thread *t, int idle)
 	atomic_store(&t->state, idle ? RT_TS_SLEEPING : RT_TS_RUNNING);
 	t->state_since_ns = rt_now_ns();
 	pthread_mutex_unlock(&t->mu);
+}
+
+/* ---- reading another thread's held list (registry.h) -------------------- */
+
+static void held_load(struct rt_held *d, const struct rt_held *h)
+{
+	d->lock = __atomic_load_n(&h->lock, __ATOMIC_RELAXED);
+	d->cls = __atomic_load_n(&h->cls, __ATOMIC_RELAXED);
+	d->chain = __atomic_load_n(&h->chain, __ATOMIC_RELAXED);
+	d->site.file = __atomic_load_n(&h->site.file, __ATOMIC_RELAXED);
+	d->site.line = __atomic_load_n(&h->site.line, __ATOMIC_RELAXED);
+	d->site.func = __atomic_load_n(&h->site.func, __ATOMIC_RELAXED);
+	d->since_ns = __atomic_load_n(&h->since_ns, __ATOMIC_RELAXED);
+	d->reentry = __atomic_load_n(&h->reentry, __ATOMIC_RELAXED);
+	d->fake = __atomic_load_n(&h->fake, __ATOMIC_RELAXED);
+}
+
+/* One version of the list, between two equal even sequence counts; hbusy
+ * held (the array stays where it is).  -1 if it needs more than cap. */
+static int held_read(struct rt_thread *t, struct rt_held *buf, int cap)
+{
+	for (;;) {
+		unsigned s0 = atomic_load_explicit(&t->hseq, memory_order_acquire);
+		if (s0 & 1) {   /* the owner is in a write section: a few stores */
+			sched_yield();
+			continue;
+		}
+		int n = __atomic_load_n(&t->nheld, __ATOMIC_RELAXED);
+		if (n > cap)
+			return -1;
+		for (int i = 0; i < n; i++)
+			held_load(&buf[i], &t->held[i]);
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&t->hseq, memory_order_relaxed) == s0)
+			return n;
+	}
+}
+
+/* The newest entry for each lock in the drop box leaves the copy, as its
+ * owner will remove it (lock.c); hbusy held. */
+static int apply_drops(const struct rt_thread *t, struct rt_held *buf, int n)
+{
+	for (int d = 0; d < t->ndropped; d++)
+		for (int i = n - 1; i >= 0; i--)
+			if (buf[i].lock == t->dropped[d]) {
+				memmove(&buf[i], &buf[i + 1], (size_t)(n - i - 1) * sizeof *buf);
+				n--;
+				break;
+			}
+	return n;
+}
+
+int rt_held_copy(struct rt_thread *t, struct rt_held **buf, int *cap)
+{
+	for (;;) {
+		rt_held_lock(t);
+		int n = held_read(t, *buf, *cap);
+		if (n >= 0) {
+			n = apply_drops(t, *buf, n);
+			rt_held_unlock(t);
+			return n;
+		}
+		n = __atomic_load_n(&t->nheld, __ATOMIC_RELAXED);
+		rt_held_unlock(t);
+		*cap = n + 8;   /* allocated outside the lock */
+		*buf = rt_xrealloc(*buf, (size_t)*cap * sizeof **buf);
+	}
 }

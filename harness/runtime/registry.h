@@ -5,6 +5,7 @@
 #define RT_REGISTRY_H
 
 #include "runtime/rt.h"
+#include "runtime/chainset.h"
 #include "base/util.h"
 
 #include <pthread.h>
@@ -45,14 +46,26 @@ struct rt_thread {
 	char role[16];
 	pthread_t pt;
 	int tid;                    /* kernel thread id (gettid) once adopted, else 0 */
-	/* The held list: guarded by hbusy (rt_held_lock), a spin lock the
-	 * owner's uncontended acquire and release take once each (no syscall,
-	 * no pthread call); other threads take it to read the list or to drop
-	 * an RT_LOCK_BINARY they release for its owner.  Never taken before mu
-	 * (mu, then hbusy is the order). */
+	/* The held list: only its owner writes it, without a lock (lock.c):
+	 * each change is one write section of the sequence count hseq (odd
+	 * while it writes), every field stored with a relaxed atomic store
+	 * (rt_held_store), so readers on other threads (rt_held_copy: the
+	 * watchdog, settle, hang reports) retry until they read one version.
+	 * hbusy, a spin lock, guards the list's storage and the drop box: a
+	 * reader holds it while it copies, the owner takes it only to grow the
+	 * array or to empty the drop box.  An RT_LOCK_BINARY released by a
+	 * non-owner is not removed by that thread: it goes into the owner's
+	 * drop box (dropped[], under hbusy; has_dropped says it is not empty),
+	 * which the owner applies before its next look at its list, and
+	 * readers apply to their copy.  Never taken before mu (mu, then
+	 * hbusy is the order). */
 	atomic_int hbusy;
+	_Atomic unsigned hseq;
 	struct rt_held *held;
 	int nheld, capheld;
+	rt_lock **dropped;
+	int ndropped, capdropped;
+	atomic_int has_dropped;
 	/* mu guards everything below except the atomics; it is held only for
 	 * short bookkeeping, never while blocking, so the watchdog can always
 	 * take it. */
@@ -77,7 +90,7 @@ struct rt_thread {
 	_Atomic uint64_t progress;
 	/* owner-only */
 	struct rt_u64map edges;     /* class edges already checked (lockgraph.c) */
-	struct rt_u64map chains;    /* chain keys already validated (lockdep's fast path) */
+	struct rt_chainset chains;  /* chain keys already validated (lockdep's chain cache) */
 	uint64_t line_seq;          /* tags @T<id>:<seq>@ of driver lines */
 	uint64_t fin_seq;           /* tags @F<id>:<seq>@ of finalizer lines */
 	int in_finalizer;           /* > 0 while the GC model runs finalizers on it */
@@ -130,8 +143,8 @@ void rt_thread_woken(struct rt_thread *t);
  * nobody; state sleeping); 0: it runs (target) code again. */
 void rt_thread_set_idle(struct rt_thread *t, int idle);
 void rt_thread_set_op(struct rt_thread *t, const char *op);
-/* The held list's lock (see struct rt_thread): held for a few stores or a
- * copy, never while blocking or allocating much. */
+/* The held list's storage lock (see struct rt_thread): held for a copy or a
+ * few stores, never while blocking or allocating much. */
 static inline void rt_held_lock(struct rt_thread *t)
 {
 	while (atomic_exchange_explicit(&t->hbusy, 1, memory_order_acquire))
@@ -142,6 +155,40 @@ static inline void rt_held_unlock(struct rt_thread *t)
 {
 	atomic_store_explicit(&t->hbusy, 0, memory_order_release);
 }
+/* A write section of t's held list, by its owner only (lock.c): between
+ * the two, entries change with rt_held_store and nheld with
+ * rt_held_set_count. */
+static inline void rt_held_write_begin(struct rt_thread *t)
+{
+	unsigned s = atomic_load_explicit(&t->hseq, memory_order_relaxed);
+	atomic_store_explicit(&t->hseq, s + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+static inline void rt_held_write_end(struct rt_thread *t)
+{
+	unsigned s = atomic_load_explicit(&t->hseq, memory_order_relaxed);
+	atomic_store_explicit(&t->hseq, s + 1, memory_order_release);
+}
+static inline void rt_held_store(struct rt_held *d, const struct rt_held *h)
+{
+	__atomic_store_n(&d->lock, h->lock, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->cls, h->cls, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->chain, h->chain, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->site.file, h->site.file, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->site.line, h->site.line, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->site.func, h->site.func, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->since_ns, h->since_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->reentry, h->reentry, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->fake, h->fake, __ATOMIC_RELAXED);
+}
+static inline void rt_held_set_count(struct rt_thread *t, int n)
+{
+	__atomic_store_n(&t->nheld, n, __ATOMIC_RELAXED);
+}
+/* One consistent copy of t's held list (any thread; locks a non-owner
+ * released for t's owner already left out) into *buf (grown as needed,
+ * *cap entries): the number of entries. */
+int rt_held_copy(struct rt_thread *t, struct rt_held **buf, int *cap);
 static inline void rt_thread_progress(struct rt_thread *t)
 {
 	atomic_fetch_add_explicit(&t->progress, 1, memory_order_relaxed);

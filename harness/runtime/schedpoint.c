@@ -83,12 +83,28 @@ static const struct rt_sched_ops noise_ops = {
 	.hold = no_hold,
 };
 
+/* The same without noise: nothing happens at a point. */
+static const struct rt_sched_ops quiet_ops = {
+	.name = "free-running",
+	.point = noise_point,
+	.acquire = noise_acquire,
+	.thread_created = nop_thread,
+	.sleep = real_sleep,
+	.thread_start = nop_thread,
+	.thread_exit = nop_thread,
+	.controls = no_control,
+	.wait = real_wait,
+	.await_start = nop_thread,
+	.hold = no_hold,
+	.quiet = 1,
+};
+
 struct rt_park_hooks rt_park_hooks;
 
-const struct rt_sched_ops *rt_sched = &noise_ops;
+const struct rt_sched_ops *rt_sched = &quiet_ops;   /* noise starts off */
 
 void rt_sched_use_noise(const struct rt_noise_cfg *cfg)
 {
 	noise = *cfg;
-	rt_sched = &noise_ops;
+	rt_sched = cfg->enabled ? &noise_ops : &quiet_ops;
 }
