@@ -3,6 +3,8 @@
 #include "engine/hangjson.h"
 
 #include "base/json.h"
+#include "base/util.h"
+#include "runtime/langstack.h"
 #include "runtime/lockgraph.h"
 #include "runtime/lock.h"
 #include "runtime/site.h"
@@ -53,7 +55,8 @@ static json_t *holds_json(const struct rt_snap *x, uint64_t now, int detail)
 	return a;
 }
 
-static json_t *thread_json(const struct rt_snap *x, const struct rt_native_stack *ns, uint64_t now)
+static json_t *thread_json(const struct rt_snap *x, const struct rt_native_stack *ns,
+			   const struct rt_stack *lang, uint64_t now)
 {
 	json_t *o = rt_json_obj();
 	rt_json_set_str(o, "name", x->name);
@@ -71,14 +74,24 @@ static json_t *thread_json(const struct rt_snap *x, const struct rt_native_stack
 		rt_json_set(sc, "site", rt_site_json(x->wsite));
 	}
 	rt_json_set(o, "syscall", sc);
-	/* the Python stack as the plugin wrote it (the thread's note) */
-	rt_json_set(o, "python_stack", x->note ? rt_json_str(x->note) : json_null());
+	/* the Python stack recorded as it started to wait, else taken now:
+	 * as text (else the thread's note), and as frames */
+	const struct rt_stack *st = x->stack ? x->stack : lang;
+	if (st) {
+		struct rt_buf b = { 0 };
+		rt_stack_text(&b, st);
+		rt_json_set(o, "python_stack", rt_json_str(b.p));
+		rt_buf_free(&b);
+	} else {
+		rt_json_set(o, "python_stack", x->note ? rt_json_str(x->note) : json_null());
+	}
+	rt_json_set(o, "python_frames", st ? rt_stack_json(st) : json_null());
 	rt_json_set(o, "native_stack", x->tid ? rt_native_json(ns) : json_null());
 	return o;
 }
 
 json_t *rt_hang_json(const struct rt_snap *s, int n, const int *cyc, int clen, int inferred,
-		     const struct rt_native_stack *ns, uint64_t now)
+		     const struct rt_native_stack *ns, struct rt_stack *const *lang, uint64_t now)
 {
 	json_t *d = rt_json_obj(), *cycle = rt_json_arr(), *threads = rt_json_arr();
 	for (int i = 0; i < clen; i++) {
@@ -94,7 +107,7 @@ json_t *rt_hang_json(const struct rt_snap *s, int n, const int *cyc, int clen, i
 	}
 	for (int i = 0; i < n; i++)
 		if (s[i].state != RT_TS_FINISHED)
-			rt_json_push(threads, thread_json(&s[i], &ns[i], now));
+			rt_json_push(threads, thread_json(&s[i], &ns[i], lang ? lang[i] : NULL, now));
 	rt_json_set(d, "cycle", cycle);
 	rt_json_set(d, "threads", threads);
 	return d;

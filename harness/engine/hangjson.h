@@ -14,8 +14,12 @@
  * waits_for}] (empty without a cycle), "threads": [every live thread with
  * state, held and awaited locks with sites, Python and native stacks]}.
  * cyc/clen: the wait-for cycle (through s[].inext if inferred); ns[i]: s[i]'s
- * native stack (tid 0: none); now: the snapshot's time. */
+ * native stack (tid 0: none); lang[i]: s[i]'s stack in the target's language
+ * taken for the report (NULL: none; s[i].stack, recorded, comes first);
+ * now: the snapshot's time. */
+struct rt_stack;
 struct json_t *rt_hang_json(const struct rt_snap *s, int n, const int *cyc, int clen,
-			    int inferred, const struct rt_native_stack *ns, uint64_t now);
+			    int inferred, const struct rt_native_stack *ns,
+			    struct rt_stack *const *lang, uint64_t now);
 
 #endif

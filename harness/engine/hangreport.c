@@ -3,6 +3,7 @@
  * thread's record: the wait-for cycle if there is one (DEADLOCK), else the
  * blocked threads (HANG), each with held and awaited locks and sites. */
 #include "engine/hangreport.h"
+#include "runtime/langstack.h"
 #include "runtime/lockgraph.h"
 #include "runtime/site.h"
 
@@ -22,23 +23,24 @@
 #include <sys/syscall.h>
 
 void (*rt_hang_report_extra)(struct rt_buf *b);
-void (*rt_hang_lang_stacks)(const pid_t *tids, int n, char **out);
+void (*rt_hang_lang_stacks)(const pid_t *tids, int n, struct rt_stack **out);
 void (*rt_hang_fiber_stacks)(const struct rt_snap *s, int n, struct rt_native_stack *ns);
 
-/* lang[i]: the language runtime's stack of live thread i without a note. */
-static char **lang_stacks(const struct rt_snap *s, int n)
+/* lang[i]: the language runtime's stack of live thread i, taken now, when it
+ * has none recorded (nor a note). */
+static struct rt_stack **lang_stacks(const struct rt_snap *s, int n)
 {
-	char **lang = rt_xcalloc((size_t)n + 1, sizeof *lang);
+	struct rt_stack **lang = rt_xcalloc((size_t)n + 1, sizeof *lang);
 	if (!rt_hang_lang_stacks)
 		return lang;
 	pid_t *tids = rt_xcalloc((size_t)n + 1, sizeof *tids);
 	int *at = rt_xcalloc((size_t)n + 1, sizeof *at), m = 0;
 	for (int i = 0; i < n; i++)
-		if (s[i].state != RT_TS_FINISHED && s[i].tid && !s[i].note) {
+		if (s[i].state != RT_TS_FINISHED && s[i].tid && !s[i].note && !s[i].stack) {
 			tids[m] = s[i].tid;
 			at[m++] = i;
 		}
-	char **out = rt_xcalloc((size_t)m + 1, sizeof *out);
+	struct rt_stack **out = rt_xcalloc((size_t)m + 1, sizeof *out);
 	if (m)
 		rt_hang_lang_stacks(tids, m, out);
 	for (int k = 0; k < m; k++)
@@ -75,6 +77,7 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->notify_deadline = t->notify_deadline_ns;
 		x->op = t->op;
 		x->note = t->note ? rt_xstrdup(t->note) : NULL;
+		x->stack = rt_stack_dup(t->stack);
 		x->wait_deadline = t->wait_deadline_ns;
 		x->idle = t->idle;
 		x->nnotified = t->nnotified;
@@ -107,6 +110,7 @@ void rt_snapshot_free(struct rt_snap *s, int n)
 		free(s[i].held);
 		free(s[i].notified);
 		free(s[i].note);
+		free(s[i].stack);
 	}
 	free(s);
 }
@@ -427,7 +431,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 	rt_native_capture(ns, n, 300 * 1000000ULL);   /* each thread unwinds itself */
 	if (rt_hang_fiber_stacks)
 		rt_hang_fiber_stacks(s, n, ns);
-	char **lang = lang_stacks(s, n);
+	struct rt_stack **lang = lang_stacks(s, n);
 	rt_buf_printf(&b, "threads (%d live of %d):\n", shown, n);
 	for (int i = 0; i < n; i++) {
 		const struct rt_snap *x = &s[i];
@@ -472,10 +476,17 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		}
 		if (x->tid && !ns[i].fiber && kernel_view(x->tid, s2, sizeof s2))
 			rt_buf_printf(&b, "      kernel: %s\n", s2);
-		if (x->note)   /* e.g. the Python stack: indented under the thread */
+		if (x->note)
 			rt_buf_indent(&b, "      | ", x->note);
-		else if (lang[i])   /* its stack now, wherever it is */
-			rt_buf_indent(&b, "      | ", lang[i]);
+		/* its Python stack: recorded as it started to wait, else taken
+		 * now, wherever it is */
+		const struct rt_stack *st = x->stack ? x->stack : lang[i];
+		if (st) {
+			struct rt_buf sb = { 0 };
+			rt_stack_text(&sb, st);
+			rt_buf_indent(&b, "      | ", sb.p);
+			rt_buf_free(&sb);
+		}
 		if (x->tid) {
 			rt_buf_printf(&b, "      | native stack%s (most recent call first):\n",
 				      ns[i].fiber ? " of its fiber" : "");
@@ -497,7 +508,7 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 			keys[nkeys++] = k.p;
 		}
 	}
-	json_t *data = rt_hang_json(s, n, cyc, clen, inferred, ns, now);
+	json_t *data = rt_hang_json(s, n, cyc, clen, inferred, ns, (struct rt_stack *const *)lang, now);
 	free(ns);
 	for (int i = 0; i < n; i++)
 		free(lang[i]);

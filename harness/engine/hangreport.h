@@ -28,6 +28,7 @@ struct rt_snap {
 	const char *notify_on;      /* WAITING_NOTIFY: the condition's name */
 	uint64_t notify_deadline;   /* 0: untimed */
 	char *note;
+	struct rt_stack *stack;     /* its recorded stack (runtime/langstack.h), copy */
 	struct rt_held *held;
 	int nheld;
 	int next;                   /* index of the thread it waits for, -1 */
@@ -83,9 +84,12 @@ extern void (*rt_hang_report_extra)(struct rt_buf *b);
 
 /* Optional, installed by a language runtime (the Python plugin): the stacks
  * in its language of the threads with kernel TIDs tids[0..n), each a
- * malloc'd note into out[i], or out[i] left NULL.  Asked for the live
- * threads that have no note of their own; must return within a bound. */
-extern void (*rt_hang_lang_stacks)(const pid_t *tids, int n, char **out);
+ * malloc'd runtime/langstack.h stack into out[i] (one that says it was not
+ * taken, or why it has no frame), or out[i] left NULL (not a thread of that
+ * language).  Asked for the live threads that have no recorded stack or
+ * note of their own; must return within a bound. */
+struct rt_stack;
+extern void (*rt_hang_lang_stacks)(const pid_t *tids, int n, struct rt_stack **out);
 /* Installed by a scheduler that runs threads as fibers (several records on
  * one kernel thread): after the native stacks were taken by kernel thread,
  * it replaces those of s[i] that are fibers with each fiber's own (or marks

@@ -41,7 +41,7 @@
 #include "py_plugin.h"
 #include "python/py_rich.h"
 #include "python/py_sinks.h"
-#include "python/pylocks.h"
+#include "python/pymodule.h"
 #include "python/pystacks.h"
 #include "python/pyctl.h"
 #include "runtime/registry.h"
@@ -147,7 +147,7 @@ static int py_init(const struct rt_target_env *env)
 {
 	if (py_ready)
 		return 0;
-	if (PyImport_AppendInittab("_redirtorture", rt_pylocks_init) < 0) {
+	if (PyImport_AppendInittab("_redirtorture", rt_pymodule_init) < 0) {
 		snprintf(why_buf, sizeof why_buf, "cannot register the _redirtorture module");
 		return -1;
 	}

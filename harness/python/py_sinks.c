@@ -23,7 +23,7 @@
 
 #include "python/py_sinks.h"
 #include "python/py_fds.h"
-#include "python/pylocks.h"
+#include "python/pymodule.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
 #include "base/util.h"

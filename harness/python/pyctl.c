@@ -23,8 +23,9 @@
 #include <Python.h>
 
 #include "python/pyctl.h"
+#include "python/pyframes.h"
 #include "python/pyidents.h"
-#include "python/pylocks.h"
+#include "python/pymodule.h"
 
 #include "runtime/registry.h"
 #include "runtime/rt.h"
@@ -60,18 +61,10 @@ static uint64_t to_ns(double timeout)
 
 static int lock_free(const void *l) { return rt_lock_owner(l) == NULL; }
 
-static void note_stack(void)
-{
-	char *note = rt_py_stack_text();
-	PyErr_Clear();
-	rt_thread_set_note(note);
-	free(note);
-}
-
 int rt_py_ctl_acquire(rt_lock *l, double timeout, struct rt_site site)
 {
 	struct rt_thread *t = rt_self();
-	note_stack();
+	rt_py_stack_record();
 	int ok = 1;
 	if (timeout < 0) {
 		rt_lock_acquire_at(l, site);   /* parks until l is free; GIL released */
@@ -80,7 +73,7 @@ int rt_py_ctl_acquire(rt_lock *l, double timeout, struct rt_site site)
 		ok = r > 0 ? rt_lock_try_acquire_at(l, 0, site)
 		     : r < 0 ? rt_lock_timed_acquire_at(l, (uint64_t)(timeout * 1e9), site) : 0;
 	}
-	rt_thread_set_note(NULL);
+	rt_py_stack_clear();
 	return ok;
 }
 
@@ -89,13 +82,13 @@ int rt_py_ctl_wait(struct rt_thread *t, int (*ready)(const void *), const void *
 {
 	if (!rt_py_ctl_controls(t))
 		return -1;
-	note_stack();
+	rt_py_stack_record();
 	uint64_t ns = to_ns(timeout);
 	/* the report's picture; the deadline is virtual, so none is shown */
 	rt_thread_notify_wait_begin(t, on, site, 0);
 	int r = rt_sched->wait(t, ready, obj, ns);
 	rt_thread_set_state(t, RT_TS_RUNNING);
-	rt_thread_set_note(NULL);
+	rt_py_stack_clear();
 	return r;
 }
 

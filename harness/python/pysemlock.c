@@ -17,7 +17,9 @@
 #include <Python.h>
 
 #include "python/pysemlock.h"
-#include "python/pylocks.h"
+#include "python/pyframes.h"
+#include "python/pymodule.h"
+#include "python/pywait.h"
 
 #include "runtime/lock.h"
 #include "runtime/hooks.h"
@@ -37,23 +39,7 @@ typedef struct {
 	int kind;
 } SemWatch;
 
-/* The first frame outside multiprocessing and the glue: the caller. */
-static struct rt_site outside_site(void)
-{
-	PyFrameObject *f = PyEval_GetFrame();
-	Py_XINCREF(f);
-	struct rt_site s = { "<c>", 0, "?" };
-	while (f) {
-		s = rt_py_frame_site(f);
-		if (strncmp(s.file, "multiprocessing/", 16) && strcmp(s.file, "redirtorture_glue.py"))
-			break;
-		PyFrameObject *back = PyFrame_GetBack(f);
-		Py_DECREF(f);
-		f = back;
-	}
-	Py_XDECREF(f);
-	return s;
-}
+static int in_multiprocessing(const char *file) { return !strncmp(file, "multiprocessing/", 16); }
 
 /* The SemLock's acquire(block, timeout): 1, 0, or -1 with an exception. */
 static int real_acquire(SemWatch *w, int block, PyObject *timeout)
@@ -69,7 +55,7 @@ static int real_acquire(SemWatch *w, int block, PyObject *timeout)
 static int acquire(SemWatch *w, int block, PyObject *timeout)
 {
 	struct rt_thread *t = rt_py_self();
-	struct rt_site site = outside_site();
+	struct rt_site site = rt_py_outside_site(in_multiprocessing);
 	int ok = real_acquire(w, 0, Py_None);
 	if (ok || !block) {
 		if (ok > 0 && w->kind != SW_SEM)
@@ -80,18 +66,19 @@ static int acquire(SemWatch *w, int block, PyObject *timeout)
 	if (timeout != Py_None && (secs = PyFloat_AsDouble(timeout)) == -1 && PyErr_Occurred())
 		return -1;
 	uint64_t deadline = secs < 0 ? 0 : rt_now_ns() + (uint64_t)(secs * 1e9) + 1;
-	char *note = rt_py_stack_text();
-	rt_thread_set_note(note);
-	free(note);
-	if (w->kind == SW_SEM)
-		rt_thread_notify_wait_begin(t, w->name, site, deadline);
-	else
+	if (w->kind == SW_SEM) {
+		rt_py_notify_wait_begin(t, w->name, site, deadline);
+	} else {
+		rt_py_stack_record();
 		rt_lock_ext_waiting(w->lock, deadline, site);
+	}
 	ok = real_acquire(w, 1, timeout);
-	rt_thread_set_note(NULL);
-	if (w->kind == SW_SEM)
-		rt_thread_set_state(t, RT_TS_RUNNING);
-	else if (ok > 0)
+	if (w->kind == SW_SEM) {
+		rt_py_notify_wait_end(t);
+		return ok;
+	}
+	rt_py_stack_clear();
+	if (ok > 0)
 		rt_lock_ext_acquired(w->lock, 0, site);
 	else
 		rt_lock_ext_gave_up(w->lock);

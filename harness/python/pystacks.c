@@ -20,7 +20,9 @@
 #include <Python.h>
 
 #include "python/pystacks.h"
-#include "python/pylocks.h"
+#include "python/pyframes.h"
+
+#include "runtime/langstack.h"
 
 #include "engine/hangreport.h"
 #include "base/util.h"
@@ -36,7 +38,7 @@
 struct request {
 	int n;
 	pid_t *tids;
-	char **out;          /* filled by the helper */
+	struct rt_stack **out;   /* filled by the helper */
 	int done, abandoned;
 };
 
@@ -67,8 +69,7 @@ static void walk(struct request *r)
 			if (r->out[i] || (unsigned long)r->tids[i] != ts->native_thread_id)
 				continue;
 			PyFrameObject *f = PyThreadState_GetFrame(ts);
-			r->out[i] = f ? rt_py_frames_text(f)
-				      : rt_xstrdup("python stack: none (no Python frame: in C code)");
+			r->out[i] = rt_py_stack(f);
 			Py_XDECREF(f);
 		}
 	}
@@ -103,7 +104,7 @@ static void *helper_main(void *arg)
 
 /* rt_hang_lang_stacks: out[i] = the Python stack of the thread with TID
  * tids[i] (malloc'd), or left NULL. */
-static void take(const pid_t *tids, int n, char **out)
+static void take(const pid_t *tids, int n, struct rt_stack **out)
 {
 	struct request *r = rt_xcalloc(1, sizeof *r);
 	r->n = n;
@@ -137,8 +138,8 @@ static void take(const pid_t *tids, int n, char **out)
 		if (mine)
 			request_free(r);
 		for (int i = 0; i < n; i++)
-			out[i] = rt_xstrdup("python stack: not taken (the GIL was not free within "
-					    "300 ms: a thread holds it)");
+			out[i] = rt_stack_none("python", 0, "the GIL was not free within 300 ms: "
+							    "a thread holds it");
 		return;
 	}
 	pthread_mutex_unlock(&mu);

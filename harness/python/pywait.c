@@ -17,8 +17,10 @@
 #include <Python.h>
 
 #include "python/pywait.h"
-#include "python/pylocks.h"
 #include "python/pyctl.h"
+#include "python/pyframes.h"
+#include "python/pylocks.h"
+#include "python/pymodule.h"
 
 #include "runtime/hooks.h"
 #include "runtime/registry.h"
@@ -36,16 +38,14 @@ typedef struct {
 	PyObject *weakreflist;
 } Waiter;
 
-/* The first frame outside threading.py (and the glue): Queue.get, not
- * Condition.wait.  GIL held. */
-static struct rt_site outside_site(void)
+struct rt_site rt_py_outside_site(int (*inside)(const char *file))
 {
 	PyFrameObject *f = PyEval_GetFrame();
 	Py_XINCREF(f);
 	struct rt_site s = { "<c>", 0, "?" };
 	while (f) {
 		s = rt_py_frame_site(f);
-		if (strcmp(s.file, "threading.py") && strcmp(s.file, "redirtorture_glue.py"))
+		if (!inside(s.file) && !rt_py_glue_file(s.file))
 			break;
 		PyFrameObject *back = PyFrame_GetBack(f);
 		Py_DECREF(f);
@@ -53,6 +53,29 @@ static struct rt_site outside_site(void)
 	}
 	Py_XDECREF(f);
 	return s;
+}
+
+int rt_py_glue_file(const char *file)
+{
+	return !strcmp(file, "redirtorture_glue.py");
+}
+
+static int in_threading(const char *file) { return !strcmp(file, "threading.py"); }
+
+/* Queue.get, not Condition.wait: where a thread waits for a notify. */
+static struct rt_site outside_site(void) { return rt_py_outside_site(in_threading); }
+
+void rt_py_notify_wait_begin(struct rt_thread *t, const char *on, struct rt_site site,
+			     uint64_t deadline)
+{
+	rt_py_stack_record();
+	rt_thread_notify_wait_begin(t, on, site, deadline);
+}
+
+void rt_py_notify_wait_end(struct rt_thread *t)
+{
+	rt_thread_set_state(t, RT_TS_RUNNING);
+	rt_py_stack_clear();
 }
 
 static int waiter_free(const void *w) { return !atomic_load(&((const Waiter *)w)->locked); }
@@ -71,23 +94,18 @@ static int waiter_acquire_timed(Waiter *w, double timeout)
 		return PyThread_acquire_lock_timed(w->lock, 0, 0) == PY_LOCK_ACQUIRED
 			       ? (atomic_store(&w->locked, 1), 1)
 			       : 0;
-	char *note = rt_py_stack_text();
-	PyErr_Clear();
-	rt_thread_set_note(note);
-	free(note);
 	double us = timeout * 1e6;
 	if (us > (double)PY_TIMEOUT_MAX)
 		us = (double)PY_TIMEOUT_MAX;
 	uint64_t deadline = timeout < 0 ? 0 : rt_now_ns() + (uint64_t)(us * 1e3) + 1;
-	rt_thread_notify_wait_begin(t, w->on, site, deadline);
+	rt_py_notify_wait_begin(t, w->on, site, deadline);
 	w->sleeper = t;
 	PyLockStatus r;
 	Py_BEGIN_ALLOW_THREADS
 	r = PyThread_acquire_lock_timed(w->lock, timeout < 0 ? -1 : (PY_TIMEOUT_T)us, 0);
 	Py_END_ALLOW_THREADS
 	w->sleeper = NULL;
-	rt_thread_set_state(t, RT_TS_RUNNING);
-	rt_thread_set_note(NULL);
+	rt_py_notify_wait_end(t);
 	if (r != PY_LOCK_ACQUIRED)
 		return 0;
 	return atomic_store(&w->locked, 1), 1;
@@ -241,15 +259,10 @@ static PyObject *py_wait_native(PyObject *mod, PyObject *args)
 		return NULL;
 	struct rt_thread *t = rt_py_self();
 	struct rt_site site = outside_site();
-	char *note = rt_py_stack_text();
-	PyErr_Clear();
-	rt_thread_set_note(note);
-	free(note);
 	uint64_t deadline = timeout < 0 ? 0 : rt_now_ns() + (uint64_t)(timeout * 1e9) + 1;
-	rt_thread_notify_wait_begin(t, rt_py_intern(name), site, deadline);
+	rt_py_notify_wait_begin(t, rt_py_intern(name), site, deadline);
 	PyObject *r = PyObject_Call(PyTuple_GET_ITEM(args, 2), rest, NULL);
-	rt_thread_set_state(t, RT_TS_RUNNING);
-	rt_thread_set_note(NULL);
+	rt_py_notify_wait_end(t);
 	Py_DECREF(rest);
 	return r;
 }

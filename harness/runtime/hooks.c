@@ -124,6 +124,16 @@ void rt_thread_set_note(const char *text)
 	free(old);
 }
 
+void rt_thread_set_stack(struct rt_stack *s)
+{
+	struct rt_thread *t = rt_self();
+	pthread_mutex_lock(&t->mu);
+	struct rt_stack *old = t->stack;
+	t->stack = s;
+	pthread_mutex_unlock(&t->mu);
+	free(old);
+}
+
 int rt_pipe_state(int fd, size_t len, char *out, size_t n)
 {
 	struct stat s;

@@ -41,6 +41,11 @@ void *rt_thread_data(struct rt_thread_key *k);
 /* A free-form note about the calling thread (e.g. its Python stack), shown
  * under the thread in hang reports; copied; NULL clears it. */
 void rt_thread_set_note(const char *text);
+/* The calling thread's stack in the target's language (runtime/langstack.h),
+ * recorded as it starts to wait: shown under it in hang reports, as text and
+ * as frames in the JSON.  Takes s (malloc'd); NULL clears it. */
+struct rt_stack;
+void rt_thread_set_stack(struct rt_stack *s);
 
 /* Scheduling/noise point for targets that want one outside a lock op. */
 void rt_point_at(const char *what, struct rt_site site);

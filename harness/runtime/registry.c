@@ -124,6 +124,7 @@ void rt_registry_reset(void)
 		free(t->dropped);
 		free(t->sched);
 		free(t->note);
+		free(t->stack);
 		free(t->notified);
 		for (int d = 0; d < RT_THREAD_DATA_SLOTS; d++)
 			free(t->data[d]);

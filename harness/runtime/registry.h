@@ -86,6 +86,7 @@ struct rt_thread {
 	uint64_t wait_serial;       /* changes on every new wait */
 	const char *op;             /* operation in flight (static string) */
 	char *note;                 /* rt_thread_set_note text, owned */
+	struct rt_stack *stack;     /* rt_thread_set_stack: its stack while it waits, owned */
 	_Atomic int state;
 	_Atomic uint64_t progress;
 	/* owner-only */

@@ -38,10 +38,7 @@ WCHAN=0
 kernel_shows_wchan && WCHAN=1
 COMMON=(--scenario live_refresh --set refresh_hz=0 --set finalizer_every=0)
 for i in $(seq 1 "$RUNS"); do
-  run "bug$i" "$(scaled 30000)" run "${COMMON[@]}" --target py:event_flush --report none
-  skip_if_no_python
-  expect_rc 2
-  expect_verdict DEADLOCK
+  run_py "bug$i" "$(scaled 30000)" 2 DEADLOCK run "${COMMON[@]}" --target py:event_flush --report none
   f="bug$i.err"
   expect_in "$f" '^DEADLOCK: 2 threads wait for each other in a cycle through notify waits \(edges inferred\)' \
     "run $i: a DEADLOCK through the event"
@@ -77,11 +74,8 @@ for i in $(seq 1 "$RUNS"); do
     "run $i: the cycle's two waits are the signature"
 done
 for i in $(seq 1 "$RUNS"); do
-  run "asleep$i" "$(scaled 30000)" run "${COMMON[@]}" --set stall_timeout_ms=60000 \
+  run_py "asleep$i" "$(scaled 30000)" 2 DEADLOCK run "${COMMON[@]}" --set stall_timeout_ms=60000 \
     --target py:event_flush_asleep --report none
-  skip_if_no_python
-  expect_rc 2
-  expect_verdict DEADLOCK
   f="asleep$i.err"
   expect_in "$f" '^DEADLOCK: all threads are asleep \(blocked on locks or in notify waits, no timeout left\)' \
     "run $i: Go's rule: every thread asleep"
@@ -92,10 +86,6 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$f" '^  MainThread \[python\] sleeping .*; op harness main thread, idle until stop;' \
     "run $i: the harness's idle main thread, counted as asleep"
 done
-for i in $(seq 1 "$RUNS"); do
-  run "fixed$i" "$(scaled 20000)" run "${COMMON[@]}" --target py:event_flush_fixed --set duration_ms=1500 \
-    --report "fixed$i.json"
-  skip_if_no_python
-  expect_clean_run "fixed run $i" 'print_ops >= 200'
-done
+fixed_twin_clean "$RUNS" "$(scaled 20000)" 'print_ops >= 200' run "${COMMON[@]}" --target py:event_flush_fixed \
+  --set duration_ms=1500
 pass "Event.wait under a held handler lock: DEADLOCK through the event in $RUNS of $RUNS runs, at once when all threads are asleep in $RUNS of $RUNS; fixed twin clean in $RUNS"

@@ -21,10 +21,7 @@ export PYTHONPATH="$RT_SOURCE_DIR/tests/py/mods"
 RUNS=${RUNS:-3}
 COMMON=(--scenario live_refresh --target py:join_flush --set refresh_hz=0 --set finalizer_every=0)
 for i in $(seq 1 "$RUNS"); do
-  run "bug$i" 30000 run "${COMMON[@]}" --report none
-  skip_if_no_python
-  expect_rc 2
-  expect_verdict DEADLOCK
+  run_py "bug$i" 30000 2 DEADLOCK run "${COMMON[@]}" --report none
   f="bug$i.err"
   flusher=$(grep -E -m1 -o '^  print-[0-9]+ \[print\] waits for notify on join_flush\.py:[0-9]+ sync \(Thread\.join\)' "$f" |
     awk '{print $1}')
@@ -34,10 +31,6 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$f" "^  flush-sync \\[python\\] waits for join_flush\\.py:[0-9]+ _lock \\(at join_flush\\.py:[0-9]+ _sync\\(\\)\\), held by $flusher\$" \
     "run $i: the sync thread waits for the flusher's lock"
 done
-for i in $(seq 1 "$RUNS"); do
-  run "fixed$i" 20000 run "${COMMON[@]}" --set py_options=mode=fixed --set duration_ms=1000 \
-    --report "fixed$i.json"
-  skip_if_no_python
-  expect_clean_run "fixed run $i" 'print_ops >= 100'
-done
+fixed_twin_clean "$RUNS" 20000 'print_ops >= 100' run "${COMMON[@]}" --set py_options=mode=fixed \
+  --set duration_ms=1000
 pass "Thread.join under the lock its thread needs: DEADLOCK through the join in $RUNS of $RUNS runs; fixed twin clean in $RUNS"

@@ -27,10 +27,7 @@ COMMON=(--scenario live_refresh --set refresh_hz=0 --set finalizer_every=0)
 BAR='mp_abba\.py:[0-9]+ _bar \(multiprocessing\.RLock\)'
 OUT='mp_abba\.py:[0-9]+ _out'
 for i in $(seq 1 "$RUNS"); do
-  run "bug$i" "$(scaled 30000)" run "${COMMON[@]}" --target py:mp_abba --report none
-  skip_if_no_python
-  expect_rc 2
-  expect_verdict DEADLOCK
+  run_py "bug$i" "$(scaled 30000)" 2 DEADLOCK run "${COMMON[@]}" --target py:mp_abba --report none
   f="bug$i.err"
   expect_in "$f" '^FINDING: potential deadlock \(lock-order inversion\)' "run $i: the lock-order finding"
   # signatures name classes without the creation line (base/signature.h)
@@ -49,10 +46,6 @@ for i in $(seq 1 "$RUNS"); do
   expect_in "$f" '^signature: DEADLOCK:[0-9a-f]+ .*_bar \(multiprocessing\.RLock\)@.*_out@' \
     "run $i: both locks in the DEADLOCK signature"
 done
-for i in $(seq 1 "$RUNS"); do
-  run "fixed$i" "$(scaled 20000)" run "${COMMON[@]}" --target py:mp_abba_fixed --set duration_ms=1500 \
-    --report "fixed$i.json"
-  skip_if_no_python
-  expect_clean_run "fixed run $i" 'print_ops >= 200'
-done
+fixed_twin_clean "$RUNS" "$(scaled 20000)" 'print_ops >= 200' run "${COMMON[@]}" --target py:mp_abba_fixed \
+  --set duration_ms=1500
 pass "multiprocessing.RLock against threading.RLock: lock-order finding and DEADLOCK naming both in $RUNS of $RUNS runs; fixed twin clean in $RUNS"

@@ -28,10 +28,7 @@ kernel_shows_wchan && WCHAN=1
 COMMON=(--scenario live_refresh --target py:select_hold --set print_workers=2 --set refresh_hz=0
   --set finalizer_every=0)
 for i in $(seq 1 "$RUNS"); do
-  run "bug$i" 30000 run "${COMMON[@]}" --report none
-  skip_if_no_python
-  expect_rc 3
-  expect_verdict HANG
+  run_py "bug$i" 30000 3 HANG run "${COMMON[@]}" --report none
   f="bug$i.err"
   expect_in "$f" 'waits select_hold\.py:[0-9]+ _lock +at select_hold\.py:[0-9]+ write\(\); owner control-pipe$' \
     "run $i: the writers wait for the lock control-pipe holds"
@@ -56,10 +53,6 @@ for b in blocks:
         "no native stack: " + name
 PYEOF
 done
-for i in $(seq 1 "$RUNS"); do
-  run "fixed$i" 20000 run "${COMMON[@]}" --set py_options=mode=fixed --set duration_ms=1000 \
-    --report "fixed$i.json"
-  skip_if_no_python
-  expect_clean_run "fixed run $i" 'print_ops >= 100'
-done
+fixed_twin_clean "$RUNS" 20000 'print_ops >= 100' run "${COMMON[@]}" --set py_options=mode=fixed \
+  --set duration_ms=1000
 pass "select() under the writers' lock: HANG with control-pipe's Python and native stacks in $RUNS of $RUNS runs, every thread with both; fixed twin clean in $RUNS"

@@ -20,3 +20,27 @@ skip_if_no_python() {   # after `run`: skip when the target could not start for 
 # Each tagged report section the harness printed (to stderr): count of lines
 # matching a regex.
 count_in() { grep -E -c -- "$2" "$1" || true; }
+
+# run_py NAME LIMIT_MS RC VERDICT ARGS...: `run NAME LIMIT_MS ARGS...` of a
+# Python target (skipped without Python), which must end with exit code RC
+# and verdict VERDICT.
+run_py() {
+  local name=$1 limit=$2 rc=$3 verdict=$4
+  shift 4
+  run "$name" "$limit" "$@"
+  skip_if_no_python
+  expect_rc "$rc"
+  expect_verdict "$verdict"
+}
+
+# fixed_twin_clean RUNS LIMIT_MS STAT_BOUND ARGS...: RUNS runs of
+# `run ARGS... --report fixedI.json`, each clean (expect_clean_run) with
+# STAT_BOUND holding over its stats, e.g. 'print_ops >= 100'.
+fixed_twin_clean() {
+  local runs=$1 limit=$2 bound=$3 i
+  shift 3
+  for i in $(seq 1 "$runs"); do
+    run_py "fixed$i" "$limit" 0 SUCCESS "$@" --report "fixed$i.json"
+    expect_clean_run "fixed run $i" "$bound"
+  done
+}
