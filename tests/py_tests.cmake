@@ -30,11 +30,12 @@ rt_sh_test(py_queue_fin              py/py_queue_fin.sh               90 "python
 rt_sh_test(py_select_hang           py/py_select_hang.sh            120 "python;watchdog")
 rt_sh_test(py_join_wait             py/py_join_wait.sh               90 "python;watchdog")
 rt_sh_test(py_report_frames         py/py_report_frames.sh           90 "python;watchdog;report")
+rt_sh_test(py_crash_stacks          py/py_crash_stacks.sh            90 "python;supervisor")
 rt_sh_test(py_module_errors          py/py_module_errors.sh           90 "python;parser")
 set_tests_properties(py_rich_hang py_rich_hang_live_refresh py_rich_noredirect_clean
                      py_rich_noredirect_clean_live_refresh py_rich_prints_clean py_log_handlers py_gc_points py_gc_reentry py_example_clean
                      py_lockcheck py_module_errors py_event_wait py_mp_locks py_driver_frames
-                     py_fd_redirect py_queue_fin py_select_hang py_join_wait py_report_frames PROPERTIES SKIP_RETURN_CODE 69)
+                     py_fd_redirect py_queue_fin py_select_hang py_join_wait py_report_frames py_crash_stacks PROPERTIES SKIP_RETURN_CODE 69)
 
 # `redirtorture py` (issue 13): programs and test suites run unchanged.
 rt_sh_test(py_program_basics         py/py_program_basics.sh          90 "python;parser")

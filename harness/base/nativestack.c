@@ -244,16 +244,11 @@ void rt_native_format(struct rt_buf *b, const char *prefix, const struct rt_nati
 
 /* ---- a crashing thread ---------------------------------------------------- */
 
-#ifndef RT_SANITIZED
-
-static int crash_fd = -1;
-static _Atomic int crashing;
-
-static void put(const char *s)
+void rt_sigsafe_put(int fd, const char *s)
 {
 	size_t n = strlen(s);
 	while (n) {
-		ssize_t w = write(crash_fd, s, n);
+		ssize_t w = write(fd, s, n);
 		if (w <= 0 && errno != EINTR)
 			return;
 		if (w > 0) {
@@ -263,19 +258,31 @@ static void put(const char *s)
 	}
 }
 
-static void put_int(long v)
+void rt_sigsafe_put_num(int fd, unsigned long v, int base, int width)
 {
-	char d[24];
+	char d[72];
 	int i = (int)sizeof d;
 	d[--i] = 0;
-	int neg = v < 0;
-	unsigned long u = neg ? 0UL - (unsigned long)v : (unsigned long)v;
 	do
-		d[--i] = (char)('0' + u % 10);
-	while ((u /= 10) && i > 1);
-	if (neg)
-		d[--i] = '-';
-	put(d + i);
+		d[--i] = "0123456789abcdef"[v % (unsigned)base];
+	while (((v /= (unsigned)base) || (int)sizeof d - 1 - i < width) && i > 1);
+	rt_sigsafe_put(fd, d + i);
+}
+
+void (*rt_native_crash_extra)(int fd);
+
+#ifndef RT_SANITIZED
+
+static int crash_fd = -1;
+static _Atomic int crashing;
+
+static void put(const char *s) { rt_sigsafe_put(crash_fd, s); }
+
+static void put_int(long v)
+{
+	if (v < 0)
+		put("-");
+	rt_sigsafe_put_num(crash_fd, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v, 10, 1);
 }
 
 /* The forked helper: names and lines of the frames, from its copy. */
@@ -321,6 +328,8 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 			waitpid(c, NULL, 0);
 			put("  (no names: the helper did not finish in 3 s)\n");
 		}
+		if (rt_native_crash_extra)
+			rt_native_crash_extra(crash_fd);
 	}
 	struct sigaction sa = { 0 };
 	sa.sa_handler = SIG_DFL;

@@ -42,5 +42,12 @@ struct json_t *rt_native_json(const struct rt_native_stack *st);
  * a forked helper, waited for at most 3 s), then die of the signal.  Not in
  * sanitizer builds (they print their own). */
 void rt_native_crash_handler(int fd);
+/* Optional: more of the crash report, written by the crash handler after
+ * the crashing thread's native stack; signal-safe (write(2) only, no lock, no allocation).  The
+ * run installs the registry's list of threads. */
+extern void (*rt_native_crash_extra)(int fd);
+/* Signal-safe output: s; v in base (10 or 16) with at least width digits. */
+void rt_sigsafe_put(int fd, const char *s);
+void rt_sigsafe_put_num(int fd, unsigned long v, int base, int width);
 
 #endif

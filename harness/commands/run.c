@@ -291,6 +291,7 @@ int rt_run_scenario(const struct rt_config *c, int heartbeat_fd, int supervised)
 	run_cfg = c;
 	run_supervised = supervised;
 	rt_native_crash_handler(rt_err_fd());   /* a crash writes its stack first */
+	rt_native_crash_extra = rt_registry_crash_list;   /* and who the threads are */
 	const struct rt_target_ops *t = rt_target_find(c->target);
 	struct rt_noise_cfg nc = { c->noise, c->noise_yield_pct, c->noise_delay_pct,
 				   c->noise_max_delay_us, c->seed };

@@ -256,8 +256,9 @@ int py_start_common(const struct rt_target_env *env, const char **why, int with_
 	Py_DECREF(v);
 	PyObject *r = PyObject_CallMethod(glue, "set_line_len", "i", env->line_len);
 	PyObject *r2 = r ? PyObject_CallMethod(glue, "set_log_handler", "i", ps->log_handler) : NULL;
-	int rc = r2 && !rt_py_gc_configure(ps->gc_pct, env->seed) && !rt_py_ctl_prepare(glue) ? 0
-														: -EIO;
+	int rc = r2 && !rt_py_gc_configure(ps->gc_pct, env->seed) && !rt_py_ctl_prepare(glue) &&
+			 !rt_pystacks_crash_enable(rt_err_fd())
+		 ? 0 : -EIO;
 	Py_XDECREF(r2);
 	if (rc)
 		take_error("configuring the embedded Python");

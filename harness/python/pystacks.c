@@ -15,6 +15,16 @@
  * Python stacks were not taken and the helper stays behind (no later
  * report asks it again).  The GC is off while frames are walked: frame
  * objects are allocations, and a collection would run finalizers here.
+ *
+ * A crash (SIGSEGV, SIGABRT, ...) cannot wait for the GIL.  CPython's own
+ * faulthandler dumps every thread's Python stack without it, signal-safely
+ * (it reads the thread states as they are); rt_pystacks_crash_enable turns
+ * it on for the saved stderr, chained with the harness's crash handler
+ * (base/nativestack.c): faulthandler's handler runs first, writes
+ * "Fatal Python error: ..." and each thread's stack, puts back the handler
+ * it found (the harness's) and raises the signal again, which then writes
+ * the crashing thread's native stack and the list of the run's threads
+ * (names, TIDs, and the thread ids faulthandler prints).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -146,6 +156,20 @@ static void take(const pid_t *tids, int n, struct rt_stack **out)
 	memcpy(out, r->out, (size_t)n * sizeof *out);
 	memset(r->out, 0, (size_t)n * sizeof *out);
 	request_free(r);
+}
+
+int rt_pystacks_crash_enable(int fd)
+{
+	/* disable first: enable() keeps the handlers it found the first time,
+	 * and the harness puts its own back for every run */
+	PyObject *fh = PyImport_ImportModule("faulthandler");
+	PyObject *r = fh ? PyObject_CallMethod(fh, "disable", NULL) : NULL;
+	Py_XDECREF(r);
+	r = fh && r ? PyObject_CallMethod(fh, "enable", "ii", fd, 1) : NULL;
+	int rc = r ? 0 : -1;
+	Py_XDECREF(r);
+	Py_XDECREF(fh);
+	return rc;
 }
 
 int rt_pystacks_install(void)

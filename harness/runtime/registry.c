@@ -3,6 +3,7 @@
  * are never freed while threads run, so pointers stay valid. */
 #include "runtime/registry.h"
 
+#include "base/nativestack.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -97,6 +98,28 @@ struct rt_thread *rt_self(void)
 		t = rt_registry_add(name, "other");
 	}
 	return t;
+}
+
+void rt_registry_crash_list(int fd)
+{
+	int n = atomic_load(&nthreads);
+	struct rt_thread **tab = threads;
+	rt_sigsafe_put(fd, "threads of the run (name [role] kernel TID, thread id as Python's "
+			   "faulthandler prints it):\n");
+	for (int i = 0; tab && i < n; i++) {
+		const struct rt_thread *t = tab[i];
+		if (!t || atomic_load(&t->state) == RT_TS_FINISHED || !t->tid)
+			continue;
+		rt_sigsafe_put(fd, "  ");
+		rt_sigsafe_put(fd, t->name);
+		rt_sigsafe_put(fd, " [");
+		rt_sigsafe_put(fd, t->role);
+		rt_sigsafe_put(fd, "] tid ");
+		rt_sigsafe_put_num(fd, (unsigned long)t->tid, 10, 1);
+		rt_sigsafe_put(fd, ", Thread 0x");
+		rt_sigsafe_put_num(fd, (unsigned long)t->pt, 16, 2 * (int)sizeof(unsigned long));
+		rt_sigsafe_put(fd, "\n");
+	}
 }
 
 int rt_registry_count(void)

@@ -118,6 +118,12 @@ void rt_registry_unlock(void);
 struct rt_thread *rt_registry_get_locked(int i);
 void rt_registry_reset(void);     /* frees all records; no thread may be running */
 
+/* For a crash report, from the crash handler (base/nativestack.h
+ * rt_native_crash_extra): every live registered thread's name, role, kernel
+ * TID and pthread id, as Python's faulthandler names threads.  Signal-safe:
+ * no lock (a table caught mid-growth is read as it is), write(2) only. */
+void rt_registry_crash_list(int fd);
+
 /* Snapshot access for the watchdog and reports. */
 int rt_registry_count(void);
 struct rt_thread *rt_registry_get(int i);
