@@ -62,6 +62,8 @@ void rt_registry_adopt(struct rt_thread *t)
 	self_gen = atomic_load(&generation);
 }
 
+unsigned rt_registry_generation(void) { return atomic_load(&generation); }
+
 struct rt_thread *rt_registry_add(const char *name, const char *role)
 {
 	struct rt_thread *t = rt_registry_new(name, role);

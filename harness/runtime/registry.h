@@ -112,6 +112,8 @@ struct rt_thread *rt_registry_add(const char *name, const char *role);
  * calls rt_registry_adopt on it. */
 struct rt_thread *rt_registry_new(const char *name, const char *role);
 void rt_registry_adopt(struct rt_thread *t);
+/* Bumped by every reset: a handle to a record made before one is stale. */
+unsigned rt_registry_generation(void);
 /* Hold the table still (no reset, no growth) while reading many records. */
 void rt_registry_lock(void);
 void rt_registry_unlock(void);

@@ -211,7 +211,7 @@ def _install_threads():
                     run()
                 self.run = _run
             else:
-                _rt.thread_begin(self.name)
+                _rt.free_thread_adopt(getattr(self, "_rt_free", None), self.name)
                 _rt.notify(_join_name(self))
             inner(self)
         finally:
@@ -221,7 +221,17 @@ def _install_threads():
     def _start(self):
         h = _rt.ctl_thread_new(self.name)
         if h is None:
-            return start(self)
+            # registered now, as a notifier of what it sets when it starts:
+            # its starter's wait in start() is never "all asleep" or an
+            # inferred cycle while the new thread has yet to run
+            started = getattr(self._started._cond, "_rt_name", None)
+            self._rt_free = _rt.free_thread_new(
+                self.name, (started, _join_name(self)) if started else (_join_name(self),))
+            try:
+                return start(self)
+            except BaseException:
+                _rt.free_thread_abandon(self._rt_free)
+                raise
         self._rt_ctl = h
         _rt.ctl_hold(True)
         try:

@@ -7,12 +7,29 @@ harness.options["mode"]:
   "hold" (the bug): flush() joins while holding the lock the sync thread
       needs: the flusher waits in Thread.join for the sync thread, which
       waits for the flusher's lock.
-  "fixed": the lock is released before the join."""
+  "fixed": the lock is released before the join.
+  "slowstart": fixed, and the sync thread takes 0.3 s from Thread.start to
+      its first Python line, as a new thread can on a loaded machine: its
+      starter waits in start() under the lock the writers want, so every
+      thread that has run is blocked, none for good (the new one will set
+      the _started Event).  Not a deadlock.  The first write flushes too, so
+      every run has a slow start."""
 import threading
+import time
 
 _lock = threading.Lock()
 _harness = None
 _hold = True
+_slow = False
+
+
+class _SlowStart(threading.Thread):
+    """A thread whose OS thread is slow to get going (time.sleep before
+    threading's bootstrap registers it anywhere)."""
+
+    def _bootstrap(self):
+        time.sleep(0.3)
+        super()._bootstrap()
 
 
 def _sync(stream):
@@ -21,18 +38,27 @@ def _sync(stream):
 
 
 def install(harness):
-    global _harness, _hold
+    global _harness, _hold, _slow
     _harness = harness
-    _hold = harness.options.get("mode") != "fixed"
+    mode = harness.options.get("mode")
+    _hold = mode not in ("fixed", "slowstart")
+    _slow = mode == "slowstart"
+
+
+_first_write = [True]
 
 
 def write(stream, text):
     with _lock:
         getattr(_harness, stream).write(text)
+        first, _first_write[0] = _first_write[0], False
+    if first and _slow:
+        flush(stream)
 
 
 def flush(stream):
-    sync = threading.Thread(target=_sync, args=(stream,), name="flush-sync")
+    cls = _SlowStart if _slow else threading.Thread
+    sync = cls(target=_sync, args=(stream,), name="flush-sync")
     if _hold:
         with _lock:
             sync.start()
