@@ -14,6 +14,12 @@
 # (7/8)^100 < 2e-6; from the first flush the deadlock is certain.
 # The fixed twin (py_options mode=fixed: join after the lock is released)
 # stays clean in RUNS runs of 1 s, with flushes joined.
+# mode=slowstart: the fixed twin, and the sync thread takes 0.3 s from
+# Thread.start to threading's bootstrap (the first write flushes, so every
+# run has one).  Its starter waits in start() under the writers' lock, so
+# every thread that has run is blocked; the new thread is not (it is
+# registered from Thread.start on).  Clean in RUNS runs; before, a false
+# "all threads are asleep" DEADLOCK in every run.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -33,4 +39,9 @@ for i in $(seq 1 "$RUNS"); do
 done
 fixed_twin_clean "$RUNS" 20000 'print_ops >= 100' run "${COMMON[@]}" --set py_options=mode=fixed \
   --set duration_ms=1000
-pass "Thread.join under the lock its thread needs: DEADLOCK through the join in $RUNS of $RUNS runs; fixed twin clean in $RUNS"
+for i in $(seq 1 "$RUNS"); do
+  run_py "slow$i" 20000 0 SUCCESS run "${COMMON[@]}" --set py_options=mode=slowstart \
+    --set duration_ms=1000 --report "slow$i.json"
+  expect_clean_run "slow-start run $i" 'print_ops >= 1'
+done
+pass "Thread.join under the lock its thread needs: DEADLOCK through the join in $RUNS of $RUNS runs; fixed twin clean in $RUNS, with a slow thread start too"
