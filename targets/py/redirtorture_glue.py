@@ -183,9 +183,10 @@ def _join_name(t):
 
 
 def _install_threads():
-    """Every Python thread is registered when it starts (reports show it
-    wherever it is), and says it will end its joiners' wait (the evidence
-    for an inferred wait-for edge, as a notify); Thread.join is a notify
+    """Every Python thread is registered by its starter in Thread.start
+    (reports show it wherever it is, even before it first runs), as the
+    notifier of its _started Event and its joiners' wait (the evidence for
+    an inferred wait-for edge, as a notify); Thread.join is a notify
     wait on the thread, though it waits on the native _tstate_lock that
     CPython releases from C when the thread ends.
     In a controlled execution (harness/python/pyctl.c) the threads the code
