@@ -69,35 +69,16 @@ static void no_hold(struct rt_thread *t, int on)
 	(void)t, (void)on;
 }
 
-static const struct rt_sched_ops noise_ops = {
-	.name = "free-running",
-	.point = noise_point,
-	.acquire = noise_acquire,
-	.thread_created = nop_thread,
-	.sleep = real_sleep,
-	.thread_start = nop_thread,
-	.thread_exit = nop_thread,
-	.controls = no_control,
-	.wait = real_wait,
-	.await_start = nop_thread,
-	.hold = no_hold,
-};
+/* Free-running: real sleeps and waits; noise at points, or nothing. */
+#define FREE_OPS_COMMON                                                          \
+	.name = "free-running", .point = noise_point, .acquire = noise_acquire,  \
+	.thread_created = nop_thread, .sleep = real_sleep, .thread_start = nop_thread, \
+	.thread_exit = nop_thread, .controls = no_control, .wait = real_wait,    \
+	.await_start = nop_thread, .hold = no_hold
 
+static const struct rt_sched_ops noise_ops = { FREE_OPS_COMMON };
 /* The same without noise: nothing happens at a point. */
-static const struct rt_sched_ops quiet_ops = {
-	.name = "free-running",
-	.point = noise_point,
-	.acquire = noise_acquire,
-	.thread_created = nop_thread,
-	.sleep = real_sleep,
-	.thread_start = nop_thread,
-	.thread_exit = nop_thread,
-	.controls = no_control,
-	.wait = real_wait,
-	.await_start = nop_thread,
-	.hold = no_hold,
-	.quiet = 1,
-};
+static const struct rt_sched_ops quiet_ops = { FREE_OPS_COMMON, .quiet = 1 };
 
 struct rt_park_hooks rt_park_hooks;
 

@@ -433,37 +433,17 @@ static void ctl_exit(struct rt_thread *t)
 	pthread_mutex_unlock(&ctl_mu);
 }
 
-static const struct rt_sched_ops ctl_ops = {
-	.name = "controlled",
-	.point = ctl_release_point,
-	.acquire = ctl_acquire,
-	.thread_created = ctl_created,
-	.sleep = ctl_sleep,
-	.thread_start = ctl_start,
-	.thread_exit = ctl_exit,
-	.controlled = 1,
-	.controls = ctl_controls,
-	.wait = ctl_wait,
-	.await_start = ctl_await_start,
-	.hold = ctl_hold,
-};
+/* The controlled scheduler's operations, on either backend. */
+#define CTL_OPS_COMMON                                                             \
+	.name = "controlled", .point = ctl_release_point, .acquire = ctl_acquire,  \
+	.thread_created = ctl_created, .sleep = ctl_sleep, .thread_start = ctl_start, \
+	.thread_exit = ctl_exit, .controlled = 1, .controls = ctl_controls,        \
+	.wait = ctl_wait, .await_start = ctl_await_start, .hold = ctl_hold
 
+static const struct rt_sched_ops ctl_ops = { CTL_OPS_COMMON };
 /* The same with drivers as fibers (sched_ctl_fiber.c). */
 static const struct rt_sched_ops ctl_fiber_ops = {
-	.name = "controlled",
-	.point = ctl_release_point,
-	.acquire = ctl_acquire,
-	.thread_created = ctl_created,
-	.sleep = ctl_sleep,
-	.thread_start = ctl_start,
-	.thread_exit = ctl_exit,
-	.controlled = 1,
-	.controls = ctl_controls,
-	.wait = ctl_wait,
-	.await_start = ctl_await_start,
-	.hold = ctl_hold,
-	.spawn = ctl_fiber_spawn,
-	.join = ctl_fiber_join,
+	CTL_OPS_COMMON, .spawn = ctl_fiber_spawn, .join = ctl_fiber_join,
 };
 
 int rt_ctl_backend_fibers(void)
