@@ -539,6 +539,7 @@ void rt_ctl_end(struct rt_ctl_result *out)
 			snprintf(ctl_r.thread_names[i], sizeof ctl_r.thread_names[i], "%s", ctl_ct[i]->t->name);
 	if (ctl_p.fibers)
 		ctl_fiber_end_locked();
+	ctl_en_end_locked();
 	*out = ctl_r;
 	memset(&ctl_r, 0, sizeof ctl_r);
 	pthread_mutex_unlock(&ctl_mu);

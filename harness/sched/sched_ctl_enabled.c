@@ -107,6 +107,15 @@ void ctl_en_reset_locked(int want_on)
 	live = outside = 0;
 }
 
+void ctl_en_end_locked(void)
+{
+	for (int q = 0; q < nwq; q++)
+		free(wq[q].bits);
+	free(wq);
+	wq = NULL;
+	nwq = 0;
+}
+
 static void unfile(int i)
 {
 	switch (kind[i]) {

@@ -14,6 +14,10 @@
 
 /* A new execution: every thread unfiled; on = 1 to keep the set. */
 void ctl_en_reset_locked(int on);
+/* The execution is over: its lock wait queues are freed now, so the next
+ * execution builds its own from none (under AFL++'s persistent mode, how
+ * many queues a run finds and searches never depends on earlier inputs). */
+void ctl_en_end_locked(void);
 /* Thread i's status, want or give_up changed: file it again. */
 void ctl_en_update(int i);
 /* The enabled threads in index order into e (room for ctl_nct), as
