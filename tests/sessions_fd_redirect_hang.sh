@@ -4,7 +4,7 @@
 # the pipe of a session that stays open but idle; the first server log line
 # that reaches its forwarder while the session is idle kills it; about 64 KiB
 # later the server's write(2) blocks for good while holding the stderr buffer
-# lock.  No lock cycle: the watchdog reports a HANG (exit 3) naming the
+# lock (or cells' C-level writes block on fd 1 left on a dead session pipe).  No lock cycle: the watchdog reports a HANG (exit 3) naming the
 # blocked write, the pipe's state (bytes queued, whose pipe, reader dead) and
 # the session events that led there.  Long-lived pages (session_idle_ms=3000),
 # heavy fd-level traffic and 4 KiB session pipes (session_pipe_kib=4: with
@@ -32,7 +32,18 @@ expect_in "$e" '^HANG: threads stopped making progress, no lock cycle; target fd
 expect_in "$e" ' blocked in syscall write\(fd [12]\) for ' "a writer blocked in write(2)"
 expect_in "$e" '^      \| write\(2\) of [0-9]+ bytes to fd [12]: pipe:\[[0-9]+\], [0-9]+ of [0-9]+ bytes queued; it is the std(out|err) pipe of session [0-9]+ \(load [0-9]+, [a-z]' "the pipe's state"
 expect_in "$e" 'its reader, the forwarder thread, is (DEAD: it read data while its session was idle|exited)' "the reader's state"
-expect_in "$e" '^      holds BufferedWriter\(std(out|err)\)\._lock ' "the blocked writer holds the buffer lock"
+# Which writer blocks first on the dead pipe: mostly the server's log line,
+# through the stderr buffer (it holds the buffer's lock); sometimes (seen
+# once in an ASan build) cells' C-level writes to fd 1 left on a dead
+# session's stdout pipe, with no lock held.  Both are the bug; each shape is
+# checked exactly.
+if grep -qE '^  server \[server\] blocked in syscall write\(fd [12]\)' "$e"; then
+  expect_in "$e" '^      holds BufferedWriter\(std(out|err)\)\._lock ' "the blocked server holds the buffer lock"
+else
+  expect_in "$e" '^  session-[0-9]+ \[session\] blocked in syscall write\(fd [12]\) for [0-9.]+ s; op write\([12]\); ' \
+    "a cell's C-level write blocked on the dead pipe"
+  expect_not_in "$e" '^      holds ' "C-level writers hold no lock"
+fi
 expect_in "$e" '^sessions at the hang \([0-9]+ cells running\):$' "session section"
 expect_in "$e" '^  fd [12] is pipe:\[[0-9]+\], not the original pipe:\[[0-9]+\]$' "fd 1/2 left on a session pipe"
 expect_in "$e" '^    [ *] #[0-9]+ +s[0-9]+ +(enter|exit) cell [0-9]+$' "the session events"
