@@ -10,3 +10,8 @@ rt_sh_test(reliab_supervised_replay reliab_supervised_replay.sh 90 "reliability;
 rt_sh_test(reliab_signals         reliab_signals.sh          90 "reliability;supervisor")
 rt_sh_test(reliab_end_phases     reliab_end_phases.sh      120 "reliability;supervisor;watchdog")
 rt_sh_test(reliab_verdicts       reliab_verdicts.sh        240 "reliability;watchdog")
+# a thread inside the harness's own work (a long sink write) is never a HANG
+add_executable(settle_harness_work_test settle_harness_work_test.c)
+target_link_libraries(settle_harness_work_test PRIVATE redirtorture_core)
+add_test(NAME settle_harness_work COMMAND settle_harness_work_test)
+set_tests_properties(settle_harness_work PROPERTIES LABELS "reliability;watchdog;unit" TIMEOUT 60)

@@ -89,6 +89,7 @@ int rt_snapshot_take(struct rt_snap **out)
 		x->nheld = rt_held_copy(t, &x->held, &cap);
 		pthread_mutex_unlock(&t->mu);
 		x->progress = atomic_load(&t->progress);
+		x->harness_work = atomic_load(&t->harness_work) > 0;
 		x->next = x->inext = -1;
 	}
 	rt_registry_unlock();

@@ -37,6 +37,7 @@ struct rt_snap {
 	const char **notified;      /* condition classes it notified before (copy) */
 	int nnotified;
 	int idle;                   /* the harness's main thread, idle until stop */
+	int harness_work;           /* inside the harness's own work (a sink write) */
 	int inext;                  /* rt_snapshot_inferred_cycle: next, inferred edges too */
 };
 

@@ -89,6 +89,11 @@ struct rt_thread {
 	struct rt_stack *stack;     /* rt_thread_set_stack: its stack while it waits, owned */
 	_Atomic int state;
 	_Atomic uint64_t progress;
+	/* > 0 while the thread does the harness's own bounded work inside an
+	 * operation (a sink write: appending to a sink of ~100 MB can take
+	 * a realloc and copy of 0.7 s under ASan on a loaded machine), which
+	 * the watchdog never judges a hang (engine/settle.c) */
+	atomic_int harness_work;
 	/* owner-only */
 	struct rt_u64map edges;     /* class edges already checked (lockgraph.c) */
 	struct rt_chainset chains;  /* chain keys already validated (lockdep's chain cache) */
