@@ -130,79 +130,6 @@ static PyObject *m_thread_adopt(PyObject *mod, PyObject *h)
 	Py_RETURN_NONE;
 }
 
-/* thread_new(name, notifies) -> handle: free-running, the creator makes the
- * record of a thread it is about to start, so the thread is in every report
- * from Thread.start on (a starter waiting for it to start is never "all
- * asleep" while it has not run yet), and it counts as a notifier of the
- * condition classes it will notify when it starts (its _started Event, its
- * joiners' wait): the evidence an inferred edge needs, before the fact. */
-static PyObject *m_free_thread_new(PyObject *mod, PyObject *args)
-{
-	(void)mod;
-	const char *name;
-	PyObject *notifies;
-	if (!PyArg_ParseTuple(args, "sO!", &name, &PyTuple_Type, &notifies))
-		return NULL;
-	const char *cls[4];
-	Py_ssize_t n = PyTuple_GET_SIZE(notifies);
-	if (n > 4)
-		n = 4;
-	for (Py_ssize_t i = 0; i < n; i++) {
-		const char *c = PyUnicode_AsUTF8(PyTuple_GET_ITEM(notifies, i));
-		if (!c)
-			return NULL;
-		cls[i] = rt_py_intern(c);
-	}
-	unsigned gen = rt_registry_generation();
-	struct rt_thread *t = rt_registry_new(name, "python");
-	for (Py_ssize_t i = 0; i < n; i++)   /* its owner is not running yet */
-		rt_thread_notified(t, cls[i]);
-	return PyLong_FromUnsignedLongLong((unsigned long long)gen << 32 | (unsigned)t->id);
-}
-
-/* The record a free_thread_new handle names, if no reset came between. */
-static struct rt_thread *free_thread_of(PyObject *h)
-{
-	unsigned long long v = PyLong_AsUnsignedLongLong(h);
-	if (PyErr_Occurred())
-		return NULL;
-	int id = (int)(v & 0xffffffffu);
-	if ((unsigned)(v >> 32) != rt_registry_generation() || id >= rt_registry_count())
-		return NULL;
-	return rt_registry_get(id);
-}
-
-/* free_thread_adopt(handle, name): in the new thread, first thing; a stale
- * handle (the run ended meanwhile) registers a new record instead. */
-static PyObject *m_free_thread_adopt(PyObject *mod, PyObject *args)
-{
-	(void)mod;
-	PyObject *h;
-	const char *name;
-	if (!PyArg_ParseTuple(args, "Os", &h, &name))
-		return NULL;
-	struct rt_thread *t = rt_self_or_null() || h == Py_None ? NULL : free_thread_of(h);
-	if (PyErr_Occurred())
-		return NULL;
-	if (t)
-		rt_registry_adopt(t);
-	else if (!rt_self_or_null())
-		rt_thread_register(name, "python");
-	Py_RETURN_NONE;
-}
-
-/* free_thread_abandon(handle): Thread.start failed; the record is done. */
-static PyObject *m_free_thread_abandon(PyObject *mod, PyObject *h)
-{
-	(void)mod;
-	struct rt_thread *t = free_thread_of(h);
-	if (PyErr_Occurred())
-		return NULL;
-	if (t)
-		rt_thread_set_state(t, RT_TS_FINISHED);
-	Py_RETURN_NONE;
-}
-
 /* In the new thread, before run(): park until the scheduler picks it. */
 static PyObject *m_thread_start(PyObject *mod, PyObject *unused)
 {
@@ -324,12 +251,6 @@ static PyMethodDef ctl_functions[] = {
 	  "ctl_thread_start(): in the new thread before run(): wait for the turn" },
 	{ "ctl_thread_started", m_thread_started, METH_O,
 	  "ctl_thread_started(handle): in the creator: wait until the thread waits for its turn" },
-	{ "free_thread_new", m_free_thread_new, METH_VARARGS,
-	  "free_thread_new(name, notifies) -> handle of a thread about to start (free-running)" },
-	{ "free_thread_adopt", m_free_thread_adopt, METH_VARARGS,
-	  "free_thread_adopt(handle, name): in the new thread, first thing" },
-	{ "free_thread_abandon", m_free_thread_abandon, METH_O,
-	  "free_thread_abandon(handle): Thread.start failed" },
 	{ "ctl_hold", m_hold, METH_O, "ctl_hold(on): keep the turn (no scheduling points)" },
 	{ "ctl_join", m_join, METH_VARARGS, "ctl_join(handle, timeout) -> finished, or None" },
 	{ "ctl_sleep", m_sleep, METH_O, "ctl_sleep(secs) -> True if slept on the virtual clock" },
