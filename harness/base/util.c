@@ -18,6 +18,16 @@ uint64_t rt_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+struct timespec rt_deadline_in(clockid_t clk, uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(clk, &ts);
+	uint64_t sum = (uint64_t)ts.tv_nsec + ns;
+	ts.tv_sec += (time_t)(sum / 1000000000ULL);
+	ts.tv_nsec = (long)(sum % 1000000000ULL);
+	return ts;
+}
+
 uint64_t rt_coarse_ns(void)
 {
 	struct timespec ts;

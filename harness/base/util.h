@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 uint64_t rt_now_ns(void);                 /* CLOCK_MONOTONIC */
 /* CLOCK_MONOTONIC_COARSE: the same clock at the last tick (a few ms behind
@@ -14,6 +15,9 @@ uint64_t rt_now_ns(void);                 /* CLOCK_MONOTONIC */
  * of held locks, read only by reports that print hundredths of a second. */
 uint64_t rt_coarse_ns(void);
 void rt_sleep_ns(uint64_t ns);
+/* The absolute time ns from now on clock clk: the deadline of a
+ * pthread_cond_timedwait (CLOCK_REALTIME, the default condvar clock). */
+struct timespec rt_deadline_in(clockid_t clk, uint64_t ns);
 
 void *rt_xmalloc(size_t n);
 void *rt_xcalloc(size_t n, size_t sz);

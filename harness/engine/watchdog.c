@@ -209,11 +209,7 @@ static void *wd_main(void *arg)
 	uint64_t last_ops[RT_NROLES] = { 0 }, last_prog = rt_now_ns();
 	pthread_mutex_lock(&wd_mu);
 	while (!wd_stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		uint64_t ns = (uint64_t)ts.tv_nsec + tick;
-		ts.tv_sec += (time_t)(ns / 1000000000ULL);
-		ts.tv_nsec = (long)(ns % 1000000000ULL);
+		struct timespec ts = rt_deadline_in(CLOCK_REALTIME, tick);
 		pthread_cond_timedwait(&wd_cv, &wd_mu, &ts);
 		if (wd_stop)
 			break;

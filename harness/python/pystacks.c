@@ -129,11 +129,7 @@ static void take(const pid_t *tids, int n, struct rt_stack **out)
 	}
 	pending = r;
 	pthread_cond_broadcast(&cv);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	uint64_t ns = (uint64_t)until.tv_nsec + STACK_WAIT_NS;
-	until.tv_sec += (time_t)(ns / 1000000000ULL);
-	until.tv_nsec = (long)(ns % 1000000000ULL);
+	struct timespec until = rt_deadline_in(CLOCK_REALTIME, STACK_WAIT_NS);
 	int rc = 0;
 	while (!r->done && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&cv, &mu, &until);

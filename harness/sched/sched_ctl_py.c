@@ -112,13 +112,7 @@ void never_arrived_locked(struct rt_thread *t)
 
 void watch_outside_locked(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 50000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	struct timespec ts = rt_deadline_in(CLOCK_REALTIME, 50000000ULL);
 	pthread_cond_timedwait(&ctl_cv, &ctl_mu, &ts);
 	uint64_t now = rt_now_ns();
 	uint64_t cpu = ctl_all_done || ctl_cur < 0 ? 0 : thread_cpu_ns(ctl_ct[ctl_cur]->t);

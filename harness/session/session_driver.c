@@ -237,13 +237,7 @@ static int wait_turn(int i)
 {
 	pthread_mutex_lock(&turn_mu);
 	while (turn != i && !stopping()) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		struct timespec ts = rt_deadline_in(CLOCK_REALTIME, 10000000ULL);
 		pthread_cond_timedwait(&turn_cv, &turn_mu, &ts);
 	}
 	int mine = turn == i;
