@@ -49,7 +49,7 @@ void rt_replay_repro_argv(const char *argv[6], const char *target, const char *p
 {
 	int n = 0;
 	const char *file = rt_target_plugin_file(target);
-	argv[n++] = "redirtorture";
+	argv[n++] = rt_report_program();
 	argv[n++] = "replay";
 	if (file) {
 		argv[n++] = "--target-plugin";

@@ -59,8 +59,10 @@ expect_rc "$want"
 expect_in replay.err 'Mine\.(stats|terminal)' "replay: the Mine locks"
 # The replay commands the reports print name the plugin file, and work as printed.
 expect_in abba.out "^replay: .* --target-plugin $(realpath "$PLUGIN") --target mine_abba " "run: the replay line names the plugin"
-cmd=$(grep -m1 '^replay: redirtorture replay ' explore.err explore.out | sed 's/^[^:]*:replay: redirtorture //' || true)
-[ -n "$cmd" ] || fail "explore: no 'replay: redirtorture replay' line"
+# (the binary as invoked, so the command runs as printed from where it ran)
+line=$(grep -h -m1 -F "replay: $RT_BIN replay " explore.err explore.out | head -n 1 || true)
+[ -n "$line" ] || fail "explore: no 'replay: $RT_BIN replay' line"
+cmd=${line#"replay: $RT_BIN "}
 case "$cmd" in *"--target-plugin $(realpath "$PLUGIN") "*) ;; *) fail "explore: replay line without the plugin: $cmd" ;; esac
 eval "set -- $cmd"
 run replay_printed 30000 "$@"

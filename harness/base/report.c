@@ -397,6 +397,16 @@ char **rt_report_argv_dup(const char *const *argv)
 
 void rt_report_argv_free(char **argv) { free_argv(argv); }
 
+static const char *program = "redirtorture";
+
+void rt_report_set_program(const char *argv0)
+{
+	if (argv0 && argv0[0])
+		program = argv0;
+}
+
+const char *rt_report_program(void) { return program; }
+
 /* replay_cmd: the text form; argv (copied) the command, NULL if none */
 static void set_replay_locked(const char *replay_cmd, const char *const *argv)
 {

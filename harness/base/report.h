@@ -87,6 +87,10 @@ int rt_report_get(int i, int *code, const char **kind, const char **sig, const c
 int rt_report_get_cycle(int i, const char *const **cycle);
 /* Its title and structure (borrowed; *data NULL if none). */
 int rt_report_get_data(int i, const char **title, struct json_t **data);
+/* How this program was invoked (argv[0]; "redirtorture" until set): the
+ * first word of every replay command, so it runs as printed. */
+void rt_report_set_program(const char *argv0);
+const char *rt_report_program(void);
 /* The replay command as free text, not a command line ("replay_argv": null). */
 void rt_report_set_replay(const char *replay_cmd);
 /* The replay command as an argument list (NULL-terminated, copied): the

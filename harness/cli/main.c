@@ -167,6 +167,7 @@ static int dispatch(int argc, char **argv)
 	const struct rt_cmd_spec *cmd = find_command(name);
 	if (!cmd)
 		return unknown_command(argv[1]);
+	rt_report_set_program(argv[0]);
 	return run_command(cmd, argv[0], argc - 1, argv + 1);
 }
 

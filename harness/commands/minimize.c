@@ -405,7 +405,7 @@ static int finish(const struct minimize_job *job, struct mz *m, struct best *b,
 	/* the report: the command's verdict; the finding the smaller repro keeps */
 	int code = rc ? RT_EXIT_UNWRITTEN : 0;
 	if (!rc) {
-		const char *argv[] = { "redirtorture", "replay", out, NULL };
+		const char *argv[] = { rt_report_program(), "replay", out, NULL };
 		rt_report_set_replay_argv(argv);
 	}
 	rt_report_set_quiet(1);
@@ -484,7 +484,7 @@ int rt_minimize(const char *path, const char *out_path, uint64_t search_runs, ui
 		return bad;
 	rt_report_init(&rp.cfg, NULL, json_path);
 	rt_report_set_command("minimize");
-	const char *argv[] = { "redirtorture", "minimize", path, NULL };
+	const char *argv[] = { rt_report_program(), "minimize", path, NULL };
 	rt_report_set_replay_argv(argv);
 	const struct rt_target_ops *t = rt_target_find(rp.cfg.target);
 	/* 0: the defaults, smaller for embedded Python (a few controlled
