@@ -62,6 +62,11 @@ for be in threads fibers; do
     if [ "$be" = fibers ]; then
       expect_in "stack-$be-$who.txt" '^      \| native stack of its fiber \(most recent call first\):$' "$be: $who's fiber stack"
       expect_not_in "stack-$be-$who.txt" '^      kernel: ' "$be: $who: no kernel view for a fiber"
+      # it starts where the target called the harness: the scheduler's
+      # frames (parking it, or reporting) are one line
+      expect_in "stack-$be-$who.txt" "^      \|   \(#0-#[0-9]+: the scheduler's own frames, left out\)$" "$be: $who: scheduler frames said"
+      first=$(grep -E -m1 '^      \|   #[0-9]+ ' "stack-$be-$who.txt" || true)
+      [[ $first == *" rt_lock_acquire_at ("* ]] || fail "$be: $who: the first frame shown is not the lock acquire: $first"
     else
       expect_in "stack-$be-$who.txt" '^      \| native stack \(most recent call first\):$' "$be: $who's stack"
     fi

@@ -196,6 +196,14 @@ static struct frame resolve(int k, void *pc)
 	return f;
 }
 
+/* Frame k is in the controlled scheduler or the hang report (harness/sched/,
+ * harness/engine/). */
+static int scheduler_frame(int k, void *pc)
+{
+	struct frame f = resolve(k, pc);
+	return f.file && (strstr(f.file, "harness/sched/") || strstr(f.file, "harness/engine/"));
+}
+
 static void frame_line(struct rt_buf *b, const char *prefix, int k, void *pc)
 {
 	struct frame f = resolve(k, pc);
@@ -237,7 +245,15 @@ void rt_native_format(struct rt_buf *b, const char *prefix, const struct rt_nati
 		return;
 	}
 	pthread_mutex_lock(&dw_mu);
-	for (int k = 0; k < st->n; k++)
+	int k = 0;
+	/* a parked fiber's innermost frames are the scheduler's (parking it,
+	 * or for the fiber that found the deadlock, the report itself): left
+	 * out, so its stack starts where the target called the harness */
+	while (st->fiber && k < st->n && scheduler_frame(k, st->pc[k]))
+		k++;
+	if (k)
+		rt_buf_printf(b, "%s(#0-#%d: the scheduler's own frames, left out)\n", prefix, k - 1);
+	for (; k < st->n; k++)
 		frame_line(b, prefix, k, st->pc[k]);
 	pthread_mutex_unlock(&dw_mu);
 }

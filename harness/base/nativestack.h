@@ -30,7 +30,8 @@ void rt_native_init(void);
  * a signal handler. */
 void rt_native_capture(struct rt_native_stack *st, int n, uint64_t timeout_ns);
 /* Append one line per frame, "prefix#k function (file:line)" or
- * "prefix#k function (module+0xoff)", innermost first. */
+ * "prefix#k function (module+0xoff)", innermost first; a fiber's innermost
+ * frames in the scheduler or the hang report are one line saying so. */
 void rt_native_format(struct rt_buf *b, const char *prefix, const struct rt_native_stack *st);
 /* The same frames as a JSON array (base/json.h), innermost first: each
  * {"function", "file", "line"} or, without line information,
