@@ -104,21 +104,27 @@ static void progress_line(uint64_t now, uint64_t *last_ops, uint64_t *last_t, in
 	*last_t = now;
 }
 
-/* Threads in a cycle through notify waits (inferred edges) that have all
- * waited for the stall timeout: why says so. */
+/* Threads in a wait-for cycle (inferred edges through notify waits too)
+ * that have all waited for the stall timeout: why says so, and through
+ * what.  The per-thread check usually sees a cycle of lock waits first; at
+ * the threshold an owner's progress noticed a tick late lets this one win. */
 static void blocked_wait_cycle(struct rt_snap *s, int n, uint64_t now, uint64_t stall, char *why,
 			       size_t nwhy)
 {
 	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
 	int clen = rt_snapshot_inferred_cycle(s, n, 0, cyc);
 	uint64_t least = UINT64_MAX;
-	for (int i = 0; i < clen; i++)
+	int notify = 0;
+	for (int i = 0; i < clen; i++) {
 		if (now - s[cyc[i]].since < least)
 			least = now - s[cyc[i]].since;
+		notify += s[cyc[i]].state == RT_TS_WAITING_NOTIFY;
+	}
 	if (clen && least >= stall)
-		snprintf(why, nwhy, "%d threads wait for each other through notify waits for %.2f s "
-			 "(stall timeout %" PRId64 " ms)", clen, (double)least / 1e9,
-			 p.cfg->stall_timeout_ms);
+		snprintf(why, nwhy, "%d threads wait for each other %s for %.2f s "
+			 "(stall timeout %" PRId64 " ms)", clen,
+			 notify ? "through notify waits" : "in a cycle of lock waits",
+			 (double)least / 1e9, p.cfg->stall_timeout_ms);
 	free(cyc);
 }
 
