@@ -175,3 +175,18 @@ kernel_shows_wchan() {
 }
 
 pass() { echo "PASS [$TEST_NAME]: $*"; }
+
+# repro_field FIELD FILE: a repro file's field (its first word: `threads: 3 ...` gives 3)
+repro_field() { sed -n "s/^$1: //p" "$2" | cut -d' ' -f1; }
+# expect_not_larger IN OUT: minimize's order (docs/controlled.md): never more
+# threads nor preemptions; more choices only along with fewer of either
+expect_not_larger() {
+  local ti to pi po ci co
+  ti=$(repro_field threads "$1") to=$(repro_field threads "$2")
+  pi=$(repro_field preemptions "$1") po=$(repro_field preemptions "$2")
+  ci=$(repro_field choices "$1") co=$(repro_field choices "$2")
+  [ "$to" -le "$ti" ] || fail "threads grew: $ti -> $to"
+  [ "$po" -le "$pi" ] || fail "preemptions grew: $pi -> $po"
+  [ "$co" -le "$ci" ] || [ "$to" -lt "$ti" ] || [ "$po" -lt "$pi" ] ||
+    fail "choices grew ($ci -> $co) with as many threads and preemptions"
+}

@@ -8,18 +8,19 @@
  *  1. smaller configurations (fewer workers, then fewer operations per
  *     thread), each searched with a few executions steered toward the
  *     deadlock's lock classes (when the finding has a cycle) and PCT ones;
- *     a reproduction is taken when its schedule is no longer (choices,
- *     preemptions) than the best so far;
+ *     a reproduction is taken when it is no larger than the best so far
+ *     (not_larger: threads, preemptions, then choices);
  *  2. with more than one preemption, one preemption searched exhaustively
  *     (context bound 1), within max(5000, 20 x search runs) executions;
  *  3. with more than one left, delta debugging (ddmin) over the schedule's
  *     switches (the choices where another thread than the one that ran was
  *     picked): a candidate keeps a subset of them at their positions, every
  *     other choice lets the running thread go on; kept when it reproduces
- *     with no more choices and preemptions; within 4 x search runs.
+ *     and is no larger; within 4 x search runs.
  *     Embedded Python runs 3 before 2, with half the budget left.
  * Every candidate taken is no larger than the best before it, so the result
- * is never larger than the input (threads, choices, preemptions).  Every
+ * never has more threads or preemptions than the input, and more choices
+ * only along with fewer of either.  Every
  * execution is in this one process (one embedded interpreter for Python
  * targets, as in explore). */
 #include "commands/minimize.h"
@@ -114,10 +115,16 @@ static void take(struct best *b, const struct rt_config *c, const struct rt_ctl_
 	memset(r, 0, sizeof *r);
 }
 
+/* Never more threads nor preemptions; more choices only for fewer threads
+ * or preemptions: what a reader follows is the threads and the points where
+ * one is cut off, not how often two could have run (a one-preemption
+ * schedule of real Rich has 50 choices, a 10-preemption one 41). */
 static int not_larger(const struct rt_exec_result *r, const struct rt_exec_result *than)
 {
-	return r->ctl.nthreads <= than->ctl.nthreads && r->ctl.nchoices <= than->ctl.nchoices &&
-	       r->ctl.preemptions <= than->ctl.preemptions;
+	if (r->ctl.nthreads > than->ctl.nthreads || r->ctl.preemptions > than->ctl.preemptions)
+		return 0;
+	return r->ctl.nchoices <= than->ctl.nchoices || r->ctl.nthreads < than->ctl.nthreads ||
+	       r->ctl.preemptions < than->ctl.preemptions;
 }
 
 /* The lock classes of the deadlock just reported (before the next
@@ -230,12 +237,18 @@ static void one_preemption(struct mz *m, struct best *b)
 	rt_exec_controlled(rt_target_find(b->cfg.target), &b->cfg, &p, &base);
 	size_t n0 = base.ctl.nchoices;
 	int nth = base.ctl.nthreads;
+	/* the thread that ran at a choice goes on there anyway: no candidate */
+	int16_t *ran = rt_xcalloc(n0 + 1, sizeof *ran);
+	for (size_t i = 0; i < n0; i++)
+		ran[i] = base.ctl.choices[i].prev;
 	rt_exec_result_free(&base);
 	for (size_t i = 0; i < n0 && !spent(m) && b->r.ctl.preemptions > 1; i++)
 		for (int tid = 0; tid < nth && !spent(m) && b->r.ctl.preemptions > 1; tid++) {
 			struct sw s = { i, (uint16_t)tid };
-			try_switches(m, b, &s, 1);
+			if (tid != ran[i])
+				try_switches(m, b, &s, 1);
 		}
+	free(ran);
 	m->in_one += m->executions - before;
 }
 
