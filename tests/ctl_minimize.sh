@@ -2,25 +2,40 @@
 # SPDX-License-Identifier: Apache-2.0
 # minimize: the output still fails with the same signature and is no larger
 # than its input (never more threads nor preemptions; more choices only
-# along with fewer of either).  A schedule with fewer preemptions is taken
-# even with more choices: 1 printer, refresh at 1000 Hz, seed 2: 4
-# preemptions -> 2 (9 choices against 8; it stayed at 4 when choices could
-# not grow).
+# along with fewer of either).  Two capabilities, each failing without it:
+# (1) fewer threads on a faster virtual clock: the #4158 repro (8 printers
+# and the refresh thread) becomes 1 printer and the refresh thread, which at
+# the recorded 0.1 ms a step never meet (the printer is done before the
+# refresh thread first wakes); with --keep-clock it stays at 4 printers;
+# (2) a schedule with fewer preemptions is taken even with more choices:
+# 1 printer, refresh at 1000 Hz, seed 2: 4 preemptions -> 2 (9 choices
+# against 8; it stayed at 4 when choices could not grow).
 source "$(dirname "$0")/lib.sh"
 
 src="$RT_SOURCE_DIR/corpus/replay/rich-4158-live-console-abba.repro"
 cp "$src" in.repro
+sig=$(sed -n 's/^signature: //p' in.repro)
 run minimize "$(scaled 120000)" minimize in.repro -o out.repro
 expect_rc 0
 [ -s out.repro ] || fail "no minimized file"
-sig=$(sed -n 's/^signature: //p' in.repro)
 [ "$(sed -n 's/^signature: //p' out.repro)" = "$sig" ] || fail "minimized signature differs"
 expect_not_larger in.repro out.repro
 expect_in minimize.out '^  preemptions [0-9]+ -> [0-9]+$' "preemption count before and after"
+[ "$(repro_field threads out.repro)" -le 2 ] ||
+  fail "not down to one printer and the refresh thread: $(repro_field threads out.repro) threads"
+[ "$(repro_field vstep_ns out.repro)" -gt "$(repro_field vstep_ns in.repro)" ] ||
+  fail "one printer on the recorded clock? vstep_ns $(repro_field vstep_ns out.repro)"
 run replay "$(scaled 30000)" replay out.repro
 expect_rc 2
 grep -F -- "replay: reproduced $sig (" replay.out >/dev/null || fail "minimized repro does not reproduce"
 small="threads $(repro_field threads in.repro)->$(repro_field threads out.repro), choices $(repro_field choices in.repro)->$(repro_field choices out.repro), preemptions $(repro_field preemptions in.repro)->$(repro_field preemptions out.repro)"
+
+# --keep-clock: the recorded time per step, so more printers stay
+run keep "$(scaled 120000)" minimize in.repro -o keep.repro --keep-clock
+expect_rc 0
+[ "$(repro_field vstep_ns keep.repro)" = "$(repro_field vstep_ns in.repro)" ] || fail "--keep-clock changed the clock"
+[ "$(repro_field threads keep.repro)" -gt 2 ] || fail "one printer met the refresh thread on the recorded clock"
+expect_not_larger in.repro keep.repro
 
 # fewer preemptions with more choices
 run explore "$(scaled 60000)" explore --scenario live_refresh --target rich_live --strategy pct \
@@ -35,4 +50,4 @@ po=$(repro_field preemptions p.min.repro) co=$(repro_field choices p.min.repro)
 [ "$po" -le 2 ] || fail "preemptions $pi -> $po (choices $ci -> $co): 2 wanted"
 run replayp "$(scaled 30000)" replay p.min.repro
 expect_rc 2
-pass "minimized: $small; 1 printer: preemptions $pi->$po, choices $ci->$co"
+pass "minimized: $small; --keep-clock: threads $(repro_field threads keep.repro); 1 printer: preemptions $pi->$po, choices $ci->$co"

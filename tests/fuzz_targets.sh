@@ -6,6 +6,8 @@
 # the first four are rich_live, rich_live_fixed, busted, test_clean, and
 # every committed input still means the target its name says (a target
 # inserted into rt_targets[] before one of them fails here, not silently).
+# `--tool encode` refuses a repro on another virtual clock than the default
+# (inputs have none; minimize changes it unless --keep-clock).
 source "$(dirname "$0")/lib.sh"
 
 : "${RT_FUZZ_DIR:?RT_FUZZ_DIR must name the directory of the fuzz targets}"
@@ -37,4 +39,13 @@ for f in "$RT_SOURCE_DIR"/corpus/fuzz_schedule/* "$RT_SOURCE_DIR"/corpus/fuzz_sc
   n=$((n + 1))
 done
 [ "$n" -ge 10 ] || fail "only $n corpus inputs checked"
-pass "fuzz targets from the registry: $(wc -l <targets.out) numbered; $n committed inputs keep their target"
+# an input has no clock: a repro on another virtual time per step (minimize
+# without --keep-clock) is refused, not encoded into other choices
+sed 's/^vstep_ns: .*/vstep_ns: 1000000/' "$RT_SOURCE_DIR/corpus/replay/busted-abba.repro" >clock.repro
+rc=0
+"$FS" --tool encode clock.repro clock.in >enc.out 2>enc.err || rc=$?
+[ "$rc" -eq 65 ] || fail "encode of a repro on a 1 ms clock: exit $rc, expected 65"
+expect_in enc.err 'cannot be an input: vstep_ns not 100000 \(minimize --keep-clock\)$' "why it is refused"
+"$FS" --tool encode "$RT_SOURCE_DIR/corpus/replay/busted-abba.repro" busted.in >enc.out 2>enc.err ||
+  fail "encode of busted-abba.repro failed: $(cat enc.err)"
+pass "fuzz targets from the registry: $(wc -l <targets.out) numbered; $n committed inputs keep their target; a repro on another clock is refused"

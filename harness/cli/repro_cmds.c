@@ -58,6 +58,7 @@ const struct rt_cmd_spec rt_cmd_replay = {
 struct minimize_args {
 	const char *file, *out, *report;
 	uint64_t search_runs, budget;
+	int keep_clock;
 };
 
 static const struct rt_opt minimize_opts[] = {
@@ -72,6 +73,9 @@ static const struct rt_opt minimize_opts[] = {
 	  .def = "0", RT_OPT_TO(struct minimize_args, budget),
 	  .help = "controlled executions in all; the best found so far is written when it is "
 		  "spent (0: 10000, 1000 for embedded-Python targets)" },
+	{ .name = "keep-clock", .kind = RT_OPT_FLAG, RT_OPT_TO(struct minimize_args, keep_clock),
+	  .help = "keep the recorded virtual time per step (by default fewer threads are also "
+		  "tried on a clock 10 and 100 times faster; fuzz_schedule inputs have no clock)" },
 	REPORT_OPT(struct minimize_args),
 	{ 0 }
 };
@@ -80,7 +84,8 @@ static int minimize_main(const char *prog, const void *args)
 {
 	const struct minimize_args *a = args;
 	(void)prog;
-	return rt_minimize(a->file, a->out, a->search_runs, a->budget, report_path(a->report));
+	return rt_minimize(a->file, a->out, a->search_runs, a->budget, a->keep_clock,
+			   report_path(a->report));
 }
 
 const struct rt_cmd_spec rt_cmd_minimize = {

@@ -5,9 +5,10 @@
  * produced the signature; its recorded schedule becomes the new best.
  *
  * The search, in this order, within a stated budget of executions:
- *  1. smaller configurations (fewer workers, then fewer operations per
- *     thread), each searched with a few executions steered toward the
- *     deadlock's lock classes (when the finding has a cycle) and PCT ones;
+ *  1. smaller configurations (fewer workers, on the recorded virtual clock
+ *     and then on faster ones, then fewer operations per thread), each
+ *     searched with a few executions steered toward the deadlock's lock
+ *     classes (when the finding has a cycle) and PCT ones;
  *     a reproduction is taken when it is no larger than the best so far
  *     (not_larger: threads, preemptions, then choices);
  *  2. with more than one preemption, one preemption searched exhaustively
@@ -58,10 +59,12 @@ struct mz {
 	int nclasses;
 	int stopped;          /* budget spent, or the process cannot run more */
 	uint64_t in_config, in_ddmin, in_one;   /* executions per step */
+	uint64_t vstep;       /* virtual ns per step the configurations are searched at */
 	/* smaller configurations searched in vain (not searched again) */
-	struct cfg_key { int pw, lw; int64_t ops; } failed[64];
+	struct cfg_key { int pw, lw; int64_t ops; uint64_t vstep; } failed[64];
 	int nfailed;
 	int py;               /* an embedded-Python target: executions are dear */
+	int keep_clock;       /* --keep-clock: the recorded virtual time per step only */
 };
 
 /* A switch of the schedule: at choice `at`, thread `tid`. */
@@ -260,13 +263,13 @@ static int try_config(struct mz *m, struct best *b, const struct rt_config *c)
 {
 	for (int k = 0; k < m->nfailed; k++)
 		if (m->failed[k].pw == c->print_workers && m->failed[k].lw == c->log_workers &&
-		    m->failed[k].ops == c->max_ops)
+		    m->failed[k].ops == c->max_ops && m->failed[k].vstep == m->vstep)
 			return 0;
 	uint64_t i, before = m->executions;
 	for (i = 0; i < m->runs && !m->stopped; i++) {
 		struct rt_ctl_params p;
 		rt_ctl_params_from_config(c, &p);
-		p.vstep_ns = b->p.vstep_ns;
+		p.vstep_ns = m->vstep;
 		p.max_steps = b->p.max_steps;
 		if (m->classes && i % 2 == 0) {
 			p.strategy = RT_STRAT_CONFIRM;
@@ -294,7 +297,7 @@ static int try_config(struct mz *m, struct best *b, const struct rt_config *c)
 	m->in_config += m->executions - before;
 	if (i == m->runs && m->nfailed < 64)
 		m->failed[m->nfailed++] = (struct cfg_key){ c->print_workers, c->log_workers,
-							 c->max_ops };
+							 c->max_ops, m->vstep };
 	return 0;
 }
 
@@ -316,6 +319,35 @@ static int fewer_workers(struct mz *m, struct best *b, int k)
 			return 1;
 	}
 	return 0;
+}
+
+/* 1. Fewer workers: print, then log; 1 if any went. */
+static int fewer_threads(struct mz *m, struct best *b)
+{
+	int shrank = 0;
+	for (int k = 0; k < 2; k++)
+		while (fewer_workers(m, b, k))
+			shrank = 1;
+	return shrank;
+}
+
+/* 1. Fewer workers on a faster virtual clock (10, then 100 times the
+ * recorded time per step), after no more could go on the recorded one.  A
+ * timed wait (a refresh period, a sleep) expires after so many steps of the
+ * others' work: at 0.1 ms a step, Live's refresh thread first wakes 200
+ * steps into the run, after 1 to 3 printers of 5 operations are done, so
+ * fewer printers never meet it.  A clock is kept only with fewer threads
+ * (the repro records it: vstep_ns); configurations searched in vain are
+ * remembered per clock. */
+static void faster_clock(struct mz *m, struct best *b)
+{
+	uint64_t was = b->p.vstep_ns;
+	for (uint64_t f = 10; f <= 100 && !m->stopped && !m->keep_clock && was <= UINT64_MAX / f;
+	     f *= 10) {
+		m->vstep = was * f;
+		fewer_threads(m, b);
+	}
+	m->vstep = b->p.vstep_ns;
 }
 
 static void fewer_ops(struct mz *m, struct best *b)
@@ -367,7 +399,7 @@ struct minimize_job {
 	const char *path, *out_path;
 	uint64_t runs, budget;
 	struct rt_repro *rp;
-	int py;
+	int py, keep_clock;
 };
 
 /* The smaller repro and what the search did; the command's exit code. */
@@ -455,7 +487,7 @@ static int minimize_work(void *arg)
 	uint64_t started = rt_now_ns();
 	rt_report_set_quiet(1);
 	struct mz m = { .want_sig = job->rp->signature, .runs = job->runs, .budget = job->budget,
-			.py = job->py };
+			.py = job->py, .keep_clock = job->keep_clock };
 	struct best b = { 0 }, in = { 0 };
 	if (!replay_input(&m, job->rp, &b)) {
 		rt_report_set_quiet(0);
@@ -472,9 +504,9 @@ static int minimize_work(void *arg)
 	in = b;
 	b.borrowed = 1;
 
-	for (int k = 0; k < 2; k++)   /* 1. fewer threads, then fewer operations */
-		while (fewer_workers(&m, &b, k))
-			;
+	m.vstep = b.p.vstep_ns;
+	fewer_threads(&m, &b);        /* 1. fewer threads, then fewer operations */
+	faster_clock(&m, &b);
 	fewer_ops(&m, &b);
 	shrink_schedule(&m, &b);      /* 2. and 3. */
 	rt_report_set_quiet(0);
@@ -489,7 +521,7 @@ static int minimize_work(void *arg)
 }
 
 int rt_minimize(const char *path, const char *out_path, uint64_t search_runs, uint64_t budget,
-		const char *json_path)
+		int keep_clock, const char *json_path)
 {
 	struct rt_repro rp;
 	int bad = rt_repro_load(path, &rp);
@@ -509,7 +541,7 @@ int rt_minimize(const char *path, const char *out_path, uint64_t search_runs, ui
 		budget = py ? RT_MINIMIZE_PY_BUDGET : RT_MINIMIZE_BUDGET;
 	/* many executions: heartbeats and the watchdog's stall report, no
 	 * overall deadline (like explore) */
-	struct minimize_job job = { path, out_path, search_runs, budget, &rp, py };
+	struct minimize_job job = { path, out_path, search_runs, budget, &rp, py, keep_clock };
 	/* a target that blocks outside the scheduler: refused, documented */
 	int code = rt_target_refuse_controlled(t);
 	if (!code)

@@ -15,10 +15,11 @@
 #define RT_MINIMIZE_PY_BUDGET 1000
 
 /* search_runs: executions per smaller configuration; budget: executions in
- * all (0: the defaults above).  json_path: the JSON report (NULL: none);
+ * all (0: the defaults above).  keep_clock: never change the virtual time
+ * per step (a repro fuzz_schedule can encode: its inputs have none).  json_path: the JSON report (NULL: none);
  * its verdict is the command's, its finding the one the smaller repro
  * keeps. */
 int rt_minimize(const char *path, const char *out_path, uint64_t search_runs, uint64_t budget,
-		const char *json_path);
+		int keep_clock, const char *json_path);
 
 #endif

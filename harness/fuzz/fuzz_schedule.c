@@ -481,7 +481,14 @@ static int fs_encode(const char *repro_path, const char *out)
 	}
 	size_t n = FS_HEADER + rp.nchoices;
 	uint8_t *in = rt_xcalloc(n, 1);
-	if (fs_header_of(&rp.cfg, in, why, sizeof why)) {
+	struct rt_ctl_params dflt;
+	rt_ctl_params_from_config(&rp.cfg, &dflt);
+	/* an input has no clock: its executions run at the default time per step */
+	int clocked = rp.vstep_ns && rp.vstep_ns != dflt.vstep_ns;
+	if (clocked)
+		snprintf(why, sizeof why, "vstep_ns not %" PRIu64 " (minimize --keep-clock)",
+			 dflt.vstep_ns);
+	if (clocked || fs_header_of(&rp.cfg, in, why, sizeof why)) {
 		rt_fdprintf(2, "fuzz_schedule: %s cannot be an input: %s\n", repro_path, why);
 		rt_repro_free(&rp);
 		free(in);

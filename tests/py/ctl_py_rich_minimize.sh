@@ -3,12 +3,16 @@
 # `minimize` on the real Rich (issue 14): corpus/replay/py-rich-4158-live-
 # console.min.repro is what `redirtorture minimize` made of the #4158 repro
 # explore found (py-rich-4158-live-console.repro: 8 printers and Live's
-# refresh thread).  (a) It replays the same DEADLOCK signature 20 times of
-# 20, exact, never DIVERGED, with the Python stacks of Live's refresh thread
-# and of the printer; (b) minimizing it again does not make it larger
-# (expect_not_larger), stays within its stated execution budget,
-# and the result replays the same signature.  Controlled executions are
-# deterministic: any difference is a failure, not noise.
+# refresh thread): 1 printer and Live's refresh thread (3 threads with the
+# harness's idle MainThread), 1 preemption, on a virtual clock 100 times
+# faster.  (a) It replays the same DEADLOCK signature 20 times of 20, exact,
+# never DIVERGED, with the Python stacks of Live's refresh thread and of the
+# printer; (b) minimizing it again does not make it larger, stays within its
+# stated execution budget, and the result replays the same signature; (c)
+# minimizing the as-found repro within a budget of 400 gets there (3 threads,
+# 1 preemption; 6 threads and 89 preemptions before minimize tried a faster
+# clock).  Controlled executions are deterministic: any difference is a
+# failure, not noise.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -42,7 +46,6 @@ expect_rc 0
 [ -s out.repro ] || fail "no minimized file"
 [ "$(sed -n 's/^signature: //p' out.repro)" = "$sig" ] || fail "minimized signature differs"
 expect_not_larger in.repro out.repro
-field() { repro_field "$@"; }
 ex=$(sed -n 's/^  executions  \([0-9]*\) of a budget of \([0-9]*\).*/\1 \2/p' minimize.out)
 [ -n "$ex" ] || fail "minimize did not say how many executions it ran"
 set -- $ex
@@ -53,4 +56,19 @@ expect_not_in replay.err '^DIVERGED' "the minimized repro follows its schedule"
 grep -F -- "replay: reproduced $sig (" replay.out >/dev/null || fail "minimized repro does not reproduce $sig"
 cat replay.out replay.err >both.txt
 expect_in both.txt 'no thread can run \(controlled execution; exact, no timeout\)' "exact"
-pass "minimize on the real-Rich repro: threads $(field threads in.repro)->$(field threads out.repro), choices $(field choices in.repro)->$(field choices out.repro), preemptions $(field preemptions in.repro)->$(field preemptions out.repro), $1 executions (budget $budget)"
+again="threads $(repro_field threads in.repro)->$(repro_field threads out.repro), choices $(repro_field choices in.repro)->$(repro_field choices out.repro), preemptions $(repro_field preemptions in.repro)->$(repro_field preemptions out.repro), $1 executions (budget $budget)"
+# (c) the as-found repro, minimized: one printer, one preemption
+cp "$RT_SOURCE_DIR/corpus/replay/py-rich-4158-live-console.repro" found.repro
+budget=400
+run found 600000 minimize found.repro -o found.min.repro --budget "$budget"
+expect_rc 0
+[ "$(sed -n 's/^signature: //p' found.min.repro)" = "$sig" ] || fail "minimized signature differs"
+expect_not_larger found.repro found.min.repro
+t=$(repro_field threads found.min.repro) p=$(repro_field preemptions found.min.repro)
+[ "$t" -le 3 ] && [ "$p" -le 1 ] || fail "as-found repro minimized to $t threads, $p preemptions (3 and 1 wanted)"
+ex=$(sed -n 's/^  executions  \([0-9]*\) of a budget.*/\1/p' found.out)
+[ -n "$ex" ] && [ "$ex" -le "$budget" ] || fail "executions '$ex' beyond the budget $budget"
+run found-replay 120000 replay found.min.repro
+expect_rc 2
+grep -F -- "replay: reproduced $sig (" found-replay.out >/dev/null || fail "the minimized as-found repro does not reproduce $sig"
+pass "minimize on the real-Rich repro: again: $again; as found: threads $(repro_field threads found.repro)->$t, choices $(repro_field choices found.repro)->$(repro_field choices found.min.repro), preemptions $(repro_field preemptions found.repro)->$p, $ex executions"
