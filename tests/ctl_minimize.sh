@@ -7,6 +7,8 @@
 # and the refresh thread) becomes 1 printer and the refresh thread, which at
 # the recorded 0.1 ms a step never meet (the printer is done before the
 # refresh thread first wakes); with --keep-clock it stays at 4 printers;
+# (3) a one-row live display first (live_rows = 1: the cost of a real-Rich
+# execution is mostly its render; kept here since the deadlock needs no rows);
 # (2) a schedule with fewer preemptions is taken even with more choices:
 # 1 printer, refresh at 1000 Hz, seed 2: 4 preemptions -> 2 (9 choices
 # against 8; it stayed at 4 when choices could not grow).
@@ -25,6 +27,7 @@ expect_in minimize.out '^  preemptions [0-9]+ -> [0-9]+$' "preemption count befo
   fail "not down to one printer and the refresh thread: $(repro_field threads out.repro) threads"
 [ "$(repro_field vstep_ns out.repro)" -gt "$(repro_field vstep_ns in.repro)" ] ||
   fail "one printer on the recorded clock? vstep_ns $(repro_field vstep_ns out.repro)"
+grep -qx 'config: live_rows = 1' out.repro || fail "not down to a one-row live display: $(grep live_rows out.repro)"
 run replay "$(scaled 30000)" replay out.repro
 expect_rc 2
 grep -F -- "replay: reproduced $sig (" replay.out >/dev/null || fail "minimized repro does not reproduce"

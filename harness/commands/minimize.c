@@ -61,7 +61,7 @@ struct mz {
 	uint64_t in_config, in_ddmin, in_one;   /* executions per step */
 	uint64_t vstep;       /* virtual ns per step the configurations are searched at */
 	/* smaller configurations searched in vain (not searched again) */
-	struct cfg_key { int pw, lw; int64_t ops; uint64_t vstep; } failed[64];
+	struct cfg_key { int pw, lw, rows; int64_t ops; uint64_t vstep; } failed[64];
 	int nfailed;
 	int py;               /* an embedded-Python target: executions are dear */
 	int keep_clock;       /* --keep-clock: the recorded virtual time per step only */
@@ -255,17 +255,46 @@ static void one_preemption(struct mz *m, struct best *b)
 	m->in_one += m->executions - before;
 }
 
-/* 1. A smaller configuration: a few executions steered toward the cycle
- * (every other one, when there is one) and PCT ones (few context
- * switches).  The first that reproduces with no more choices and
- * preemptions than the best so far is taken. */
+/* The best schedule again on configuration c, the running thread going on
+ * where it says nothing: a deadlock that happens before the last operation
+ * needs no more operations, whatever the search would draw; 1 if taken. */
+static int replay_best_on(struct mz *m, struct best *b, const struct rt_config *c)
+{
+	struct rt_ctl_params p;
+	rt_ctl_params_from_config(c, &p);
+	p.strategy = RT_STRAT_REPLAY;
+	p.replay = b->r.ctl.choices;
+	p.nreplay = b->r.ctl.nchoices;
+	p.lenient = 1;
+	p.vstep_ns = m->vstep;
+	p.max_steps = b->p.max_steps;
+	struct rt_exec_result r;
+	if (run_one(m, c, &p, &r) != 1)
+		return 0;
+	if (!not_larger(&r, &b->r)) {
+		rt_exec_result_free(&r);
+		return 0;
+	}
+	take(b, c, &p, &r);
+	return 1;
+}
+
+/* 1. A smaller configuration: the best schedule on it, then a few
+ * executions steered toward the cycle (every other one, when there is one)
+ * and PCT ones (few context switches).  The first that reproduces and is
+ * no larger than the best so far is taken. */
 static int try_config(struct mz *m, struct best *b, const struct rt_config *c)
 {
 	for (int k = 0; k < m->nfailed; k++)
 		if (m->failed[k].pw == c->print_workers && m->failed[k].lw == c->log_workers &&
-		    m->failed[k].ops == c->max_ops && m->failed[k].vstep == m->vstep)
+		    m->failed[k].rows == c->live_rows && m->failed[k].ops == c->max_ops &&
+		    m->failed[k].vstep == m->vstep)
 			return 0;
 	uint64_t i, before = m->executions;
+	if (replay_best_on(m, b, c)) {
+		m->in_config += m->executions - before;
+		return 1;
+	}
 	for (i = 0; i < m->runs && !m->stopped; i++) {
 		struct rt_ctl_params p;
 		rt_ctl_params_from_config(c, &p);
@@ -297,7 +326,7 @@ static int try_config(struct mz *m, struct best *b, const struct rt_config *c)
 	m->in_config += m->executions - before;
 	if (i == m->runs && m->nfailed < 64)
 		m->failed[m->nfailed++] = (struct cfg_key){ c->print_workers, c->log_workers,
-							 c->max_ops, m->vstep };
+							 c->live_rows, c->max_ops, m->vstep };
 	return 0;
 }
 
@@ -319,6 +348,18 @@ static int fewer_workers(struct mz *m, struct best *b, int k)
 			return 1;
 	}
 	return 0;
+}
+
+/* 1. First a one-row live display: what it renders on every print is most
+ * of an execution's cost on real Rich (20 rows: 4 executions/s, 1 row: 17,
+ * explore of live_refresh with 8 printers), and one row reads better. */
+static void fewer_rows(struct mz *m, struct best *b)
+{
+	struct rt_config c = b->cfg;
+	if (c.live_rows <= 1)
+		return;
+	c.live_rows = 1;
+	try_config(m, b, &c);
 }
 
 /* 1. Fewer workers: print, then log; 1 if any went. */
@@ -360,11 +401,17 @@ static void fewer_ops(struct mz *m, struct best *b)
 				break;
 		}
 	}
-	while (b->cfg.max_ops > 1 && !m->stopped) {
-		struct rt_config c = b->cfg;
-		c.max_ops = b->cfg.max_ops - 1;
-		if (!try_config(m, b, &c))
-			break;
+	/* as for workers: the smallest count first, then a half, one less */
+	for (int shrank = 1; shrank && !m->stopped;) {
+		int64_t cur = b->cfg.max_ops, cand[3] = { 1, cur / 2, cur - 1 };
+		shrank = 0;
+		for (int j = 0; j < 3 && !shrank && !m->stopped; j++) {
+			if (cand[j] < 1 || cand[j] >= cur || (j && cand[j] <= cand[j - 1]))
+				continue;
+			struct rt_config c = b->cfg;
+			c.max_ops = cand[j];
+			shrank = try_config(m, b, &c);
+		}
 	}
 }
 
@@ -505,6 +552,7 @@ static int minimize_work(void *arg)
 	b.borrowed = 1;
 
 	m.vstep = b.p.vstep_ns;
+	fewer_rows(&m, &b);
 	fewer_threads(&m, &b);        /* 1. fewer threads, then fewer operations */
 	faster_clock(&m, &b);
 	fewer_ops(&m, &b);

@@ -10,8 +10,9 @@
 # printer; (b) minimizing it again does not make it larger, stays within its
 # stated execution budget, and the result replays the same signature; (c)
 # minimizing the as-found repro within a budget of 400 gets there (3 threads,
-# 1 preemption; 6 threads and 89 preemptions before minimize tried a faster
-# clock).  Controlled executions are deterministic: any difference is a
+# 1 preemption, a one-row live display, 3 operations or fewer; 6 threads and
+# 89 preemptions before minimize tried a faster clock, 6 operations before
+# each smaller configuration first replayed the best schedule).  Controlled executions are deterministic: any difference is a
 # failure, not noise.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
@@ -66,6 +67,8 @@ expect_rc 0
 expect_not_larger found.repro found.min.repro
 t=$(repro_field threads found.min.repro) p=$(repro_field preemptions found.min.repro)
 [ "$t" -le 3 ] && [ "$p" -le 1 ] || fail "as-found repro minimized to $t threads, $p preemptions (3 and 1 wanted)"
+o=$(sed -n 's/^config: max_ops = //p' found.min.repro) rows=$(sed -n 's/^config: live_rows = //p' found.min.repro)
+[ "$o" -le 3 ] && [ "$rows" = 1 ] || fail "as-found repro minimized to max_ops $o, live_rows $rows (3 and 1 wanted)"
 ex=$(sed -n 's/^  executions  \([0-9]*\) of a budget.*/\1/p' found.out)
 [ -n "$ex" ] && [ "$ex" -le "$budget" ] || fail "executions '$ex' beyond the budget $budget"
 run found-replay 120000 replay found.min.repro
