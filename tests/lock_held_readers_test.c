@@ -13,7 +13,15 @@
  *    (the test's timeout is the bound); it fails on a torn copy, and
  *    ThreadSanitizer reports a racy access itself.  Statistical budget: a
  *    reader that did not retry a copy taken during a write section was
- *    caught in 2 of 3 runs (x86), so one run is no proof of the retry. */
+ *    caught in 2 of 3 runs (x86), so one run is no proof of the retry.
+ * 3. The age stamp readers see (hang reports' "taken ..., N s ago") is the
+ *    process's coarse tick (base/util.h), no clock read on the inline path:
+ *    a lock taken on it right after a clock read is stamped at most
+ *    RT_TICK_NS before that read, and one taken 300 ms after this
+ *    thread's last clock read, while a watchdog-like thread reads the clock
+ *    every 10 ms, at most 10 ms + RT_TICK_NS before it (+ 100 ms for a
+ *    loaded machine; a stamp from this thread's own last read would be
+ *    300 ms old). */
 #include "engine/hangreport.h"
 #include "runtime/lockgraph.h"
 #include "runtime/registry.h"
@@ -25,6 +33,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define NL 48
 #define ITERS 20000
@@ -158,6 +167,58 @@ static void copies(void)
 	printf("%d copies, %d with locks held, %d torn\n", total, nonempty, torn);
 }
 
+/* The stamp of q, taken (inline: the second time, the list has room) by
+ * the caller, as a reader copies it; q released again. */
+static uint64_t stamp_of_q(void)
+{
+	rt_lock_acquire(q);
+	struct rt_held *buf = NULL;
+	int cap = 0, n = rt_held_copy(rt_self(), &buf, &cap);
+	uint64_t since = n == 1 && buf[0].lock == q ? buf[0].since_ns : 0;
+	free(buf);
+	rt_lock_release(q);
+	return since;
+}
+
+static _Atomic int ticking;
+
+static void *ticker(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&ticking)) {
+		rt_now_ns();
+		struct timespec ts = { 0, 10000000 };
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static void *ages(void *arg)
+{
+	(void)arg;
+	rt_thread_register("stamper", "test");
+	stamp_of_q();   /* the list's first entry: out of line */
+	uint64_t before = rt_now_ns(), since = stamp_of_q(), after = rt_now_ns();
+	char msg[200];
+	snprintf(msg, sizeof msg, "stamp right after a clock read: %.3f ms before it, at most %.3f",
+		 ((double)before - (double)since) / 1e6, RT_TICK_NS / 1e6);
+	rt_test_check(since && since <= after && since + RT_TICK_NS >= before, msg);
+	pthread_t tk;
+	atomic_store(&ticking, 1);
+	pthread_create(&tk, NULL, ticker, NULL);
+	struct timespec ts = { 0, 300000000 };
+	nanosleep(&ts, NULL);   /* no clock read here: only the ticker's */
+	since = stamp_of_q();
+	before = rt_now_ns();
+	snprintf(msg, sizeof msg, "stamp after 300 ms without a clock read here: %.3f ms before the "
+		 "next read, at most 10 + %.0f + 100 ms", ((double)before - (double)since) / 1e6,
+		 RT_TICK_NS / 1e6);
+	rt_test_check(since && since <= before && since + 110000000ULL + RT_TICK_NS >= before, msg);
+	atomic_store(&ticking, 0);
+	pthread_join(tk, NULL);
+	return NULL;
+}
+
 int main(void)
 {
 	rt_test_init("lock_held_readers_test");
@@ -167,8 +228,9 @@ int main(void)
 	rt_test_new_locks(nl, NL, "Nest.L%d");
 	foreign_release();
 	copies();
+	rt_test_run(ages, NULL);
 	if (!rt_test_fails)
 		printf("PASS: a lock released by another thread leaves its owner's list for readers "
-		       "and owner; every copy one version\n");
+		       "and owner; every copy one version; age stamps within the coarse tick\n");
 	return rt_test_fails ? 1 : 0;
 }

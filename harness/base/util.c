@@ -11,11 +11,18 @@
 #include <time.h>
 #include <unistd.h>
 
+_Atomic uint64_t rt_tick_last_ns;
+
 uint64_t rt_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	/* signed: a racing thread may have stored a slightly later reading;
+	 * the shared line is written at most once per RT_TICK_NS */
+	if ((int64_t)(now - rt_tick_ns()) >= (int64_t)RT_TICK_NS)
+		atomic_store_explicit(&rt_tick_last_ns, now, memory_order_relaxed);
+	return now;
 }
 
 struct timespec rt_deadline_in(clockid_t clk, uint64_t ns)
@@ -26,13 +33,6 @@ struct timespec rt_deadline_in(clockid_t clk, uint64_t ns)
 	ts.tv_sec += (time_t)(sum / 1000000000ULL);
 	ts.tv_nsec = (long)(sum % 1000000000ULL);
 	return ts;
-}
-
-uint64_t rt_coarse_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 void rt_sleep_ns(uint64_t ns)

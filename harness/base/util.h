@@ -5,15 +5,25 @@
 #define RT_UTIL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 uint64_t rt_now_ns(void);                 /* CLOCK_MONOTONIC */
-/* CLOCK_MONOTONIC_COARSE: the same clock at the last tick (a few ms behind
- * rt_now_ns at most, never ahead), for ~5 ns instead of ~30: the age stamps
- * of held locks, read only by reports that print hundredths of a second. */
-uint64_t rt_coarse_ns(void);
+/* The process's coarse clock, a load instead of a clock read: the last
+ * rt_now_ns() reading of any thread, kept when it is RT_TICK_NS or more
+ * past the one before.  Never ahead of rt_now_ns; behind it by at most
+ * RT_TICK_NS plus the longest time no thread read the clock (the watchdog
+ * reads it at least every 10 ms while it runs, engine/watchdog.c).  For the age
+ * stamps of held locks on the lock fast path (runtime/lock_fast.h), which
+ * reports print in hundredths of a second. */
+#define RT_TICK_NS 1000000ULL
+extern _Atomic uint64_t rt_tick_last_ns;
+static inline uint64_t rt_tick_ns(void)
+{
+	return atomic_load_explicit(&rt_tick_last_ns, memory_order_relaxed);
+}
 void rt_sleep_ns(uint64_t ns);
 /* The absolute time ns from now on clock clk: the deadline of a
  * pthread_cond_timedwait (CLOCK_REALTIME, the default condvar clock). */

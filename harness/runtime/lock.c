@@ -5,6 +5,7 @@
  * no observer sees a stale owner and builds a false cycle. */
 #include "runtime/lock.h"
 
+#include "runtime/lock_fast.h"   /* struct rt_lock; the inline common case */
 #include "runtime/lockgraph.h"
 #include "runtime/schedpoint.h"
 #include "base/util.h"
@@ -14,21 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-struct rt_lock {
-	pthread_mutex_t mu;
-	enum rt_lock_kind kind;
-	struct rt_class *cls;
-	_Atomic(struct rt_thread *) owner;
-	int depth;                  /* owner-only: recursion depth */
-	/* RT_LOCK_BINARY only: mu guards `locked` (the real lock state) and cv
-	 * wakes waiters, so any thread may release it (see binary_release). */
-	pthread_cond_t cv;
-	int locked;
-	/* its real state lives elsewhere (rt_lock_ext_*): a free-looking
-	 * owner says nothing about whether a waiter can go on */
-	atomic_int external;
-	uint64_t serial;            /* instance identity, never reused (lockgraph.c) */
-};
+static int lock_plain(void);
 
 static _Atomic uint64_t next_serial;
 
@@ -44,8 +31,12 @@ rt_lock *rt_lock_new(const char *class_name, enum rt_lock_kind kind)
 		pthread_condattr_destroy(&ca);
 	}
 	l->kind = kind;
+	l->fast = kind != RT_LOCK_BINARY && !lock_plain();
 	l->cls = rt_class_intern(class_name);
 	l->serial = atomic_fetch_add(&next_serial, 1) + 1;
+	l->cls_key = rt_lockgraph_class_key(l->cls);
+	l->serial_mix = rt_lockgraph_serial_from(l->serial);
+	l->serial_k = rt_lockgraph_serial_to(l->serial);
 	atomic_init(&l->owner, NULL);
 	return l;
 }
@@ -150,18 +141,13 @@ static __attribute__((noinline)) void held_grow(struct rt_thread *t)
 	free(old);
 }
 
-/* chain: rt_lockgraph_chain(top_chain(t), l->cls).  The age stamp comes
- * from the coarse clock: reports print ages in hundredths of a second. */
+/* chain: rt_lockgraph_chain(top_chain(t), l->cls) (lock_fast.h) */
 static inline void push_chain(struct rt_thread *t, rt_lock *l, uint64_t chain,
 			      struct rt_site site, int reentry, int fake)
 {
 	if (t->nheld == t->capheld)
 		held_grow(t);
-	struct rt_held h = { l, l->cls, chain, site, rt_coarse_ns(), reentry, fake };
-	rt_held_write_begin(t);
-	rt_held_store(&t->held[t->nheld], &h);
-	rt_held_set_count(t, t->nheld + 1);
-	rt_held_write_end(t);
+	rt_lock_push_(t, l, chain, site, reentry, fake);
 }
 
 static void push_held(struct rt_thread *t, rt_lock *l, struct rt_site site, int reentry, int fake)
@@ -269,20 +255,6 @@ static void reenter(struct rt_thread *t, rt_lock *l, struct rt_site site)
 	push_held(t, l, site, 1, 0);
 }
 
-/* 1 if t already validated taking l on top of its held locks, the chain
- * key of which is next, taken this way (lockgraph.h's chain cache):
- * rt_lockgraph_on_acquire would do nothing.  Inline, no graph access. */
-static int chain_known(const struct rt_thread *t, const rt_lock *l, uint64_t next, unsigned how)
-{
-	/* with a held lock below, the key with instances first: the one
-	 * stored while the edge's instances count, the common case */
-	uint64_t ckey = rt_lockgraph_ckey(next, how);
-	const struct rt_held *h = rt_lockgraph_edge_from(t);
-	if (h && rt_chainset_has(&t->chains, rt_lockgraph_ikey(ckey, h->lock->serial, l->serial)))
-		return 1;
-	return rt_chainset_has(&t->chains, ckey);
-}
-
 /* The uncontended acquire: the real lock taken without waiting, so no
  * wait is recorded and the thread's state does not change; when this
  * thread already validated the chain of held classes + l's class (the
@@ -295,8 +267,8 @@ static inline int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site s
 	if (pthread_mutex_trylock(&l->mu))
 		return 0;
 	held_sync(t);
-	uint64_t next = rt_lockgraph_chain(top_chain(t), l->cls);
-	if (!chain_known(t, l, next, rt_lockgraph_how(t, 0)))
+	uint64_t next;
+	if (!rt_lock_chain_known_(t, l, &next))
 		rt_lockgraph_on_acquire(t, l, site, 0);
 	push_chain(t, l, next, site, 0, 0);
 	atomic_store_explicit(&l->owner, t, memory_order_release);

@@ -50,8 +50,6 @@ void rt_lock_ext_gave_up(rt_lock *l);
 int rt_lock_ext_releasing(rt_lock *l);
 /* 1 once a thread waited for l through rt_lock_ext_waiting. */
 int rt_lock_is_external(const rt_lock *l);
-#define rt_lock_acquire(l) rt_lock_acquire_at((l), RT_SITE)
-#define rt_lock_release(l) rt_lock_release_at((l), RT_SITE)
 
 /* For the harness: the lock's class (lockgraph.h) and its owner, or NULL. */
 struct rt_class;
@@ -61,5 +59,26 @@ struct rt_class *rt_lock_class(const rt_lock *l);
  * address); the lock-order graph records it with every edge. */
 uint64_t rt_lock_serial(const rt_lock *l);
 struct rt_thread *rt_lock_owner(const rt_lock *l);
+
+/* In-tree code (RT_LOCK_INLINE, CMakeLists.txt) gets the common case
+ * inline (lock_fast.h, not installed, which rt.h includes last); target
+ * plugins call the functions. */
+#ifdef RT_LOCK_INLINE
+#define rt_lock_acquire(l)                                                 \
+	do {                                                               \
+		rt_lock *rt_l_ = (l);                                      \
+		if (!rt_lock_acquire_fast_(rt_l_, RT_SITE))                \
+			rt_lock_acquire_at(rt_l_, RT_SITE);                \
+	} while (0)
+#define rt_lock_release(l)                                                 \
+	do {                                                               \
+		rt_lock *rt_l_ = (l);                                      \
+		if (!rt_lock_release_fast_(rt_l_))                         \
+			rt_lock_release_at(rt_l_, RT_SITE);                \
+	} while (0)
+#else
+#define rt_lock_acquire(l) rt_lock_acquire_at((l), RT_SITE)
+#define rt_lock_release(l) rt_lock_release_at((l), RT_SITE)
+#endif
 
 #endif

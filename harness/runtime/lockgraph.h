@@ -22,9 +22,13 @@ void rt_lockgraph_on_acquire(struct rt_thread *t, const rt_lock *l, struct rt_si
 void rt_lockgraph_reset(void);
 /* The chain key after taking a lock of class cls on top of the chain prev
  * (0: no lock held), as lockdep keys the stack of held lock classes. */
+static inline uint64_t rt_lockgraph_class_key(const struct rt_class *cls)
+{
+	return ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL;
+}
 static inline uint64_t rt_lockgraph_chain(uint64_t prev, const struct rt_class *cls)
 {
-	return rt_chain_mix(prev ^ ((uint64_t)cls->id + 1) * 0x9e3779b97f4a7c15ULL);
+	return rt_chain_mix(prev ^ rt_lockgraph_class_key(cls));
 }
 /* The chain cache (lockdep's): the keys an acquisition is known by in its
  * thread's set of validated chains (t->chains).  how: rt_lockgraph_how. */
@@ -42,10 +46,13 @@ static inline uint64_t rt_lockgraph_ckey(uint64_t next, unsigned how)
 	return rt_chain_mix(next ^ (uint64_t)how * 0x9e3779b97f4a7c15ULL);
 }
 /* ... and the same with the serials (rt_lock_serial) of the held lock the
- * edge comes from and of the acquired one, while instances count. */
+ * edge comes from and of the acquired one, while instances count (each
+ * lock keeps its two terms, lock_fast.h). */
+static inline uint64_t rt_lockgraph_serial_from(uint64_t serial) { return rt_chain_mix(serial); }
+static inline uint64_t rt_lockgraph_serial_to(uint64_t serial) { return serial * 0x165667b19e3779f9ULL; }
 static inline uint64_t rt_lockgraph_ikey(uint64_t ckey, uint64_t from_serial, uint64_t to_serial)
 {
-	return rt_chain_mix(ckey ^ rt_chain_mix(from_serial) ^ (to_serial * 0x165667b19e3779f9ULL));
+	return rt_chain_mix(ckey ^ rt_lockgraph_serial_from(from_serial) ^ rt_lockgraph_serial_to(to_serial));
 }
 /* The entry of t's held list an acquisition's edge comes from: the most
  * recently taken lock still held, re-entries skipped; NULL if none.  The

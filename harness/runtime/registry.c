@@ -15,9 +15,11 @@ static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rt_thread **threads;
 static _Atomic int nthreads;
 static int capthreads;
-static _Thread_local struct rt_thread *self;
-static _Atomic unsigned generation;      /* bumped by reset: stale TLS is ignored */
-static _Thread_local unsigned self_gen;
+/* registry.h: the current record, and the generation it belongs to (bumped
+ * by reset: stale TLS is ignored) */
+_Thread_local struct rt_thread *rt_self_tls;
+_Atomic unsigned rt_registry_gen;
+_Thread_local unsigned rt_self_gen_tls;
 
 const char *rt_tstate_name(int s)
 {
@@ -58,11 +60,11 @@ void rt_registry_adopt(struct rt_thread *t)
 	t->pt = pthread_self();
 	t->tid = (int)gettid();
 	pthread_mutex_unlock(&t->mu);
-	self = t;
-	self_gen = atomic_load(&generation);
+	rt_self_tls = t;
+	rt_self_gen_tls = atomic_load(&rt_registry_gen);
 }
 
-unsigned rt_registry_generation(void) { return atomic_load(&generation); }
+unsigned rt_registry_generation(void) { return atomic_load(&rt_registry_gen); }
 
 struct rt_thread *rt_registry_add(const char *name, const char *role)
 {
@@ -80,15 +82,15 @@ struct rt_thread *rt_registry_get_locked(int i)
 
 struct rt_thread *rt_self_or_null(void)
 {
-	if (self && self_gen != atomic_load_explicit(&generation, memory_order_relaxed))
-		self = NULL;
-	return self;
+	if (rt_self_tls && rt_self_gen_tls != atomic_load_explicit(&rt_registry_gen, memory_order_relaxed))
+		rt_self_tls = NULL;
+	return rt_self_tls;
 }
 
 void rt_registry_set_self(struct rt_thread *t)
 {
-	self = t;
-	self_gen = atomic_load_explicit(&generation, memory_order_relaxed);
+	rt_self_tls = t;
+	rt_self_gen_tls = atomic_load_explicit(&rt_registry_gen, memory_order_relaxed);
 }
 
 struct rt_thread *rt_self(void)
@@ -159,9 +161,9 @@ void rt_registry_reset(void)
 	threads = NULL;
 	capthreads = 0;
 	atomic_store(&nthreads, 0);
-	atomic_fetch_add(&generation, 1);
+	atomic_fetch_add(&rt_registry_gen, 1);
 	pthread_mutex_unlock(&reg_mu);
-	self = NULL;
+	rt_self_tls = NULL;
 }
 
 void rt_thread_set_state(struct rt_thread *t, int state)

@@ -4,7 +4,8 @@
 #ifndef RT_REGISTRY_H
 #define RT_REGISTRY_H
 
-#include "runtime/rt.h"
+#include "runtime/lock.h"
+#include "runtime/site.h"
 #include "runtime/chainset.h"
 #include "base/util.h"
 
@@ -106,6 +107,21 @@ struct rt_thread {
 
 /* Current thread's record, registering an "unnamed" one on first use. */
 struct rt_thread *rt_self(void);
+/* Its parts, for inline fast paths (lock_fast.h): the record of the thread
+ * of control (a fiber's, on the fiber backend) and the registry generation
+ * it was set in; a record from before rt_registry_reset is stale. */
+extern _Thread_local struct rt_thread *rt_self_tls;
+extern _Thread_local unsigned rt_self_gen_tls;
+extern _Atomic unsigned rt_registry_gen;
+/* The calling thread's record, or NULL if it has none yet (rt_self makes
+ * one): two thread-local loads and a compare, inline. */
+static inline struct rt_thread *rt_self_current(void)
+{
+	struct rt_thread *t = rt_self_tls;
+	if (rt_self_gen_tls != atomic_load_explicit(&rt_registry_gen, memory_order_relaxed))
+		return NULL;
+	return t;
+}
 struct rt_thread *rt_self_or_null(void);
 /* The calling thread of control is t from now on: a scheduler that runs
  * several records as fibers on one kernel thread switches it with them. */

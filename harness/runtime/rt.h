@@ -15,5 +15,8 @@
 #include "hooks.h"     /* allocation points, syscalls, threads */
 #include "target.h"    /* struct rt_target_ops */
 #include "target_plugin.h"   /* RT_TARGET_PLUGIN(): targets built out of tree */
+#ifdef RT_LOCK_INLINE
+#include "runtime/lock_fast.h"   /* in-tree only: rt_lock_acquire/release inline */
+#endif
 
 #endif
