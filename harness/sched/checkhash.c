@@ -36,7 +36,11 @@ uint64_t rt_checkhash_set(struct rt_checkhash *c, const int *e, int ne)
 		if (first)
 			c->pref[0] = RT_FNV_INIT;
 	}
+	/* the common prefix, 8 ids at a time first (one vector compare, and
+	 * one mispredicted exit instead of one per id scanned) */
 	int j = 0, m = ne < c->n ? ne : c->n;
+	while (j + 8 <= m && !memcmp(e + j, c->last + j, 8 * sizeof *e))
+		j += 8;
 	while (j < m && e[j] == c->last[j])
 		j++;
 	uint64_t h = c->pref[j];

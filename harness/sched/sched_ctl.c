@@ -39,6 +39,8 @@ pthread_mutex_t ctl_mu = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t ctl_cv = PTHREAD_COND_INITIALIZER;
 struct rt_ctl_params ctl_p;
 struct cthread **ctl_ct;
+int *ctl_pct_prio;
+uint64_t *ctl_pos_prio;
 int ctl_nct, ctl_cur = -1, ctl_all_done, ctl_draining;
 static int capct, arrived;
 static int live_workers;   /* controlled threads not done, the refresh loop aside */
@@ -183,7 +185,7 @@ int pick_locked(int me)
 			 * get fresh priorities */
 			for (int i = 0; !ctl_en_repri_waiters(chosen) && i < ctl_nct; i++)
 				if (i != chosen && ctl_ct[i]->want == ctl_ct[chosen]->want)
-					ctl_ct[i]->pos_prio = rt_rng_next(&ctl_rng);
+					ctl_pos_prio[i] = rt_rng_next(&ctl_rng);
 		}
 		return chosen;
 	}
@@ -280,7 +282,7 @@ static void ctl_point(struct rt_thread *t, enum rt_ev ev, const void *obj)
 	c->ev = ev;
 	c->obj = obj;
 	c->want = NULL;
-	c->pos_prio = rt_rng_next(&ctl_rng);
+	ctl_pos_prio[t->id] = rt_rng_next(&ctl_rng);
 	ctl_en_update(t->id);
 	advance_locked();
 	resched_locked(t->id);
@@ -303,7 +305,7 @@ static int ctl_acquire(struct rt_thread *t, rt_lock *l, struct rt_site site, uin
 	c->obj = l;
 	c->want = l;
 	c->site = site;
-	c->pos_prio = rt_rng_next(&ctl_rng);
+	ctl_pos_prio[t->id] = rt_rng_next(&ctl_rng);
 	ctl_en_update(t->id);
 	const char *cls = rt_lock_class_name(l);
 	int busy = !lock_free_for(c);
@@ -371,6 +373,8 @@ static void ctl_created(struct rt_thread *t)
 		int old = capct;
 		capct = t->id + 16 > 2 * capct ? t->id + 16 : 2 * capct;
 		ctl_ct = rt_xrealloc(ctl_ct, (size_t)capct * sizeof *ctl_ct);
+		ctl_pct_prio = rt_xrealloc(ctl_pct_prio, (size_t)capct * sizeof *ctl_pct_prio);
+		ctl_pos_prio = rt_xrealloc(ctl_pos_prio, (size_t)capct * sizeof *ctl_pos_prio);
 		for (int i = old; i < capct; i++) {
 			ctl_ct[i] = rt_xcalloc(1, sizeof *ctl_ct[i]);
 			pthread_cond_init(&ctl_ct[i]->cv, NULL);
@@ -383,7 +387,7 @@ static void ctl_created(struct rt_thread *t)
 	c->status = CT_NEW;
 	c->want = NULL;
 	c->give_up = 0;
-	c->pct_prio = 0;
+	ctl_pct_prio[t->id] = 0;
 	c->outside = c->hold = 0;
 	c->fw = NULL;
 	if (t->id >= ctl_nct)
@@ -509,14 +513,14 @@ void rt_ctl_run(void)
 	ctl_running = 1;
 	/* PCT: distinct random priorities, all above the change-point values */
 	for (int i = 0; i < ctl_nct; i++)
-		ctl_ct[i]->pct_prio = i + 1;
+		ctl_pct_prio[i] = i + 1;
 	for (int i = ctl_nct - 1; i > 0; i--) {
-		int j = (int)rt_rng_below(&ctl_rng, (uint32_t)i + 1), tmp = ctl_ct[i]->pct_prio;
-		ctl_ct[i]->pct_prio = ctl_ct[j]->pct_prio;
-		ctl_ct[j]->pct_prio = tmp;
+		int j = (int)rt_rng_below(&ctl_rng, (uint32_t)i + 1), tmp = ctl_pct_prio[i];
+		ctl_pct_prio[i] = ctl_pct_prio[j];
+		ctl_pct_prio[j] = tmp;
 	}
 	for (int i = 0; i < ctl_nct; i++)
-		ctl_ct[i]->pos_prio = rt_rng_next(&ctl_rng);
+		ctl_pos_prio[i] = rt_rng_next(&ctl_rng);
 	switch_and_wait(-1, pick_locked(-1));
 	if (ctl_p.fibers)
 		ctl_fiber_host_locked();

@@ -242,7 +242,7 @@ int ctl_en_repri_waiters(int chosen)
 			for (uint64_t m = q->bits[j]; m; m &= m - 1) {
 				int i = j * 64 + __builtin_ctzll(m);
 				if (i != chosen)
-					ctl_ct[i]->pos_prio = rt_rng_next(&ctl_rng);
+					ctl_pos_prio[i] = rt_rng_next(&ctl_rng);
 			}
 	}
 	return 1;

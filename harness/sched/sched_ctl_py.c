@@ -167,7 +167,7 @@ int ctl_wait(struct rt_thread *t, int (*ready)(const void *), const void *obj, u
 	c->want = NULL;
 	c->ev = RT_EV_POINT;
 	c->obj = obj;
-	c->pos_prio = rt_rng_next(&ctl_rng);
+	ctl_pos_prio[t->id] = rt_rng_next(&ctl_rng);
 	advance_locked();
 	resched_locked(t->id);
 	int r = c->status == CT_FREE ? -1 : ready(obj) ? 1 : 0;

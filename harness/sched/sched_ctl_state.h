@@ -35,8 +35,6 @@ struct cthread {
 	struct rt_site site;        /* of the pending acquire */
 	uint64_t give_up;           /* virtual time a timed acquire gives up; 0: untimed */
 	uint64_t wake;
-	int pct_prio;
-	uint64_t pos_prio;
 	int (*ready)(const void *);   /* CT_WAIT */
 	const void *wobj;
 	int outside;                  /* marked CT_OUTSIDE since its last point */
@@ -56,6 +54,11 @@ extern struct rt_ctl_result ctl_r;
 /* One record per thread, allocated once and never moved: other threads
  * sleep on the condvar inside it while the table of pointers grows. */
 extern struct cthread **ctl_ct;
+/* PCT's and POS's priority of thread i, in arrays of their own (as many
+ * entries as ctl_ct): a pick scans them for every enabled thread, and
+ * contiguous entries cost one load each, not two into scattered records. */
+extern int *ctl_pct_prio;
+extern uint64_t *ctl_pos_prio;
 extern int ctl_nct, ctl_cur, ctl_all_done, ctl_draining;
 extern int ctl_running;                  /* rt_ctl_run is past the arrivals */
 extern uint64_t ctl_vnow, ctl_steps, ctl_drain_until;

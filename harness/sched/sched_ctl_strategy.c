@@ -78,18 +78,19 @@ int strategy_pick(int me, const int *e, int ne)
 		/* change points: the running thread drops below everyone */
 		for (int j = 0; j < ctl_p.depth - 1 && j < 8; j++)
 			if (ctl_pct_cp[j] == ctl_nchoice && me >= 0)
-				ctl_ct[me]->pct_prio = j - ctl_p.depth;
-		int best = e[0];
+				ctl_pct_prio[me] = j - ctl_p.depth;
+		int best = e[0], bp = ctl_pct_prio[best];
 		for (int i = 1; i < ne; i++)
-			if (ctl_ct[e[i]]->pct_prio > ctl_ct[best]->pct_prio)
-				best = e[i];
+			if (ctl_pct_prio[e[i]] > bp)
+				best = e[i], bp = ctl_pct_prio[best];
 		return best;
 	}
 	case RT_STRAT_POS: {
 		int best = e[0];
+		uint64_t bp = ctl_pos_prio[best];
 		for (int i = 1; i < ne; i++)
-			if (ctl_ct[e[i]]->pos_prio > ctl_ct[best]->pos_prio)
-				best = e[i];
+			if (ctl_pos_prio[e[i]] > bp)
+				best = e[i], bp = ctl_pos_prio[best];
 		return best;
 	}
 	case RT_STRAT_CONFIRM: {
