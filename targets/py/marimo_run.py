@@ -96,23 +96,27 @@ class _Session:
         """The page stays open until the browser has everything the kernel
         printed: marimo's buffered writer idle with nothing buffered, every
         message on the session queue processed, and its console queue empty
-        (at most 1 s; an idle writer with a non-empty queue for 50 ms will
-        not deliver it).  marimo's writer drops what it still buffers when
-        the stream stops, and a page closed earlier would not show the rest
+        (at most 1 s).  marimo's writer drops what it still buffers when the
+        stream stops, and a page closed earlier would not show the rest
         either; the oracle wants every line, so the harness's browsers wait
-        for it instead of guessing a delay (the writer can wait 100 ms and
-        more for the GIL on a loaded machine)."""
+        for it instead of guessing a delay.  A writer idle in its Condition
+        with messages queued has been notified (marimo appends, then
+        notifies under the condition's lock) and only waits for the CPU and
+        the GIL, which takes 100 ms and more on a loaded machine: the page
+        waits for it.  Only a writer that has ended will not deliver its
+        queue, and the page closes at once.  The last look comes after the
+        deadline, so a browser thread that did not run for the whole second
+        still sees what was delivered meanwhile."""
         deadline = time.monotonic() + 1.0
-        stuck = 0
-        while time.monotonic() < deadline:
+        while True:
+            late = time.monotonic() >= deadline
             if self._writer_idle() and self.queue.unfinished_tasks == 0:
                 if not self.stream.console_msg_queue:
                     return
-                stuck += 1
-                if stuck >= 10:
+                if not self.stream.buffered_console_thread.is_alive():
                     return
-            else:
-                stuck = 0
+            if late:
+                return
             time.sleep(0.005)
 
 
