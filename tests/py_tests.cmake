@@ -47,6 +47,8 @@ rt_sh_test(py_program_rich_noredirect py/py_program_rich.sh          120 "python
 set_tests_properties(py_program_rich py_program_rich_noredirect PROPERTIES SKIP_RETURN_CODE 69)
 rt_sh_test(py_program_drivers        py/py_program_drivers.sh        100 "python;oracle")
 set_tests_properties(py_program_drivers PROPERTIES SKIP_RETURN_CODE 69)
+rt_sh_test(py_program_fds            py/py_program_fds.sh            120 "python;oracle;clean")
+set_tests_properties(py_program_fds PROPERTIES SKIP_RETURN_CODE 69)
 rt_sh_test(py_marimo_wait            py/py_marimo_wait.sh             60 "python;unit")
 
 # Controlled Python (issue 14): explore / replay / minimize on real Python

@@ -4,8 +4,9 @@
  * everything the harness does to Python (harness locks, the lock-order
  * graph, collection points, the watchdog, exceptions as findings).
  *
- * start() initializes the interpreter (py_rich.c), then prepares the program
- * as python3 would (targets/py/redirtorture_program.py: sys.argv, sys.path,
+ * start() initializes the interpreter (py_rich.c), makes fd 1/2 pipes that
+ * a harness thread drains into the sinks and copies to the real stdout and
+ * stderr (py_fds.c), then prepares the program as python3 would (targets/py/redirtorture_program.py: sys.argv, sys.path,
  * __main__, a venv; compiles the script or finds the module).  main() runs
  * it on the process's main thread while the drivers (if any) run, and turns
  * a non-zero exit status into a finding of its own (RT_EXIT_FAILED).  stop()
@@ -27,6 +28,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct rt_py_program *prog;
 static PyObject *runner;               /* redirtorture_program */
@@ -61,6 +63,8 @@ static const char *start_error(const char *context)
 static int program_start(const struct rt_target_env *env, const char **why)
 {
 	int rc = py_start_common(env, why, 0);
+	if (!rc)
+		rc = fds_open(1);   /* the user still sees the output */
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();
@@ -76,8 +80,10 @@ static int program_start(const struct rt_target_env *env, const char **why)
 	}
 	if (!runner)
 		runner = PyImport_ImportModule("redirtorture_program");
-	PyObject *r = runner && args ? PyObject_CallMethod(runner, "prepare", "isOz", (int)prog->kind,
-							   prog->what, args, prog->venv)
+	/* isatty() of sys.stdout/sys.stderr as the real fd 1/2 would answer */
+	PyObject *r = runner && args ? PyObject_CallMethod(runner, "prepare", "isOzii", (int)prog->kind,
+							   prog->what, args, prog->venv,
+							   isatty(rt_out_fd()), isatty(rt_err_fd()))
 				     : NULL;
 	if (!r) {
 		*why = start_error("cannot prepare the program (targets/py/redirtorture_program.py)");

@@ -362,10 +362,9 @@ static void check_threads(const char *what)
 
 /* ---- py_rich / py_rich_noredirect ---------------------------------------------- */
 
-/* fd 1/2 as pipes into the sinks (py_fds.c): 0 or -errno, why_buf set. */
-static int fds_open(void)
+int fds_open(int echo)
 {
-	int rc = py_sinks_fds_open();
+	int rc = py_sinks_fds_open(echo);
 	if (rc)
 		snprintf(why_buf, sizeof why_buf, "cannot make fd 1/2 pipes for the sinks: %s",
 			 strerror(-rc));
@@ -376,7 +375,7 @@ static int rich_start(const struct rt_target_env *env, const char **why, int red
 {
 	int rc = py_start_common(env, why, 0);
 	if (!rc)
-		rc = fds_open();
+		rc = fds_open(0);
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();
@@ -475,7 +474,7 @@ static int py_module_start(const struct rt_target_env *env, const char **why)
 {
 	int rc = py_start_common(env, why, 1);
 	if (!rc)
-		rc = fds_open();
+		rc = fds_open(0);
 	if (rc)
 		return rc;
 	PyGILState_STATE g = gil_enter();

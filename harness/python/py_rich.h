@@ -18,6 +18,9 @@ void op_error(const char *op);
 /* Interpreter, py_venv, sinks, knobs: 0 or -errno with *why set. */
 int py_start_common(const struct rt_target_env *env, const char **why, int with_capture);
 void main_thread_idle(void);
+/* After py_start_common: fd 1/2 as pipes into the sinks (py_fds.c), echoed
+ * to the real stdout/stderr or not; 0 or -errno with why_buf set. */
+int fds_open(int echo);
 /* Driver writes to the current sys.stdout/sys.stderr. */
 void py_write(enum rt_stream s, const char *buf, size_t len);
 void py_flush(enum rt_stream s);

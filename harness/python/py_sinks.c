@@ -7,7 +7,7 @@
  * and sys.stderr (what the redirection replaces) are sinks "stdout"/"stderr"
  * that assemble lines per writing thread and finalizer nesting, i.e. a
  * line-atomic terminal, so only the code under test can split lines; for
- * py_rich and py: modules their complete lines travel through fd 1/2, which
+ * every Python run their complete lines travel through fd 1/2, which
  * are pipes drained into the same sinks (py_fds.c), so what C code or an
  * fd-level redirector writes there arrives too.  "capture" gets what a
  * module's capture() returns, "capture_stdout"/"capture_stderr" the two
@@ -15,8 +15,9 @@
  * as a screen does, per writer: control sequences (CSI, OSC) are dropped
  * and '\r' starts the line over, so a progress bar's redraws and
  * clear-line sequences leave only the lines it finally prints.  Under
- * `redirtorture py` stdout/stderr are the program's real terminal (its text
- * also goes to fd 1/2, from redirtorture_program.py).
+ * `redirtorture py` fd 1/2 are such pipes too, and the drain also copies
+ * what they carry to the real terminal (py_fds.c's echo), so the user sees
+ * the program's output as it comes, each line as it was written.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -40,6 +41,7 @@ static const char *const sink_names[NSINKS] = { "terminal", "stdout", "stderr", 
 struct linebuf {
 	int stream, tid, depth, esc;
 	struct rt_buf b;
+	struct rt_buf raw;   /* the same line as written, from its last '\r' */
 };
 static pthread_mutex_t sink_mu = PTHREAD_MUTEX_INITIALIZER;
 static rt_sink *sinks[NSINKS];
@@ -47,6 +49,7 @@ static struct rt_buf term_line;          /* the terminal's current line */
 static int term_esc;                     /* escape-sequence parser state */
 static struct linebuf *lbufs;
 static int nlbufs, caplbufs;
+static int echo_tail;                    /* partial lines at close to the real fds too */
 
 static void term_feed(const char *s, size_t n)
 {
@@ -82,7 +85,7 @@ static struct linebuf *linebuf_of(int stream, int tid, int depth)
 		caplbufs = caplbufs ? caplbufs * 2 : 16;
 		lbufs = rt_xrealloc(lbufs, (size_t)caplbufs * sizeof *lbufs);
 	}
-	lbufs[nlbufs] = (struct linebuf){ stream, tid, depth, 0, { 0 } };
+	lbufs[nlbufs] = (struct linebuf){ stream, tid, depth, 0, { 0 }, { 0 } };
 	return &lbufs[nlbufs++];
 }
 
@@ -109,23 +112,34 @@ static int screen_char(struct linebuf *lb, unsigned char c)
 }
 
 /* Text of one writer (thread tid at finalizer depth, or a pipe) to sink
- * stream, through the screen's rules; each line it completes goes to
- * *lines if given, else to the sink. */
+ * stream, through the screen's rules; each line it completes goes to the
+ * sink, or, if lines is given, as written (escape sequences kept, from the
+ * last '\r' that started the line over) to *lines: for fd 1/2, whose drain
+ * applies the same rules to each such line (one writer per pipe) and
+ * gives the sink the same text, while a terminal that also shows the pipe
+ * (py_fds.c's echo) gets the colours and redraws. */
 static void stream_feed(int stream, int tid, int depth, const char *s, size_t n,
 			struct rt_buf *lines)
 {
 	struct linebuf *lb = linebuf_of(stream, tid, depth);
 	for (; n; s++, n--) {
-		if (!screen_char(lb, (unsigned char)*s))
+		int over = !lb->esc && *s == '\r';   /* screen_char starts the line over */
+		int keep = screen_char(lb, (unsigned char)*s);
+		if (lines) {
+			if (over)
+				lb->raw.len = 0;
+			rt_buf_add(&lb->raw, s, 1);
+		}
+		if (!keep)
 			continue;
 		rt_buf_add(&lb->b, s, 1);
 		if (*s != '\n')
 			continue;
 		if (lines)
-			rt_buf_add(lines, lb->b.p, lb->b.len);
+			rt_buf_add(lines, lb->raw.p, lb->raw.len);
 		else
 			rt_sink_write(sinks[stream], lb->b.p, lb->b.len);
-		lb->b.len = 0;
+		lb->b.len = lb->raw.len = 0;
 	}
 }
 
@@ -198,15 +212,18 @@ void py_sinks_open(int with_capture)
 	pthread_mutex_unlock(&sink_mu);
 }
 
-int py_sinks_fds_open(void)
+int py_sinks_fds_open(int echo)
 {
-	return py_fds_open(feed_fd);
+	echo_tail = echo;
+	return py_fds_open(feed_fd, echo);
 }
 
 /* Partial lines come out at the end, newline added. */
 void py_sinks_close(void)
 {
-	py_fds_close();   /* fd 1/2 back, the pipes drained */
+	/* fd 1/2 back, the pipes drained; a stuck echo gets no more */
+	int tail = !py_fds_close() && echo_tail;
+	echo_tail = 0;
 	pthread_mutex_lock(&sink_mu);
 	if (term_line.len) {
 		rt_buf_lit(&term_line, "\n");
@@ -214,11 +231,16 @@ void py_sinks_close(void)
 	}
 	term_line.len = 0;
 	for (int i = 0; i < nlbufs; i++) {
-		if (lbufs[i].b.len) {
-			rt_buf_lit(&lbufs[i].b, "\n");
-			rt_sink_write(sinks[lbufs[i].stream], lbufs[i].b.p, lbufs[i].b.len);
+		struct linebuf *lb = &lbufs[i];
+		if (lb->b.len) {
+			rt_buf_lit(&lb->b, "\n");
+			rt_sink_write(sinks[lb->stream], lb->b.p, lb->b.len);
 		}
-		rt_buf_free(&lbufs[i].b);
+		if (tail && lb->raw.len && lb->tid >= 0)   /* as the program left it */
+			rt_write_all(lb->stream == SINK_STDERR ? rt_err_fd() : rt_out_fd(), lb->raw.p,
+				     lb->raw.len);
+		rt_buf_free(&lb->b);
+		rt_buf_free(&lb->raw);
 	}
 	nlbufs = 0;
 	for (int i = 0; i < NSINKS; i++)

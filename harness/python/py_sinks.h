@@ -18,7 +18,9 @@ extern PyMethodDef py_sink_write_def;
 void py_sinks_open(int with_capture);
 void py_sinks_close(void);
 /* After open: fd 1/2 are pipes drained into sinks stdout/stderr, and the
- * glue's stdout/stderr write their lines there (py_fds.c).  0 or -errno. */
-int py_sinks_fds_open(void);
+ * glue's stdout/stderr write their lines there (py_fds.c); with echo the
+ * drain also copies them to the real stdout/stderr, and close writes the
+ * threads' partial lines there too.  0 or -errno. */
+int py_sinks_fds_open(int echo);
 
 #endif

@@ -34,14 +34,15 @@ class BadProgram(Exception):
 
 
 class ProgramStream(glue.SinkFile):
-    """The program's sys.stdout / sys.stderr: every write goes to the
-    process's real fd 1 / 2 at once (unbuffered) and to the harness sink
-    that the integrity oracle reads (tagged lines of driver threads)."""
+    """The program's sys.stdout / sys.stderr: a thread's complete lines go
+    to fd 1 / 2 at once, each as one write(2) (unbuffered, as with -u, but
+    a line at a time); fd 1/2 are pipes that the harness drains into the
+    sinks the integrity oracle reads, and copies to the real stdout/stderr
+    (harness/python/py_fds.c).  isatty() answers for the real ones."""
 
-    def __init__(self, sink, name, fd, errors):
-        super().__init__(sink, name)
-        self._fd = fd
-        self._tty = os.isatty(fd)
+    def __init__(self, sink, name, fd, errors, tty):
+        super().__init__(sink, name, fd)
+        self._tty = bool(tty)
         self._errors = errors
 
     @property
@@ -53,20 +54,12 @@ class ProgramStream(glue.SinkFile):
         return "<%s>" % self._name
 
     def write(self, s):
-        n = super().write(s)
-        data = s.encode("utf-8", self.errors)
-        while data:
-            try:
-                data = data[os.write(self._fd, data):]
-            except InterruptedError:
-                continue
-        return n
+        if self._errors != "strict" and isinstance(s, str):
+            s = s.encode("utf-8", self._errors).decode("utf-8")
+        return super().write(s)
 
     def isatty(self):
         return self._tty
-
-    def fileno(self):
-        return self._fd
 
 
 def _fail(msg):
@@ -174,8 +167,9 @@ class _Libraries:
             _redirtorture.library(name, dist.version, where)
 
 
-def prepare(kind, what, args, venv):
-    """Before the drivers start, on the main thread."""
+def prepare(kind, what, args, venv, out_tty, err_tty):
+    """Before the drivers start, on the main thread; out_tty / err_tty:
+    whether the real stdout / stderr are terminals."""
     global _code, _kind, _spec
     _kind = kind
     # py_init put the working directory and the glue's folder first; python3
@@ -210,8 +204,8 @@ def prepare(kind, what, args, venv):
     # logger's handlers, or logging.lastResort on the current sys.stderr)
     glue._logger = logging.getLogger("redirtorture.driver")
     glue._logger.setLevel(logging.INFO)
-    sys.stdout = ProgramStream(glue.SINK_STDOUT, "stdout", 1, "strict")
-    sys.stderr = ProgramStream(glue.SINK_STDERR, "stderr", 2, "backslashreplace")
+    sys.stdout = ProgramStream(glue.SINK_STDOUT, "stdout", 1, "strict", out_tty)
+    sys.stderr = ProgramStream(glue.SINK_STDERR, "stderr", 2, "backslashreplace", err_tty)
 
 
 def _status(e):

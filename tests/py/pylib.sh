@@ -35,12 +35,18 @@ run_py() {
 
 # fixed_twin_clean RUNS LIMIT_MS STAT_BOUND ARGS...: RUNS runs of
 # `run ARGS... --report fixedI.json`, each clean (expect_clean_run) with
-# STAT_BOUND holding over its stats, e.g. 'print_ops >= 100'.
+# STAT_BOUND holding over its stats, e.g. 'print_ops >= 100'.  For
+# `py ... -- PROGRAM ARGS` the option goes right after `py`, before the
+# program's own arguments.
 fixed_twin_clean() {
   local runs=$1 limit=$2 bound=$3 i
   shift 3
   for i in $(seq 1 "$runs"); do
-    run_py "fixed$i" "$limit" 0 SUCCESS "$@" --report "fixed$i.json"
+    if [ "$1" = py ]; then
+      run_py "fixed$i" "$limit" 0 SUCCESS py --report "fixed$i.json" "${@:2}"
+    else
+      run_py "fixed$i" "$limit" 0 SUCCESS "$@" --report "fixed$i.json"
+    fi
     expect_clean_run "fixed run $i" "$bound"
   done
 }
