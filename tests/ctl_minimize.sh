@@ -7,6 +7,9 @@
 # and the refresh thread) becomes 1 printer and the refresh thread, which at
 # the recorded 0.1 ms a step never meet (the printer is done before the
 # refresh thread first wakes); with --keep-clock it stays at 4 printers;
+# (4) ddmin's switches named by thread, not by position: a random-strategy
+# repro (8 printers, 367 preemptions), --keep-clock --search-runs 100:
+# 18 preemptions left (65 when a switch was kept at its position);
 # (3) a one-row live display first (live_rows = 1: the cost of a real-Rich
 # execution is mostly its render; kept here since the deadlock needs no rows);
 # (2) a schedule with fewer preemptions is taken even with more choices:
@@ -53,4 +56,17 @@ po=$(repro_field preemptions p.min.repro) co=$(repro_field choices p.min.repro)
 [ "$po" -le 2 ] || fail "preemptions $pi -> $po (choices $ci -> $co): 2 wanted"
 run replayp "$(scaled 30000)" replay p.min.repro
 expect_rc 2
-pass "minimized: $small; --keep-clock: threads $(repro_field threads keep.repro); 1 printer: preemptions $pi->$po, choices $ci->$co"
+# ddmin by thread
+run explore16 "$(scaled 60000)" explore --scenario live_refresh --target rich_live --strategy random \
+  --jobs 1 --seed 16 --runs 10000 --until-deadlock --repro r16.repro
+expect_rc 2
+ri=$(repro_field preemptions r16.repro)
+[ "$ri" -ge 100 ] || fail "the fixture changed: explore's random repro has $ri preemptions (100 or more wanted)"
+run min16 "$(scaled 120000)" minimize r16.repro -o r16.min.repro --keep-clock --search-runs 100
+expect_rc 0
+expect_not_larger r16.repro r16.min.repro
+ro=$(repro_field preemptions r16.min.repro)
+[ "$ro" -le 30 ] || fail "random repro: preemptions $ri -> $ro (30 or fewer wanted)"
+run replay16 "$(scaled 30000)" replay r16.min.repro
+expect_rc 2
+pass "minimized: $small; random repro: preemptions $ri->$ro; --keep-clock: threads $(repro_field threads keep.repro); 1 printer: preemptions $pi->$po, choices $ci->$co"

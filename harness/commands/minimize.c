@@ -5,26 +5,24 @@
  * produced the signature; its recorded schedule becomes the new best.
  *
  * The search, in this order, within a stated budget of executions:
- *  1. smaller configurations (fewer workers, on the recorded virtual clock
- *     and then on faster ones, then fewer operations per thread), each
- *     searched with a few executions steered toward the deadlock's lock
- *     classes (when the finding has a cycle) and PCT ones;
- *     a reproduction is taken when it is no larger than the best so far
- *     (not_larger: threads, preemptions, then choices);
+ *  1. smaller configurations: a one-row live display, fewer workers on the
+ *     recorded virtual clock and then on faster ones, fewer operations per
+ *     thread; each first gets one replay of the best schedule, then a few
+ *     executions steered toward the deadlock's lock classes (when the
+ *     finding has a cycle) and PCT ones; a reproduction is taken when it is
+ *     no larger than the best so far (mz_not_larger);
  *  2. with more than one preemption, one preemption searched exhaustively
  *     (context bound 1), within max(5000, 20 x search runs) executions;
  *  3. with more than one left, delta debugging (ddmin) over the schedule's
- *     switches (the choices where another thread than the one that ran was
- *     picked): a candidate keeps a subset of them at their positions, every
- *     other choice lets the running thread go on; kept when it reproduces
- *     and is no larger; within 4 x search runs.
+ *     switches, each named by the thread that ran there (minimize_sched.c:
+ *     2 and 3); within 4 x search runs.
  *     Embedded Python runs 3 before 2, with half the budget left.
  * Every candidate taken is no larger than the best before it, so the result
  * never has more threads or preemptions than the input, and more choices
- * only along with fewer of either.  Every
- * execution is in this one process (one embedded interpreter for Python
- * targets, as in explore). */
+ * only along with fewer of either.  Every execution is in this one process
+ * (one embedded interpreter for Python targets, as in explore). */
 #include "commands/minimize.h"
+#include "commands/minimize_search.h"
 #include "commands/explore.h"
 #include "commands/supervisor.h"
 #include "engine/lifecycle.h"
@@ -41,42 +39,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct best {
-	struct rt_config cfg;
-	struct rt_ctl_params p;
-	struct rt_exec_result r;
-	int borrowed;   /* r is the input's (owned by it) */
-};
-
-/* The search's state. */
-struct mz {
-	const char *want_sig;
-	uint64_t runs;        /* executions per smaller configuration */
-	uint64_t budget;      /* executions in all */
-	uint64_t step_end;    /* a step's own bound (executions), 0: none */
-	uint64_t executions;
-	char **classes;       /* the deadlock's cycle (steering), or NULL */
-	int nclasses;
-	int stopped;          /* budget spent, or the process cannot run more */
-	uint64_t in_config, in_ddmin, in_one;   /* executions per step */
-	uint64_t vstep;       /* virtual ns per step the configurations are searched at */
-	/* smaller configurations searched in vain (not searched again) */
-	struct cfg_key { int pw, lw, rows; int64_t ops; uint64_t vstep; } failed[64];
-	int nfailed;
-	int py;               /* an embedded-Python target: executions are dear */
-	int keep_clock;       /* --keep-clock: the recorded virtual time per step only */
-};
-
-/* A switch of the schedule: at choice `at`, thread `tid`. */
-struct sw {
-	size_t at;
-	uint16_t tid;
-};
-
 /* One execution: 1 it reproduced the signature (r kept), 0 it did not (r
  * freed), -1 none was run (budget spent or the process is spent). */
-static int run_one(struct mz *m, const struct rt_config *c, const struct rt_ctl_params *p,
-		   struct rt_exec_result *r)
+int mz_run_one(struct mz *m, const struct rt_config *c, const struct rt_ctl_params *p,
+	       struct rt_exec_result *r)
 {
 	if (m->stopped || m->executions >= m->budget) {
 		m->stopped = 1;
@@ -98,13 +64,13 @@ static int run_one(struct mz *m, const struct rt_config *c, const struct rt_ctl_
 }
 
 /* The budget, or the current step's share of it, is spent. */
-static int spent(const struct mz *m)
+int mz_spent(const struct mz *m)
 {
 	return m->stopped || (m->step_end && m->executions >= m->step_end);
 }
 
-static void take(struct best *b, const struct rt_config *c, const struct rt_ctl_params *p,
-		 struct rt_exec_result *r)
+void mz_take(struct best *b, const struct rt_config *c, const struct rt_ctl_params *p,
+	     struct rt_exec_result *r)
 {
 	if (!b->borrowed)
 		rt_exec_result_free(&b->r);
@@ -113,6 +79,8 @@ static void take(struct best *b, const struct rt_config *c, const struct rt_ctl_
 	b->p = *p;
 	b->p.replay = NULL;
 	b->p.nreplay = 0;
+	b->p.steer = NULL;
+	b->p.nsteer = 0;
 	b->p.lenient = 0;
 	b->r = *r;
 	memset(r, 0, sizeof *r);
@@ -122,7 +90,7 @@ static void take(struct best *b, const struct rt_config *c, const struct rt_ctl_
  * or preemptions: what a reader follows is the threads and the points where
  * one is cut off, not how often two could have run (a one-preemption
  * schedule of real Rich has 50 choices, a 10-preemption one 41). */
-static int not_larger(const struct rt_exec_result *r, const struct rt_exec_result *than)
+int mz_not_larger(const struct rt_exec_result *r, const struct rt_exec_result *than)
 {
 	if (r->ctl.nthreads > than->ctl.nthreads || r->ctl.preemptions > than->ctl.preemptions)
 		return 0;
@@ -148,113 +116,6 @@ static void keep_cycle(struct mz *m)
 		return;
 	}
 }
-
-/* Lenient replay of the schedule `sw` (every other choice: the running
- * thread goes on); taken if it reproduces and is no larger than the best. */
-static int try_switches(struct mz *m, struct best *b, const struct sw *s, size_t ns)
-{
-	size_t n = ns ? s[ns - 1].at + 1 : 0;
-	struct rt_choice *cand = rt_xcalloc(n + 1, sizeof *cand);
-	for (size_t i = 0; i < n; i++)
-		cand[i] = (struct rt_choice){ 0xffff, 0, 0, -1 };
-	for (size_t i = 0; i < ns; i++)
-		cand[s[i].at].tid = s[i].tid;
-	struct rt_ctl_params p = b->p;
-	p.strategy = RT_STRAT_REPLAY;
-	p.replay = cand;
-	p.nreplay = n;
-	p.lenient = 1;
-	struct rt_exec_result r;
-	int got = run_one(m, &b->cfg, &p, &r) == 1;
-	free(cand);
-	if (!got)
-		return 0;
-	if (!not_larger(&r, &b->r)) {
-		rt_exec_result_free(&r);
-		return 0;
-	}
-	take(b, &b->cfg, &p, &r);
-	return 1;
-}
-
-/* 3. ddmin over the best schedule's switches (Zeller and Hildebrandt's
- * delta debugging: subsets, then complements, then finer chunks).  The
- * positions stay those of the best schedule found before this step. */
-static void ddmin_switches(struct mz *m, struct best *b)
-{
-	uint64_t before = m->executions;
-	size_t n = 0, nc = b->r.ctl.nchoices;
-	struct sw *s = rt_xcalloc(nc + 1, sizeof *s), *t = rt_xcalloc(nc + 1, sizeof *t);
-	for (size_t i = 0; i < nc; i++)
-		if (b->r.ctl.choices[i].tid != (uint16_t)b->r.ctl.choices[i].prev)
-			s[n++] = (struct sw){ i, b->r.ctl.choices[i].tid };
-	if (n && try_switches(m, b, s, 0))   /* no switch chosen at all */
-		n = 0;
-	size_t gran = 2;
-	while (n >= 2 && !spent(m)) {
-		size_t chunk = (n + gran - 1) / gran, got = 0;
-		/* a subset: one chunk alone */
-		for (size_t at = 0; at < n && !got && !spent(m); at += chunk) {
-			size_t len = at + chunk <= n ? chunk : n - at;
-			if (len < n && try_switches(m, b, s + at, len)) {
-				memmove(s, s + at, len * sizeof *s);
-				n = len, got = 1, gran = 2;
-			}
-		}
-		/* a complement: all but one chunk (with two chunks, the subsets) */
-		for (size_t at = 0; gran > 2 && at < n && !got && !spent(m); at += chunk) {
-			size_t len = at + chunk <= n ? chunk : n - at, k = 0;
-			for (size_t i = 0; i < n; i++)
-				if (i < at || i >= at + len)
-					t[k++] = s[i];
-			if (try_switches(m, b, t, k)) {
-				memcpy(s, t, k * sizeof *s);
-				n = k, got = 1, gran = gran > 3 ? gran - 1 : 2;
-			}
-		}
-		if (!got) {
-			if (gran >= n)
-				break;   /* 1-minimal: no single switch can go */
-			gran = gran * 2 < n ? gran * 2 : n;
-		}
-	}
-	free(s);
-	free(t);
-	m->in_ddmin += m->executions - before;
-}
-
-/* 2. One preemption, searched exhaustively (context bound 1): run without
- * preempting, except switch to thread `tid` at choice i. */
-static void one_preemption(struct mz *m, struct best *b)
-{
-	struct rt_choice none = { 0xffff, 0, 0, -1 };
-	struct rt_ctl_params p = b->p;
-	p.strategy = RT_STRAT_REPLAY;
-	p.replay = &none;
-	p.nreplay = 0;
-	p.lenient = 1;
-	struct rt_exec_result base;
-	if (m->stopped || m->executions >= m->budget)
-		return;
-	uint64_t before = m->executions++;
-	rt_exec_controlled(rt_target_find(b->cfg.target), &b->cfg, &p, &base);
-	size_t n0 = base.ctl.nchoices;
-	int nth = base.ctl.nthreads;
-	/* the thread that ran at a choice goes on there anyway: no candidate */
-	int16_t *ran = rt_xcalloc(n0 + 1, sizeof *ran);
-	for (size_t i = 0; i < n0; i++)
-		ran[i] = base.ctl.choices[i].prev;
-	rt_exec_result_free(&base);
-	for (size_t i = 0; i < n0 && !spent(m) && b->r.ctl.preemptions > 1; i++)
-		for (int tid = 0; tid < nth && !spent(m) && b->r.ctl.preemptions > 1; tid++) {
-			struct sw s = { i, (uint16_t)tid };
-			if (tid != ran[i])
-				try_switches(m, b, &s, 1);
-		}
-	free(ran);
-	m->in_one += m->executions - before;
-}
-
 /* The best schedule again on configuration c, the running thread going on
  * where it says nothing: a deadlock that happens before the last operation
  * needs no more operations, whatever the search would draw; 1 if taken. */
@@ -269,13 +130,13 @@ static int replay_best_on(struct mz *m, struct best *b, const struct rt_config *
 	p.vstep_ns = m->vstep;
 	p.max_steps = b->p.max_steps;
 	struct rt_exec_result r;
-	if (run_one(m, c, &p, &r) != 1)
+	if (mz_run_one(m, c, &p, &r) != 1)
 		return 0;
-	if (!not_larger(&r, &b->r)) {
+	if (!mz_not_larger(&r, &b->r)) {
 		rt_exec_result_free(&r);
 		return 0;
 	}
-	take(b, c, &p, &r);
+	mz_take(b, c, &p, &r);
 	return 1;
 }
 
@@ -312,13 +173,13 @@ static int try_config(struct mz *m, struct best *b, const struct rt_config *c)
 			p.k_estimate = b->r.ctl.nchoices ? b->r.ctl.nchoices : 1000;
 		}
 		struct rt_exec_result r;
-		int got = run_one(m, c, &p, &r);
-		if (got == 1 && !not_larger(&r, &b->r)) {
+		int got = mz_run_one(m, c, &p, &r);
+		if (got == 1 && !mz_not_larger(&r, &b->r)) {
 			rt_exec_result_free(&r);
 			got = 0;
 		}
 		if (got == 1) {
-			take(b, c, &p, &r);
+			mz_take(b, c, &p, &r);
 			m->in_config += m->executions - before;
 			return 1;
 		}
@@ -413,33 +274,6 @@ static void fewer_ops(struct mz *m, struct best *b)
 			shrank = try_config(m, b, &c);
 		}
 	}
-}
-
-/* 2. and 3.: for the C models a one-preemption schedule first (most
- * deadlocks need one: the holder of the first lock preempted before its
- * second; an exhaustive search is cheap at thousands of executions a
- * second), within the old bound max(5000, 20 x search runs), then ddmin
- * within 4 x search runs.  For embedded Python, where the exhaustive search
- * alone would spend the budget (choices x threads executions at a few per
- * second), ddmin first with half of what is left, then the one-preemption
- * search with the rest. */
-static void shrink_schedule(struct mz *m, struct best *b)
-{
-	uint64_t one = m->runs * 20 > 5000 ? m->runs * 20 : 5000;
-	uint64_t half = m->executions < m->budget ? (m->budget - m->executions) / 2 : 0;
-	if (m->py && b->r.ctl.preemptions > 1) {
-		m->step_end = m->executions + (half > 4 * m->runs ? half : 4 * m->runs);
-		ddmin_switches(m, b);
-	}
-	if (b->r.ctl.preemptions > 1) {
-		m->step_end = m->executions + one;
-		one_preemption(m, b);
-	}
-	if (!m->py && b->r.ctl.preemptions > 1) {
-		m->step_end = m->executions + 4 * m->runs;
-		ddmin_switches(m, b);
-	}
-	m->step_end = 0;
 }
 
 struct minimize_job {
@@ -556,7 +390,7 @@ static int minimize_work(void *arg)
 	fewer_threads(&m, &b);        /* 1. fewer threads, then fewer operations */
 	faster_clock(&m, &b);
 	fewer_ops(&m, &b);
-	shrink_schedule(&m, &b);      /* 2. and 3. */
+	mz_shrink_schedule(&m, &b);      /* 2. and 3. */
 	rt_report_set_quiet(0);
 	int code = finish(job, &m, &b, &in, started);
 	if (!b.borrowed)

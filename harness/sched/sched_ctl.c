@@ -388,6 +388,7 @@ static void ctl_created(struct rt_thread *t)
 	c->want = NULL;
 	c->give_up = 0;
 	ctl_pct_prio[t->id] = 0;
+	c->nme = 0;
 	c->outside = c->hold = 0;
 	c->fw = NULL;
 	if (t->id >= ctl_nct)

@@ -37,6 +37,15 @@ struct rt_trace_ev {
 	const char *cls;      /* lock class name (interned, lives forever) */
 };
 
+/* minimize: a switch named by the thread that runs at the choice (me, -1:
+ * none) and how many choices it had run at before (k), not by the choice's
+ * position: to thread tid there. */
+struct rt_steer {
+	int16_t me;
+	uint16_t tid;
+	uint32_t k;
+};
+
 struct rt_ctl_params {
 	int strategy;
 	uint64_t seed;
@@ -45,6 +54,8 @@ struct rt_ctl_params {
 	const struct rt_choice *replay; /* REPLAY */
 	size_t nreplay;
 	int lenient;                    /* REPLAY: fall back instead of diverging */
+	const struct rt_steer *steer;   /* REPLAY, lenient: switches by thread, not position */
+	size_t nsteer;
 	const uint8_t *bytes;           /* BYTES: choice i picks enabled[bytes[i] % n]; */
 	size_t nbytes;                  /*   past the end, the running thread goes on */
 	const char *const *confirm;     /* CONFIRM: lock classes of the cycle */

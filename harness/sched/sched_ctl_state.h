@@ -35,6 +35,7 @@ struct cthread {
 	struct rt_site site;        /* of the pending acquire */
 	uint64_t give_up;           /* virtual time a timed acquire gives up; 0: untimed */
 	uint64_t wake;
+	uint32_t nme;                 /* choices it ran at so far (rt_steer.k) */
 	int (*ready)(const void *);   /* CT_WAIT */
 	const void *wobj;
 	int outside;                  /* marked CT_OUTSIDE since its last point */

@@ -15,12 +15,14 @@
 
 uint64_t ctl_nchoice, ctl_pct_cp[8];
 static size_t capchoices;
+static uint32_t nme_none;   /* choices with no running thread (rt_steer.k of me -1) */
 static struct rt_checkhash enabled_hash;   /* check_of's hash of e[] */
 
 void ctl_strategy_reset_locked(void)
 {
 	ctl_nchoice = 0;
 	capchoices = 0;
+	nme_none = 0;
 }
 
 /* DeadlockFuzzer-style steering: a thread that holds one lock of the cycle
@@ -115,6 +117,17 @@ int strategy_pick(int me, const int *e, int ne)
 		for (int i = 0; i < ne; i++)
 			if (e[i] == me)
 				fallback = me;   /* no preemption when the schedule is silent */
+		if (ctl_p.steer) {
+			uint32_t k = me >= 0 ? ctl_ct[me]->nme++ : nme_none++;
+			for (size_t j = 0; j < ctl_p.nsteer; j++)
+				if (ctl_p.steer[j].me == me && ctl_p.steer[j].k == k) {
+					for (int i = 0; i < ne; i++)
+						if (e[i] == ctl_p.steer[j].tid)
+							return e[i];
+					break;
+				}
+			return fallback;
+		}
 		if (ctl_nchoice >= ctl_p.nreplay) {
 			if (!ctl_p.lenient && !ctl_r.diverged) {
 				ctl_r.diverged = 1;
