@@ -2,19 +2,19 @@
 # SPDX-License-Identifier: Apache-2.0
 # minimize: the output still fails with the same signature and is no larger
 # than its input (never more threads nor preemptions; more choices only
-# along with fewer of either).  Two capabilities, each failing without it:
+# along with fewer of either).  Four capabilities, each failing without it:
 # (1) fewer threads on a faster virtual clock: the #4158 repro (8 printers
 # and the refresh thread) becomes 1 printer and the refresh thread, which at
 # the recorded 0.1 ms a step never meet (the printer is done before the
 # refresh thread first wakes); with --keep-clock it stays at 4 printers;
+# (2) a one-row live display first (live_rows = 1: the cost of a real-Rich
+# execution is mostly its render; kept here since the deadlock needs no rows);
+# (3) a schedule with fewer preemptions is taken even with more choices:
+# 1 printer, refresh at 1000 Hz, seed 2: 4 preemptions -> 2 (it stayed at 4
+# when choices could not grow: the first 2-preemption schedule had 9 for 8);
 # (4) ddmin's switches named by thread, not by position: a random-strategy
 # repro (8 printers, 367 preemptions), --keep-clock --search-runs 100:
-# 18 preemptions left (65 when a switch was kept at its position);
-# (3) a one-row live display first (live_rows = 1: the cost of a real-Rich
-# execution is mostly its render; kept here since the deadlock needs no rows);
-# (2) a schedule with fewer preemptions is taken even with more choices:
-# 1 printer, refresh at 1000 Hz, seed 2: 4 preemptions -> 2 (9 choices
-# against 8; it stayed at 4 when choices could not grow).
+# 18 preemptions left (65 when a switch was kept at its position).
 source "$(dirname "$0")/lib.sh"
 
 src="$RT_SOURCE_DIR/corpus/replay/rich-4158-live-console-abba.repro"
