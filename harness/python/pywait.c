@@ -57,7 +57,8 @@ struct rt_site rt_py_outside_site(int (*inside)(const char *file))
 
 int rt_py_glue_file(const char *file)
 {
-	return !strcmp(file, "redirtorture_glue.py");
+	/* the glue and its threading wrappers (Thread.join, Condition...) */
+	return !strcmp(file, "redirtorture_glue.py") || !strcmp(file, "redirtorture_threading.py");
 }
 
 static int in_threading(const char *file) { return !strcmp(file, "threading.py"); }

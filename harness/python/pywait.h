@@ -21,7 +21,8 @@ int rt_pywait_add_types(PyObject *module);
  * outward whose file is neither inside(file) (the library that implements
  * the wait: threading.py, multiprocessing/) nor the glue's.  GIL held. */
 struct rt_site rt_py_outside_site(int (*inside)(const char *file));
-/* file (rt_py_relpath) is the glue's module (targets/py). */
+/* file (rt_py_relpath) is one of the glue's modules (targets/py:
+ * redirtorture_glue.py, redirtorture_threading.py). */
 int rt_py_glue_file(const char *file);
 /* A notify wait of t on `on` (interned) at site, until deadline (0: none),
  * with its Python stack recorded; ended by rt_py_notify_wait_end.  GIL
