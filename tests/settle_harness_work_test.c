@@ -13,7 +13,9 @@
  *     (the same wait, outside any sink write): HANG.
  * The second case is the control: the same stall outside harness work must
  * stay a HANG, so the first cannot pass by never judging at all.  No timing
- * decides the outcome: the holder stays put until the verdict is read. */
+ * decides the outcome: the holder stays put until the verdict is read.
+ * While the first settles for its whole budget, the heartbeat callback
+ * (the watchdog's beat to the supervisor) is called with every snapshot. */
 #include "engine/settle.h"
 #include "runtime/registry.h"
 #include "runtime/sink.h"
@@ -25,6 +27,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+
+static atomic_int ticks;   /* calls of the heartbeat while settling */
+
+static void tick(void) { atomic_fetch_add(&ticks, 1); }
 
 static rt_lock *lk;
 static rt_sink *sink;
@@ -97,7 +103,7 @@ static int verdict_with_holder(int in_sink)
 	struct rt_snap *s;
 	int n = rt_snapshot_take(&s);
 	struct rt_settle v;
-	int kind = rt_stall_settle(s, n, 0, 200 * 1000000ULL, &v);
+	int kind = rt_stall_settle(s, n, 0, 200 * 1000000ULL, tick, &v);
 	rt_settle_free(&v);
 	rt_snapshot_free(s, n);
 	atomic_store(&let_go, 1);
@@ -112,12 +118,17 @@ int main(void)
 	lk = rt_lock_new("Settle.L", RT_LOCK_PLAIN);
 	sink = rt_sink_new_observed("slow", 0, slow_observer);
 	int in_sink = verdict_with_holder(1);
+	int in_sink_ticks = atomic_load(&ticks);
 	int spin = verdict_with_holder(0);
 	printf("holder in a sink write: %s; holder in target code: %s\n",
 	       in_sink == RT_SETTLE_MOVED ? "no verdict" : in_sink == RT_SETTLE_HANG ? "HANG" : "DEADLOCK",
 	       spin == RT_SETTLE_MOVED ? "no verdict" : spin == RT_SETTLE_HANG ? "HANG" : "DEADLOCK");
 	rt_test_check(in_sink == RT_SETTLE_MOVED, "a holder inside a sink write is no HANG");
 	rt_test_check(spin == RT_SETTLE_HANG, "a holder stuck in target code is a HANG (the control)");
+	/* the whole 200 ms budget, a snapshot every 20 ms: the heartbeat with
+	 * each, not once at the end (the supervisor kills a silent process) */
+	printf("heartbeats during the 200 ms settle: %d\n", in_sink_ticks);
+	rt_test_check(in_sink_ticks >= 5, "the watchdog's heartbeat goes on while it settles");
 	if (rt_test_fails)
 		return 1;
 	printf("PASS settle_harness_work\n");

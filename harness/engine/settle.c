@@ -18,7 +18,10 @@
  * than the settle budget); the watchdog looks again at its next tick.  Nor
  * is a thread inside the harness's own work: appending to a sink of ~150 MB
  * (a realloc and copy) held a target's lock for 0.74 s under ASan on a
- * loaded CI machine, and read as a HANG of a correct target. */
+ * loaded CI machine, and read as a HANG of a correct target.  The
+ * watchdog's heartbeat goes on meanwhile (tick): a budget of twice the
+ * stall timeout is as long as the supervisor waits for a heartbeat (stall
+ * timeout + 2 s) at 2 s and more, and within 1 s of it at 1 s. */
 #include "engine/settle.h"
 
 #include "base/util.h"
@@ -103,7 +106,7 @@ static int verdict(int kind, struct rt_snap *b, int nb, int *cyc, int clen, stru
 }
 
 int rt_stall_settle(const struct rt_snap *s, int n, int all, uint64_t budget_ns,
-		    struct rt_settle *out)
+		    void (*tick)(void), struct rt_settle *out)
 {
 	memset(out, 0, sizeof *out);
 	char *in = rt_xcalloc((size_t)n + 1, 1);
@@ -112,6 +115,8 @@ int rt_stall_settle(const struct rt_snap *s, int n, int all, uint64_t budget_ns,
 	struct rt_snap *prev = NULL;
 	int nprev = 0, kind = RT_SETTLE_MOVED;
 	for (;;) {
+		if (tick)
+			tick();
 		struct rt_snap *b;
 		int nb = rt_snapshot_take(&b);
 		int *cyc = rt_xcalloc((size_t)nb + 1, sizeof *cyc);

@@ -22,11 +22,13 @@ struct rt_settle {
 
 /* Snapshot s (n threads, taken by the caller, still the caller's) showed a
  * stall.  Take snapshots every 20 ms, for at most budget_ns, until the
- * picture settles.  The threads that count: every thread (all != 0: no
- * progress anywhere), else the blocked ones and the owners they wait for.
- * A verdict fills *out; free it with rt_settle_free. */
+ * picture settles, calling tick (if not NULL) before each: the watchdog's
+ * heartbeat to the supervisor, which must not go silent for the whole
+ * budget.  The threads that count: every thread (all != 0: no progress
+ * anywhere), else the blocked ones and the owners they wait for.  A
+ * verdict fills *out; free it with rt_settle_free. */
 int rt_stall_settle(const struct rt_snap *s, int n, int all, uint64_t budget_ns,
-		    struct rt_settle *out);
+		    void (*tick)(void), struct rt_settle *out);
 void rt_settle_free(struct rt_settle *v);
 
 #endif

@@ -148,7 +148,7 @@ static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty, i
 		/* a verdict only from a settled picture (settle.c): a thread
 		 * between two acquires is no HANG, a busy lock no stall */
 		if (rt_stall_settle(s, n, all, settle_budget((uint64_t)p.cfg->stall_timeout_ms * 1000000ULL),
-				    &v) == RT_SETTLE_MOVED) {
+				    beat, &v) == RT_SETTLE_MOVED) {
 			why[0] = 0;
 			return;
 		}
