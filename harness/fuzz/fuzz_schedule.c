@@ -30,8 +30,15 @@
  * REDIRTORTURE_FUZZ_PLANT (tests only: test_clean's inputs run this test
  * target instead, e.g. test_planted, a bug no list knows).  A build
  * configured with REDIRTORTURE_FUZZ_KNOWN (ClusterFuzzLite's) does not abort
- * on findings that list names (fs_known). */
+ * on findings that list names (fs_known).
+ *
+ * This file: the entry points, one execution per input, the wall-time
+ * guard, findings and their repros.  What an input means (decoding, and
+ * encoding knobs back into a header) is fuzz_schedule_input.c; the
+ * `--tool` subcommands (encode a repro, make, describe, targets) are
+ * fuzz_schedule_tools.c. */
 #include "fuzz/fuzz.h"
+#include "fuzz/fuzz_schedule.h"
 #include "targets.h"
 
 #include "base/config.h"
@@ -57,87 +64,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define FS_HEADER 15
-
-/* The targets an input can choose: the registry's RT_TARGET_FUZZ targets
- * (runtime/target.h), in rt_targets[] order, so byte 0 = 3 means the fourth
- * of them in every build; fs_setup fills this. */
-#define FS_MAX_TARGETS 256
-static const char *fs_targets[FS_MAX_TARGETS];
-static int fs_ntargets;
-static const int fs_refresh_hz[4] = { 50, 10, 100, 1000 };
-
-struct fs_case {
-	struct rt_config cfg;
-	const uint8_t *sched;
-	size_t nsched;
-};
-
 static struct rt_config fs_cfg;   /* the report keeps a pointer to it */
-static const char *fs_only_targets, *fs_only_kinds, *fs_match, *fs_plant, *fs_repro_dir = ".";
+static const char *fs_only_kinds, *fs_match, *fs_repro_dir = ".";
 static uint64_t fs_hang_ms = 5000;
 static int fs_ready;
-
-static int in_list(const char *list, const char *name)
-{
-	if (!list || !*list)
-		return 1;
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && !strncmp(p, name, n))
-			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
-}
-
-static int fs_decode(const uint8_t *d, size_t n, struct fs_case *k)
-{
-	uint8_t h[FS_HEADER] = { 0 };
-	memcpy(h, d, n < FS_HEADER ? n : FS_HEADER);
-	const char *name = fs_ntargets ? fs_targets[h[0] % fs_ntargets] : NULL;
-	if (name && fs_plant && *fs_plant && !strcmp(name, "test_clean"))
-		name = fs_plant;   /* tests only: a bug no list knows */
-	if (!name || !in_list(fs_only_targets, name))
-		return -1;
-	struct rt_config *c = &k->cfg;
-	rt_config_defaults(c);
-	snprintf(c->scenario, sizeof c->scenario, "fuzz_schedule");
-	snprintf(c->description, sizeof c->description, "fuzz_schedule input");
-	snprintf(c->target, sizeof c->target, "%s", name);
-	c->print_workers = 1 + h[1] % 6;
-	c->log_workers = h[2] % 4;
-	c->refresh_hz = (h[3] & 1) ? fs_refresh_hz[(h[3] >> 1) & 3] : 0;
-	c->finalizer_every = h[4] % 5;
-	c->finalizer_action = h[5] % 3;
-	c->partial_pct = h[6] % 101;
-	c->stderr_pct = h[7] % 101;
-	c->max_ops = 1 + h[8] % 8;
-	c->live_rows = 1 + h[9] % 24;
-	c->gc_threshold = 1 + h[10] % 4;
-	uint32_t seed = (uint32_t)h[11] | (uint32_t)h[12] << 8 | (uint32_t)h[13] << 16 |
-			(uint32_t)h[14] << 24;
-	c->seed = seed ? seed : 1;
-	c->duration_ms = 10000;
-	k->sched = n > FS_HEADER ? d + FS_HEADER : NULL;
-	k->nsched = n > FS_HEADER ? n - FS_HEADER : 0;
-	return 0;
-}
-
-static void fs_params(const struct fs_case *k, struct rt_ctl_params *p)
-{
-	rt_ctl_params_from_config(&k->cfg, p);
-	p->strategy = RT_STRAT_BYTES;
-	p->seed = k->cfg.seed;
-	p->bytes = k->sched;
-	p->nbytes = k->nsched;
-	/* past the virtual duration (10 s = 100000 steps) only a livelock */
-	p->max_steps = 200000;
-}
 
 /* ---- wall-time guard ----------------------------------------------------
  * Controlled deadlocks are exact and immediate; this only catches a target
@@ -201,24 +131,8 @@ FS_NO_COVERAGE static void guard_start_once(void)
 		pthread_detach(t);
 }
 
-/* The registry's fuzzable targets.  A target flagged RT_TARGET_FUZZ that
- * cannot run controlled is a mistake in its flags: said once, and left out. */
-static void fs_find_targets(void)
-{
-	for (int i = 0; rt_targets[i] && fs_ntargets < FS_MAX_TARGETS; i++) {
-		const struct rt_target_ops *t = rt_targets[i];
-		if (!(t->flags & RT_TARGET_FUZZ))
-			continue;
-		if ((t->flags & RT_TARGET_FREE_ONLY) || t->session_start)
-			rt_fdprintf(rt_err_fd(), "fuzz_schedule: note: target %s is flagged RT_TARGET_FUZZ "
-				    "but runs only free or has sessions; left out\n", t->name);
-		else
-			fs_targets[fs_ntargets++] = t->name;
-	}
-}
-
 /* Environment and report setup (no threads); idempotent. */
-static void fs_setup(void)
+void fs_setup(void)
 {
 	if (fs_ready)
 		return;
@@ -244,7 +158,7 @@ static void fs_setup(void)
 	rt_report_set_quiet(1);
 }
 
-static void fs_exec(const struct fs_case *k, struct rt_exec_result *r)
+void fs_exec(const struct fs_case *k, struct rt_exec_result *r)
 {
 	struct rt_ctl_params p;
 	fs_params(k, &p);
@@ -323,7 +237,7 @@ static int fs_known(const char *target, const char *sig)
 static int fs_counts(const struct rt_exec_result *r)
 {
 	return r->code != RT_EXIT_SUCCESS && r->code != RT_EXIT_NOSTART &&
-	       in_list(fs_only_kinds, r->kind) &&
+	       fs_in_list(fs_only_kinds, r->kind) &&
 	       (!fs_match || !*fs_match || strstr(r->signature, fs_match)) &&
 	       !fs_known(fs_cfg.target, r->signature);
 }
@@ -420,203 +334,4 @@ int rt_fuzz_outcome(const uint8_t *data, size_t size, const char *repro_dir, cha
 	int code = r.code;
 	rt_exec_result_free(&r);
 	return code;
-}
-
-/* ---- tools: describe an input, encode a repro file as an input ---------- */
-
-static void fs_describe(const struct fs_case *k, struct rt_buf *b)
-{
-	const struct rt_config *c = &k->cfg;
-	rt_buf_printf(b, "target=%s print_workers=%d log_workers=%d refresh_hz=%d finalizer_every=%d "
-		      "finalizer_action=%s partial_pct=%d stderr_pct=%d max_ops=%" PRId64
-		      " live_rows=%d gc_threshold=%d seed=%" PRIu64 " choices=%zu\n",
-		      c->target, c->print_workers, c->log_workers, c->refresh_hz, c->finalizer_every,
-		      rt_fin_action_name(c->finalizer_action), c->partial_pct, c->stderr_pct,
-		      c->max_ops, c->live_rows, c->gc_threshold, c->seed, k->nsched);
-}
-
-static int fs_header_of(const struct rt_config *c, uint8_t h[FS_HEADER], char *why, size_t n)
-{
-	int slot = -1, rate = -1;
-	for (int i = 0; i < fs_ntargets; i++)
-		if (!strcmp(fs_targets[i], c->target))
-			slot = i;
-	for (int i = 0; i < 4; i++)
-		if (fs_refresh_hz[i] == c->refresh_hz)
-			rate = i;
-	const char *bad = slot < 0				   ? "target not fuzzable (RT_TARGET_FUZZ)"
-			  : c->print_workers < 1 || c->print_workers > 6 ? "print_workers not 1..6"
-			  : c->log_workers > 3				   ? "log_workers not 0..3"
-			  : c->refresh_hz && rate < 0			   ? "refresh_hz not 0/50/10/100/1000"
-			  : c->finalizer_every > 4			   ? "finalizer_every not 0..4"
-			  : c->max_ops < 1 || c->max_ops > 8		   ? "max_ops not 1..8"
-			  : c->live_rows > 24				   ? "live_rows not 1..24"
-			  : c->gc_threshold > 4				   ? "gc_threshold not 1..4"
-			  : c->seed > UINT32_MAX || !c->seed		   ? "seed not 1..2^32-1"
-									   : NULL;
-	if (bad) {
-		snprintf(why, n, "%s", bad);
-		return -1;
-	}
-	uint32_t s = (uint32_t)c->seed;
-	uint8_t v[FS_HEADER] = { (uint8_t)slot, (uint8_t)(c->print_workers - 1), (uint8_t)c->log_workers,
-				 (uint8_t)(c->refresh_hz ? 1 | rate << 1 : 0), (uint8_t)c->finalizer_every,
-				 (uint8_t)c->finalizer_action, (uint8_t)c->partial_pct,
-				 (uint8_t)c->stderr_pct, (uint8_t)(c->max_ops - 1),
-				 (uint8_t)(c->live_rows - 1), (uint8_t)(c->gc_threshold - 1),
-				 (uint8_t)s, (uint8_t)(s >> 8), (uint8_t)(s >> 16), (uint8_t)(s >> 24) };
-	memcpy(h, v, FS_HEADER);
-	return 0;
-}
-
-/* Greedy: the enabled set at choice i depends only on choices before i, so
- * the byte for choice i is the first that picks the recorded thread. */
-static int fs_encode(const char *repro_path, const char *out)
-{
-	struct rt_repro rp;
-	char err[RT_CONFIG_ERRLEN], why[64];
-	if (rt_repro_read(repro_path, &rp, err)) {
-		rt_fdprintf(2, "fuzz_schedule: %s\n", err);
-		return 65;
-	}
-	size_t n = FS_HEADER + rp.nchoices;
-	uint8_t *in = rt_xcalloc(n, 1);
-	struct rt_ctl_params dflt;
-	rt_ctl_params_from_config(&rp.cfg, &dflt);
-	/* an input has no clock: its executions run at the default time per step */
-	int clocked = rp.vstep_ns && rp.vstep_ns != dflt.vstep_ns;
-	if (clocked)
-		snprintf(why, sizeof why, "vstep_ns not %" PRIu64 " (minimize --keep-clock)",
-			 dflt.vstep_ns);
-	if (clocked || fs_header_of(&rp.cfg, in, why, sizeof why)) {
-		rt_fdprintf(2, "fuzz_schedule: %s cannot be an input: %s\n", repro_path, why);
-		rt_repro_free(&rp);
-		free(in);
-		return 65;
-	}
-	struct fs_case k;
-	struct rt_exec_result r;
-	int ok = 1;
-	for (size_t i = 0; i < rp.nchoices && ok; i++) {
-		ok = 0;
-		for (int b = 0; b < 64 && !ok; b++) {
-			in[FS_HEADER + i] = (uint8_t)b;
-			if (fs_decode(in, FS_HEADER + i + 1, &k))
-				break;
-			fs_exec(&k, &r);
-			ok = r.ctl.nchoices > i && r.ctl.choices[i].tid == rp.choices[i].tid;
-			rt_exec_result_free(&r);
-		}
-		if (!ok)
-			rt_fdprintf(2, "fuzz_schedule: choice %zu (thread %u) cannot be reproduced\n", i,
-				    rp.choices[i].tid);
-	}
-	if (ok && !fs_decode(in, n, &k)) {
-		fs_exec(&k, &r);
-		ok = !strcmp(r.signature, rp.signature);
-		if (!ok)
-			rt_fdprintf(2, "fuzz_schedule: the encoded input gives '%s', the repro '%s'\n",
-				    r.signature, rp.signature);
-		rt_exec_result_free(&r);
-	}
-	int rc = ok ? rt_write_file_atomic(out, (const char *)in, n) : -1;
-	if (ok && rc)
-		rt_fdprintf(2, "fuzz_schedule: cannot write %s: %s\n", out, strerror(-rc));
-	if (ok && !rc)
-		rt_fdprintf(1, "fuzz_schedule: wrote %s (%zu bytes; expected %s)\n", out, n,
-			    rp.signature[0] ? rp.signature : "no finding");
-	rt_repro_free(&rp);
-	free(in);
-	return ok && !rc ? 0 : 1;
-}
-
-/* `make OUT KEY=VALUE...`: an input from scenario knobs (defaults: those
- * of an all-zero header) and schedule=HEX (the choice bytes). */
-static int fs_make(int argc, char **argv)
-{
-	static const uint8_t zero[FS_HEADER];
-	struct fs_case k;
-	fs_only_targets = NULL;
-	fs_decode(zero, sizeof zero, &k);
-	struct rt_buf sched = { 0 };
-	char err[RT_CONFIG_ERRLEN], why[64];
-	for (int i = 1; i < argc; i++) {
-		char kv[1024];
-		snprintf(kv, sizeof kv, "%s", argv[i]);
-		char *eq = strchr(kv, '=');
-		if (!eq) {
-			rt_fdprintf(2, "fuzz_schedule: '%s' is not KEY=VALUE\n", argv[i]);
-			return 64;
-		}
-		*eq = 0;
-		if (!strcmp(kv, "schedule")) {
-			for (const char *h = eq + 1; h[0] && h[1]; h += 2) {
-				unsigned x;
-				if (sscanf(h, "%2x", &x) != 1)
-					break;
-				char c = (char)x;
-				rt_buf_add(&sched, &c, 1);
-			}
-		} else if (rt_config_set(&k.cfg, kv, eq + 1, "--tool make", 0, err)) {
-			rt_fdprintf(2, "fuzz_schedule: %s\n", err);
-			return 64;
-		}
-	}
-	uint8_t h[FS_HEADER];
-	if (fs_header_of(&k.cfg, h, why, sizeof why)) {
-		rt_fdprintf(2, "fuzz_schedule: cannot encode: %s\n", why);
-		rt_buf_free(&sched);
-		return 64;
-	}
-	struct rt_buf out = { 0 };
-	rt_buf_add(&out, (const char *)h, FS_HEADER);
-	if (sched.len)
-		rt_buf_add(&out, sched.p, sched.len);
-	int rc = rt_write_file_atomic(argv[0], out.p, out.len);
-	if (rc)
-		rt_fdprintf(2, "fuzz_schedule: cannot write %s: %s\n", argv[0], strerror(-rc));
-	rt_buf_free(&out);
-	rt_buf_free(&sched);
-	return rc ? 1 : 0;
-}
-
-int rt_fuzz_tool(int argc, char **argv)
-{
-	fs_setup();
-	if (argc == 3 && !strcmp(argv[0], "encode"))
-		return fs_encode(argv[1], argv[2]);
-	if (argc >= 1 && !strcmp(argv[0], "make"))
-		return argc >= 2 ? fs_make(argc - 1, argv + 1) : 64;
-	if (argc >= 2 && !strcmp(argv[0], "describe")) {
-		for (int i = 1; i < argc; i++) {
-			struct rt_buf f = { 0 }, b = { 0 };
-			char err[1024];
-			int rc = rt_read_input(argv[i], "fuzz input", "a fuzz_schedule input", 64u << 20, &f,
-					       err, sizeof err);
-			struct fs_case k;
-			if (rc) {
-				rt_buf_printf(&b, "%s\n", err);
-			} else {
-				rt_buf_printf(&b, "%s: ", argv[i]);
-				if (fs_decode((const uint8_t *)(f.p ? f.p : ""), f.len, &k))
-					rt_buf_printf(&b, "rejected (target not in REDIRTORTURE_FUZZ_TARGETS)\n");
-				else
-					fs_describe(&k, &b);
-			}
-			rt_write_all(1, b.p, b.len);
-			rt_buf_free(&b);
-			rt_buf_free(&f);
-		}
-		return 0;
-	}
-	if (argc == 1 && !strcmp(argv[0], "targets")) {
-		for (int i = 0; i < fs_ntargets; i++)
-			rt_fdprintf(1, "%d %s\n", i, fs_targets[i]);
-		return 0;
-	}
-	rt_fdprintf(2, "usage: fuzz_schedule --tool encode REPRO OUT\n"
-		    "       fuzz_schedule --tool make OUT [KEY=VALUE...] [schedule=HEX]\n"
-		    "       fuzz_schedule --tool describe FILE...\n"
-		    "       fuzz_schedule --tool targets   (byte 0 of an input, %% n: its target)\n");
-	return 64;
 }
