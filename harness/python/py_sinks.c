@@ -27,6 +27,7 @@
 #include "python/pymodule.h"
 #include "runtime/registry.h"
 #include "runtime/rt.h"
+#include "runtime/schedpoint.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -186,9 +187,18 @@ static PyObject *py_sink_write(PyObject *self, PyObject *args)
 	pthread_mutex_unlock(&sink_mu);
 	int rc = 0;
 	if (lines.len) {
+		/* free-running, a write that blocks (a pipe over fd 1/2 that
+		 * nobody drains) is a wait the watchdog sees: a HANG after the
+		 * stall timeout, naming the write, not "running" until the end */
+		int mark = !rt_sched->controlled;
+		if (mark)
+			rt_syscall_begin_quiet_at(sink == SINK_STDERR ? "write(fd 2)" : "write(fd 1)",
+						  RT_SITE);
 		Py_BEGIN_ALLOW_THREADS
 		rc = rt_write_all(sink == SINK_STDERR ? 2 : 1, lines.p, lines.len);
 		Py_END_ALLOW_THREADS
+		if (mark)
+			rt_syscall_end();
 	}
 	rt_buf_free(&lines);
 	if (rc < 0) {

@@ -52,10 +52,8 @@ void rt_alloc_point_at(struct rt_site site)
 		fn(site);
 }
 
-static void syscall_begin(const char *what, struct rt_site site, int state)
+static void syscall_state(struct rt_thread *t, const char *what, struct rt_site site, int state)
 {
-	struct rt_thread *t = rt_self();
-	rt_sched_point(t, RT_EV_POINT, what);
 	pthread_mutex_lock(&t->mu);
 	t->syscall = what;
 	t->wait_site = site;
@@ -65,9 +63,21 @@ static void syscall_begin(const char *what, struct rt_site site, int state)
 	pthread_mutex_unlock(&t->mu);
 }
 
+static void syscall_begin(const char *what, struct rt_site site, int state)
+{
+	struct rt_thread *t = rt_self();
+	rt_sched_point(t, RT_EV_POINT, what);
+	syscall_state(t, what, site, state);
+}
+
 void rt_syscall_begin_at(const char *what, struct rt_site site)
 {
 	syscall_begin(what, site, RT_TS_BLOCKED_SYSCALL);
+}
+
+void rt_syscall_begin_quiet_at(const char *what, struct rt_site site)
+{
+	syscall_state(rt_self(), what, site, RT_TS_BLOCKED_SYSCALL);
 }
 
 /* A wait for input (a reader on an idle pipe): the record says where it

@@ -20,6 +20,9 @@ void rt_alloc_point_at(struct rt_site site);
 void rt_syscall_begin_at(const char *what, struct rt_site site);
 void rt_syscall_end(void);
 #define rt_syscall_begin(what) rt_syscall_begin_at((what), RT_SITE)
+/* The same for the harness's own call on the target's behalf (a Python
+ * stream's line write): no scheduling point, so schedules stay as they are. */
+void rt_syscall_begin_quiet_at(const char *what, struct rt_site site);
 
 /* Threads a target starts itself (forwarders, flushers) register so they
  * appear in reports; driver threads are registered by the harness. */

@@ -15,6 +15,13 @@
 #    counted as delivered when they were written, and --lossy was SUCCESS.
 #    Deterministic: the 49-byte lines are written whole and read 100 bytes
 #    at a time, so most reads end inside a line.
+#  - fd_redirector.py --stuck (the reader never reads: the pipe over fd 1
+#    fills and every writer blocks in write(2)): HANG after the stall
+#    timeout (1 s here), a driver "blocked in write(fd 1)" with its Python
+#    stack and the kernel's view.  Before the harness marked its stream
+#    writes as waits the HANG came too (the other writers wait for the
+#    lock the blocked one holds), but that one read as "running", the
+#    write nowhere in the verdict.
 #  - c_stream.py: sys.stdout/sys.stderr that hand each complete line to
 #    libc's write(2) on fd 1/2 (as a C extension prints), and lines of its
 #    own by os.write(1) and libc write(2): SUCCESS with the drivers' lines
@@ -39,6 +46,13 @@ for i in 1 2; do
   expect_in "lossy$i.err" '^  lost: +[1-9][0-9]*, e\.g\. @T[0-9]+:[0-9]+@ ' "lossy run $i: lines lost"
 done
 
+run_py stuck "$LIMIT" 3 HANG py --report none "${DRV[@]}" --set stderr_pct=0 --set stall_timeout_ms=1000 \
+  -- "$P/fd_redirector.py" --stuck 1
+expect_in stuck.err '^HANG: ' "stuck reader: HANG"
+expect_in stuck.err '^  print-[0-9]+ \[print\] blocked in syscall write\(fd 1\) ' "stuck reader: a driver blocked in write(fd 1)"
+expect_in stuck.err '^      \|   redirtorture_glue\.py:[0-9]+ ' "stuck reader: the blocked writer's Python stack"
+expect_in stuck.err '^signature: HANG:[0-9a-f]+ .*write\(fd 1\)@py_sink_write' "stuck reader: the write in the signature"
+
 # whole lines only (partial_pct=0): a driver line begun in pieces on the
 # harness's sys.stderr when the program swaps in its C stream would end on
 # the other one, split (3 of 6 runs by hand; not what this test is about)
@@ -51,4 +65,4 @@ expect_in cstream.out '^c_stream done$' "the last os.write(1) on the real stdout
 expect_in cstream.err '^c_stream: libc write\(2\)$' "libc write(2) on the real stderr"
 expect_in cstream.out '^@T[0-9]+:[0-9]+@ ' "driver lines on the real stdout"
 expect_in cstream.err '^(WARNING )?@T[0-9]+:[0-9]+@ ' "driver lines on the real stderr"
-pass "fd-level redirector: fixed clean, lossy FINDING in 2 of 2; C-level writes to fd 1/2 reach the sinks and the real fds"
+pass "fd-level redirector: fixed clean, lossy FINDING in 2 of 2, stuck HANG; C-level writes to fd 1/2 reach the sinks and the real fds"

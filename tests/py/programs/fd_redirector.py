@@ -10,11 +10,14 @@ the uninstall holds until the readers have forwarded everything: a line
 written straight to the original fd after the switch back would otherwise
 overtake older lines still in the pipe.
 
-usage: fd_redirector.py [--lossy] [SECONDS]
+usage: fd_redirector.py [--lossy|--stuck] [SECONDS]
   default   the reader keeps the unfinished tail of a read for the next one
   --lossy   it forwards the complete lines of each read and forgets the tail
             (a line cut by the read's end is lost): the harness must see the
             lost lines
+  --stuck   the reader waits for an event nobody sets before its first
+            read: the pipe fills, every writer blocks in write(2) (a pipe
+            nobody drains, as in marimo #8306): the harness must see a HANG
 """
 import os
 import sys
@@ -22,6 +25,7 @@ import threading
 import time
 
 LOSSY = "--lossy" in sys.argv[1:]
+STUCK = "--stuck" in sys.argv[1:]
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 SECONDS = float(ARGS[0]) if ARGS else 2.0
 
@@ -37,6 +41,8 @@ class FdRedirect:
         self.reader.start()
 
     def _forward(self, r):
+        if STUCK:
+            threading.Event().wait()
         tail = b""
         while True:
             data = os.read(r, 100)
