@@ -12,9 +12,8 @@
 
 uint64_t rt_now_ns(void);                 /* CLOCK_MONOTONIC */
 /* The process's coarse clock, a load instead of a clock read: the last
- * rt_now_ns() reading of any thread, kept when it is RT_TICK_NS or more
- * past the one before.  Never ahead of rt_now_ns; behind it by at most
- * RT_TICK_NS plus the longest time no thread read the clock (the watchdog
+ * rt_now_ns() reading of any thread.  Never ahead of rt_now_ns; behind it
+ * by at most RT_TICK_NS plus the longest time no thread read the clock (the watchdog
  * reads it at least every 10 ms while it runs, engine/watchdog.c).  For the age
  * stamps of held locks on the lock fast path (runtime/lock_fast.h), which
  * reports print in hundredths of a second. */
