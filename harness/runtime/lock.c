@@ -267,12 +267,9 @@ static inline int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site s
 	if (pthread_mutex_trylock(&l->mu))
 		return 0;
 	held_sync(t);
-	uint64_t next;
-	if (!rt_lock_chain_known_(t, l, &next))
-		rt_lockgraph_on_acquire(t, l, site, 0);
-	push_chain(t, l, next, site, 0, 0);
-	atomic_store_explicit(&l->owner, t, memory_order_release);
-	l->depth = 1;
+	if (t->nheld == t->capheld)
+		held_grow(t);
+	rt_lock_took_(t, l, site);
 	return 1;
 }
 

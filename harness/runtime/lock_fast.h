@@ -73,23 +73,32 @@ static inline void rt_lock_push_(struct rt_thread *t, rt_lock *l, uint64_t chain
 	rt_held_write_end(t);
 }
 
+/* t just took l's real lock without waiting (trylock), with room in its
+ * held list and its drop box empty: the bookkeeping of an uncontended
+ * acquire (lock-order edges only for a chain t has not validated yet).
+ * The inline path below and lock.c's out-of-line one share it. */
+static inline void rt_lock_took_(struct rt_thread *t, rt_lock *l, struct rt_site site)
+{
+	uint64_t next;
+	if (__builtin_expect(!rt_lock_chain_known_(t, l, &next), 0))
+		rt_lockgraph_on_acquire(t, l, site, 0);
+	rt_lock_push_(t, l, next, site, 0, 0);
+	atomic_store_explicit(&l->owner, t, memory_order_release);
+	l->depth = 1;
+}
+
 /* 1 if it took l; 0 if the caller must call rt_lock_acquire_at (nothing
  * changed).  lock.h's macro makes that call at the caller's line, so a
  * native stack of a thread blocked in it names the caller's file:line. */
 static inline __attribute__((always_inline)) int rt_lock_acquire_fast_(rt_lock *l, struct rt_site site)
 {
 	struct rt_thread *t = rt_self_current();
-	uint64_t next;
 	if (__builtin_expect(!t || !l->fast || !rt_sched->quiet ||
 			     atomic_load_explicit(&l->owner, memory_order_relaxed) == t ||
 			     atomic_load_explicit(&t->has_dropped, memory_order_relaxed) ||
 			     t->nheld == t->capheld || pthread_mutex_trylock(&l->mu), 0))
 		return 0;
-	if (__builtin_expect(!rt_lock_chain_known_(t, l, &next), 0))
-		rt_lockgraph_on_acquire(t, l, site, 0);
-	rt_lock_push_(t, l, next, site, 0, 0);
-	atomic_store_explicit(&l->owner, t, memory_order_release);
-	l->depth = 1;
+	rt_lock_took_(t, l, site);
 	return 1;
 }
 
