@@ -177,6 +177,15 @@ static void *drain_main(void *arg)
 	return NULL;
 }
 
+/* Tell the echo thread to end once its queue is written out. */
+static void echo_finish(void)
+{
+	pthread_mutex_lock(&echo_mu);
+	finishing = 1;
+	pthread_cond_signal(&echo_cv);
+	pthread_mutex_unlock(&echo_mu);
+}
+
 /* The echo's fds and thread; 0 or -errno. */
 static int echo_open(void)
 {
@@ -229,10 +238,7 @@ out:
 			rd[i] = stop_pipe[i] = -1;
 		}
 		if (echoing) {
-			pthread_mutex_lock(&echo_mu);
-			finishing = 1;
-			pthread_cond_signal(&echo_cv);
-			pthread_mutex_unlock(&echo_mu);
+			echo_finish();
 			pthread_join(echo_thread, NULL);
 			echoing = 0;
 		}
@@ -246,18 +252,8 @@ int py_fds_on(void) { return running; }
  * not written (the thread is left blocked; its queue is never freed). */
 static int echo_close(void)
 {
-	pthread_mutex_lock(&echo_mu);
-	finishing = 1;
-	pthread_cond_signal(&echo_cv);
-	pthread_mutex_unlock(&echo_mu);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ECHO_BUDGET_MS / 1000;
-	until.tv_nsec += (ECHO_BUDGET_MS % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	echo_finish();
+	struct timespec until = rt_deadline_in(CLOCK_REALTIME, ECHO_BUDGET_MS * 1000000ULL);
 	echoing = 0;
 	if (pthread_timedjoin_np(echo_thread, NULL, &until) == 0)
 		return 0;
