@@ -11,6 +11,8 @@
  *     test to let it go): no verdict (MOVED), however long the budget;
  *   - holder with the lock held in target code that makes no progress
  *     (the same wait, outside any sink write): HANG.
+ * And the words of the watchdog's stalled-cycle verdict for a plain ABBA of
+ * two threads: "in a cycle of lock waits", not "through notify waits".
  * The second case is the control: the same stall outside harness work must
  * stay a HANG, so the first cannot pass by never judging at all.  No timing
  * decides the outcome: the holder stays put until the verdict is read.
@@ -112,6 +114,56 @@ static int verdict_with_holder(int in_sink)
 	return kind;
 }
 
+/* ---- the stalled-cycle verdict's words --------------------------------- */
+
+static rt_lock *la, *lb;
+static atomic_int abba_in;
+
+static void *abba(void *arg)
+{
+	int first_a = *(int *)arg;
+	rt_thread_register(first_a ? "abba-a" : "abba-b", "test");
+	rt_lock_acquire(first_a ? la : lb);
+	atomic_fetch_add(&abba_in, 1);
+	while (atomic_load(&abba_in) < 2)
+		sched_yield();
+	rt_lock_acquire(first_a ? lb : la);   /* never returns: the other holds it */
+	return NULL;
+}
+
+/* Both abba threads blocked on a lock. */
+static int abba_blocked(void)
+{
+	struct rt_snap *s;
+	int n = rt_snapshot_take(&s), k = 0;
+	for (int i = 0; i < n; i++)
+		k += !strncmp(s[i].name, "abba-", 5) && s[i].state == RT_TS_BLOCKED_LOCK;
+	rt_snapshot_free(s, n);
+	return k == 2;
+}
+
+/* Two threads in a plain ABBA: the words are "in a cycle of lock waits"
+ * (the verdict said "through notify waits" for any cycle, seen on tqdm). */
+static int abba_words(char *why, size_t nwhy)
+{
+	static int yes = 1, no = 0;
+	pthread_t x, y;
+	la = rt_lock_new("Settle.A", RT_LOCK_PLAIN);
+	lb = rt_lock_new("Settle.B", RT_LOCK_PLAIN);
+	pthread_create(&x, NULL, abba, &yes);
+	pthread_create(&y, NULL, abba, &no);
+	pthread_detach(x);   /* deadlocked for good: the process exits under them */
+	pthread_detach(y);
+	while (!abba_blocked())
+		sched_yield();
+	struct rt_snap *s;
+	int n = rt_snapshot_take(&s);
+	why[0] = 0;
+	rt_stall_cycle_why(s, n, rt_now_ns(), 1, why, nwhy);
+	rt_snapshot_free(s, n);
+	return why[0] != 0;
+}
+
 int main(void)
 {
 	rt_test_init("settle_harness_work");
@@ -125,6 +177,11 @@ int main(void)
 	       spin == RT_SETTLE_MOVED ? "no verdict" : spin == RT_SETTLE_HANG ? "HANG" : "DEADLOCK");
 	rt_test_check(in_sink == RT_SETTLE_MOVED, "a holder inside a sink write is no HANG");
 	rt_test_check(spin == RT_SETTLE_HANG, "a holder stuck in target code is a HANG (the control)");
+	char why[256];
+	int said = abba_words(why, sizeof why);
+	printf("ABBA: %s\n", said ? why : "(no verdict)");
+	rt_test_check(said && strstr(why, "2 threads wait for each other in a cycle of lock waits"),
+		      "a plain ABBA is a cycle of lock waits");
 	/* the whole 200 ms budget, a snapshot every 20 ms: the heartbeat with
 	 * each, not once at the end (the supervisor kills a silent process) */
 	printf("heartbeats during the 200 ms settle: %d\n", in_sink_ticks);

@@ -26,6 +26,8 @@
 
 #include "base/util.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,4 +161,24 @@ void rt_settle_free(struct rt_settle *v)
 		rt_snapshot_free(v->snap, v->n);
 	free(v->cyc);
 	memset(v, 0, sizeof *v);
+}
+
+void rt_stall_cycle_why(struct rt_snap *s, int n, uint64_t now, uint64_t stall_ns, char *why,
+			size_t nwhy)
+{
+	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
+	int clen = rt_snapshot_inferred_cycle(s, n, 0, cyc);
+	uint64_t least = UINT64_MAX;
+	int notify = 0;
+	for (int i = 0; i < clen; i++) {
+		if (now - s[cyc[i]].since < least)
+			least = now - s[cyc[i]].since;
+		notify += s[cyc[i]].state == RT_TS_WAITING_NOTIFY;
+	}
+	if (clen && least >= stall_ns)
+		snprintf(why, nwhy, "%d threads wait for each other %s for %.2f s "
+			 "(stall timeout %" PRIu64 " ms)", clen,
+			 notify ? "through notify waits" : "in a cycle of lock waits",
+			 (double)least / 1e9, stall_ns / 1000000);
+	free(cyc);
 }

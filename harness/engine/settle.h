@@ -31,4 +31,12 @@ int rt_stall_settle(const struct rt_snap *s, int n, int all, uint64_t budget_ns,
 		    void (*tick)(void), struct rt_settle *out);
 void rt_settle_free(struct rt_settle *v);
 
+/* Threads in a wait-for cycle (inferred edges through notify waits too)
+ * that have all waited stall_ns or more at now: why (nwhy bytes) says so,
+ * how long and through what; else why is left as it is.  The watchdog's
+ * per-thread check usually sees a cycle of lock waits first; at the
+ * threshold an owner's progress noticed a tick late lets this one win. */
+void rt_stall_cycle_why(struct rt_snap *s, int n, uint64_t now, uint64_t stall_ns, char *why,
+			size_t nwhy);
+
 #endif

@@ -104,30 +104,6 @@ static void progress_line(uint64_t now, uint64_t *last_ops, uint64_t *last_t, in
 	*last_t = now;
 }
 
-/* Threads in a wait-for cycle (inferred edges through notify waits too)
- * that have all waited for the stall timeout: why says so, and through
- * what.  The per-thread check usually sees a cycle of lock waits first; at
- * the threshold an owner's progress noticed a tick late lets this one win. */
-static void blocked_wait_cycle(struct rt_snap *s, int n, uint64_t now, uint64_t stall, char *why,
-			       size_t nwhy)
-{
-	int *cyc = rt_xcalloc((size_t)n + 1, sizeof *cyc);
-	int clen = rt_snapshot_inferred_cycle(s, n, 0, cyc);
-	uint64_t least = UINT64_MAX;
-	int notify = 0;
-	for (int i = 0; i < clen; i++) {
-		if (now - s[cyc[i]].since < least)
-			least = now - s[cyc[i]].since;
-		notify += s[cyc[i]].state == RT_TS_WAITING_NOTIFY;
-	}
-	if (clen && least >= stall)
-		snprintf(why, nwhy, "%d threads wait for each other %s for %.2f s "
-			 "(stall timeout %" PRId64 " ms)", clen,
-			 notify ? "through notify waits" : "in a cycle of lock waits",
-			 (double)least / 1e9, p.cfg->stall_timeout_ms);
-	free(cyc);
-}
-
 /* How long a stall verdict may wait for the picture to settle: twice the
  * stall timeout, at least 0.5 s (a thread descheduled on a loaded machine),
  * at most 5 s. */
@@ -296,7 +272,7 @@ static void *wd_main(void *arg)
 			snprintf(why, sizeof why, "still running after the time limit of %.1f s "
 				 "(duration_ms)", (double)(p.deadline_ns - p.start_ns) / 1e9);
 		if (!why[0] && in_run && p.infer_waits)
-			blocked_wait_cycle(s, n, now, stall, why, sizeof why);
+			rt_stall_cycle_why(s, n, now, stall, why, sizeof why);
 		if (why[0] || (p.infer_waits && rt_snapshot_all_asleep(s, n)))
 			report(s, n, why, now, tty, !in_run || no_progress);
 		rt_snapshot_free(s, n);
