@@ -18,4 +18,16 @@ for scen in busted_abba live_refresh; do
 done
 expect_in busted_abba.err 'Busted\.A' "busted cycle names Busted.A"
 expect_in live_refresh.err 'Live\._lock.*held by' "live_refresh cycle names Live._lock"
-pass "deadlocks reported exactly, no timeout involved"
+# Without --repro the file is named by the execution that found it: every
+# replay line of the run (the potential deadlock's report, the confirmed
+# one's, the summary) names the file that was written.  The potential
+# report named the next execution's file, never written (exit 65 pasted).
+run named "$(scaled 60000)" explore --scenario live_refresh --strategy pct --seed 3 \
+  --repro-dir "$WORK/named" --no-supervisor
+expect_rc 2
+cat named.out named.err | sed -n 's/^replay: .* replay //p' | sort -u >named.files
+[ -s named.files ] || fail "named: no replay line names a repro file"
+while read -r f; do
+  [ -s "$f" ] || fail "named: a replay line names $f, which was not written (have: $(ls "$WORK/named"))"
+done <named.files
+pass "deadlocks reported exactly, no timeout involved; replay lines name the written repro"

@@ -182,8 +182,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " executions (%.2f s): %s\n"
 			    "confirming: steering the scheduler toward the cycle (up to %" PRIu64
 			    " executions)\n", found_at + 1, el, potential.signature, o->confirm_runs);
-		/* the replay line of the reports names the file the repro will get */
-		plan_path(path, sizeof path, c, o, found_at + 1);
+		/* the repro is named by the execution that found it, as the
+		 * potential report (made during it) already says */
+		plan_path(path, sizeof path, c, o, found_at);
 		replay_of(c->target, path);
 		uint64_t tries = 0;
 		/* what the graph recorded: the execution that found it (its graph
