@@ -29,7 +29,7 @@ median() { "$PY" -c 'import sys,statistics; v=[float(x) for x in sys.argv[1:]]; 
 
 rate() {   # rate BIN RUNS -> executions per second
   "$1" explore --scenario live_refresh --target rich_live_fixed --runs "$2" --seed 3 \
-    --no-supervisor 2>/dev/null | sed -n 's/^explore: [0-9]* executions in .* s (\([0-9]*\)\/s).*/\1/p'
+    --no-supervisor 2>/dev/null | sed -n 's/^explore: [0-9]* executions\{0,1\} in .* s (\([0-9]*\)\/s).*/\1/p'
 }
 
 echo "| measurement | value |"
@@ -48,7 +48,7 @@ for st in random pct pos; do
   for s in $(seq 1 "$SEEDS"); do
     out=$("$DEF" explore --scenario live_refresh --target rich_live --strategy "$st" --depth 2 \
       --runs 100000 --seed "$s" --until-deadlock --no-supervisor --repro "$tmp/r.repro" 2>/dev/null || true)
-    line=$(sed -n 's/^explore: \([0-9]*\) executions in \([0-9.]*\) s.*/\1 \2/p' <<<"$out")
+    line=$(sed -n 's/^explore: \([0-9]*\) executions\{0,1\} in \([0-9.]*\) s.*/\1 \2/p' <<<"$out")
     if grep -q '^first finding after .* DEADLOCK' <<<"$out"; then
       ok=$((ok + 1)); ex+=("${line% *}"); ws+=("${line#* }")
     fi

@@ -30,8 +30,8 @@ for st in random pct pos random-64; do
     expect_verdict DEADLOCK
     [ -s "$WORK/$st-$be.repro" ] || fail "$st on $be: no repro written"
   done
-  a=$(sed -n 's/^explore: \([0-9]*\) executions in .*/\1/p' "$st-threads.out")
-  b=$(sed -n 's/^explore: \([0-9]*\) executions in .*/\1/p' "$st-fibers.out")
+  a=$(sed -n 's/^explore: \([0-9]*\) executions\{0,1\} in .*/\1/p' "$st-threads.out")
+  b=$(sed -n 's/^explore: \([0-9]*\) executions\{0,1\} in .*/\1/p' "$st-fibers.out")
   [ -n "$a" ] && [ "$a" = "$b" ] || fail "$st: $a executions to the deadlock on threads, $b on fibers"
   cmp -s <(schedule "$st-threads.repro") <(schedule "$st-fibers.repro") ||
     fail "$st: the schedules recorded on threads and on fibers differ"

@@ -23,13 +23,13 @@ for seed in 3 4; do
   n=$(grep -c '^DEADLOCK: ' "dl$seed.err" || true)
   [ "$n" -eq 1 ] || fail "seed $seed: $n DEADLOCK reports, expected exactly 1 (the winner's)"
   repro=$(sed -n 's/^repro: //p' "dl$seed.out")
-  sig=$(sed -n 's/^first finding after [0-9]* executions: //p' "dl$seed.out")
+  sig=$(sed -n 's/^first finding after [0-9]* executions\{0,1\}: //p' "dl$seed.out")
   [ -f "$repro" ] || fail "seed $seed: repro '$repro' not written"
   run "one$seed" "$(scaled 60000)" explore --scenario live_refresh --target rich_live \
     --strategy pct --runs 100000 --seed "$seed" --jobs 1 --until-deadlock --repro "one$seed.repro"
   expect_rc 2
-  one=$(sed -n 's/^first finding after \([0-9]*\) executions: .*/\1/p' "one$seed.out")
-  two=$(sed -n 's/^first finding after \([0-9]*\) executions: .*/\1/p' "dl$seed.out")
+  one=$(sed -n 's/^first finding after \([0-9]*\) executions\{0,1\}: .*/\1/p' "one$seed.out")
+  two=$(sed -n 's/^first finding after \([0-9]*\) executions\{0,1\}: .*/\1/p' "dl$seed.out")
   [ "$one" = "$two" ] || fail "seed $seed: --jobs 1 found it after $one executions, --jobs 2 after $two"
   diff <(tail -n +2 "one$seed.repro") <(tail -n +2 "$repro") >/dev/null ||
     fail "seed $seed: --jobs 2 wrote another repro than --jobs 1"

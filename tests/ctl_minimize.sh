@@ -14,7 +14,8 @@
 # when choices could not grow: the first 2-preemption schedule had 9 for 8);
 # (4) ddmin's switches named by thread, not by position: a random-strategy
 # repro (8 printers, 367 preemptions), --keep-clock --search-runs 100:
-# 18 preemptions left (65 when a switch was kept at its position).
+# 18 preemptions left (65 when a switch was kept at its position);
+# (5) counts of 1 in the singular (busted's ABBA minimized: '1 preemption').
 source "$(dirname "$0")/lib.sh"
 
 src="$RT_SOURCE_DIR/corpus/replay/rich-4158-live-console-abba.repro"
@@ -35,6 +36,20 @@ run replay "$(scaled 30000)" replay out.repro
 expect_rc 2
 grep -F -- "replay: reproduced $sig (" replay.out >/dev/null || fail "minimized repro does not reproduce"
 small="threads $(repro_field threads in.repro)->$(repro_field threads out.repro), choices $(repro_field choices in.repro)->$(repro_field choices out.repro), preemptions $(repro_field preemptions in.repro)->$(repro_field preemptions out.repro)"
+
+# counts of 1 read in the singular: busted's ABBA minimizes to 1 preemption
+run minb "$(scaled 60000)" minimize "$RT_SOURCE_DIR/corpus/replay/busted-abba.repro" -o b.min.repro
+expect_rc 0
+[ "$(repro_field preemptions b.min.repro)" = 1 ] || fail "the fixture changed: busted minimized to $(repro_field preemptions b.min.repro) preemptions (1 wanted)"
+run replayb "$(scaled 30000)" replay b.min.repro
+expect_rc 2
+expect_in replayb.out 'choice points?, 1 preemption\)$' "replay of a 1-preemption repro"
+run explore1 "$(scaled 30000)" explore --scenario live_refresh --target rich_live_fixed --runs 1 --jobs 1
+expect_rc 0
+expect_in explore1.out '^no finding in 1 execution$' "explore --runs 1"
+expect_in explore1.out '^explore: 1 execution in ' "explore --runs 1 summary"
+expect_not_in explore1.out '(^| )1 [a-z ]*(executions|preemptions|choices|threads|runs|locks)\b' "a count of 1 in the plural"
+expect_not_in replayb.out '(^| |\()1 [a-z ]*(executions|preemptions|choices|threads|runs|locks)\b' "a count of 1 in the plural"
 
 # --keep-clock: the recorded time per step, so more printers stay
 run keep "$(scaled 120000)" minimize in.repro -o keep.repro --keep-clock

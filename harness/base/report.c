@@ -54,7 +54,8 @@ static void set_context_locked(void)
 		used += (size_t)snprintf(with + used, sizeof with - used, "%s%s %s",
 					 i ? ", " : " with ", libs[i].name, libs[i].version);
 	if (shown < nlibs && used < sizeof with)
-		snprintf(with + used, sizeof with - used, " and %d more libraries", nlibs - shown);
+		snprintf(with + used, sizeof with - used, " and %d more librar%s", nlibs - shown,
+			 nlibs - shown == 1 ? "y" : "ies");
 	snprintf(context, sizeof context, "target %s%s, scenario %s, seed %" PRIu64, cfg->target,
 		 with, cfg->scenario, cfg->seed);
 }

@@ -114,9 +114,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	uint64_t k_cal = sh && o->shard ? calibrate(t, c, o) : 0;
 	const uint64_t step = o->nshards > 1 ? (uint64_t)o->nshards : 1;
 	if (!sh)
-		rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %"
-			    PRIu64 "\n", rt_strategy_name(o->strategy),
-			    o->strategy == 1 ? " (PCT)" : "", o->runs, o->seed);
+		rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " execution%s, seed %"
+			    PRIu64 "\n", rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "",
+			    o->runs, rt_s((long long)o->runs), o->seed);
 	for (uint64_t i = sh ? (uint64_t)o->shard : 0; i < o->runs && !found; i += step) {
 		if (sh && rt_explore_shared_next(sh, o->shard, i))
 			break;   /* a lower execution found something */
@@ -179,9 +179,10 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		found = 0;   /* a lower execution found something: its worker reports */
 	if (found == 1) {
 		rt_report_print(potential.text);
-		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " executions (%.2f s): %s\n"
+		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " execution%s (%.2f s): %s\n"
 			    "confirming: steering the scheduler toward the cycle (up to %" PRIu64
-			    " executions)\n", found_at + 1, el, potential.signature, o->confirm_runs);
+			    " execution%s)\n", found_at + 1, rt_s((long long)found_at + 1), el,
+			    potential.signature, o->confirm_runs, rt_s((long long)o->confirm_runs));
 		/* the repro is named by the execution that found it, as the
 		 * potential report (made during it) already says */
 		plan_path(path, sizeof path, c, o, found_at);
@@ -203,8 +204,9 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		if (sh)
 			rt_explore_shared_add(sh, tries, 0, 0);
 		if (found == 1) {
-			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered executions: "
-				    "reporting the potential deadlock\n", o->confirm_runs);
+			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered execution%s: "
+				    "reporting the potential deadlock\n", o->confirm_runs,
+				    rt_s((long long)o->confirm_runs));
 			struct rt_buf b = { 0 };
 			rt_explain_write(&why, c, &b);
 			rt_write_all(rt_out_fd(), b.p, b.len);
@@ -226,18 +228,20 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	}
 	el = (double)(rt_now_ns() - t0) / 1e9;
 	if (!found && !sh)
-		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " executions\n", done);
+		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " execution%s\n", done,
+			    rt_s((long long)done));
 	if (!sh)
-		rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s), %" PRIu64
-			    " choice points per execution\n", done, el,
-			    (double)done / (el > 0 ? el : 1), done ? k_sum / done : 0);
+		rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " execution%s in %.2f s (%.0f/s), %" PRIu64
+			    " choice point%s per execution\n", done, rt_s((long long)done), el,
+			    (double)done / (el > 0 ? el : 1), done ? k_sum / done : 0,
+			    rt_s(done ? (long long)(k_sum / done) : 0));
 	if (found && sh)
 		rt_explore_shared_result(sh, found_at + 1 + steer_tries,
 					 found == 2 ? r.signature : potential.signature,
 					 unwritten ? "not written (see above)" : path);
 	if (found && !sh)
-		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
-			    done, found == 2 ? r.signature : potential.signature,
+		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " execution%s: %s\nrepro: %s\n",
+			    done, rt_s((long long)done), found == 2 ? r.signature : potential.signature,
 			    unwritten ? "not written (see above)" : path);
 	/* one JSON report: this process's, or the winning --jobs worker's */
 	int reports = !sh || found;
@@ -299,9 +303,9 @@ static int replay_work(void *arg)
 			    rp->signature);
 		code = RT_EXIT_DIVERGED;
 	} else {
-		rt_fdprintf(rt_out_fd(), "replay: reproduced %s (%zu choice points, %d preemptions)\n",
+		rt_fdprintf(rt_out_fd(), "replay: reproduced %s (%zu choice point%s, %d preemption%s)\n",
 			    r.signature[0] ? r.signature : "no finding", r.ctl.nchoices,
-			    r.ctl.preemptions);
+			    rt_s((long long)r.ctl.nchoices), r.ctl.preemptions, rt_s(r.ctl.preemptions));
 	}
 	const char *const *cyc = NULL;   /* the finding's cycle, as data */
 	int nc = 0, fcode;

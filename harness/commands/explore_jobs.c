@@ -60,9 +60,9 @@ void rt_explore_progress(int tty, uint64_t t0, uint64_t done, uint64_t runs, uin
 			 uint64_t findings, const char *note)
 {
 	uint64_t now = rt_now_ns(), el = now - t0 ? now - t0 : 1;
-	rt_fdprintf(rt_err_fd(), "%s[explore %6.1fs] %" PRIu64 " of %" PRIu64 " executions, %.0f/s, %"
+	rt_fdprintf(rt_err_fd(), "%s[explore %6.1fs] %" PRIu64 " of %" PRIu64 " execution%s, %.0f/s, %"
 		    PRIu64 " choice points per execution%s | findings %" PRIu64 "%s", tty ? "\r" : "",
-		    (double)el / 1e9, done, runs, (double)done * 1e9 / (double)el,
+		    (double)el / 1e9, done, runs, rt_s((long long)runs), (double)done * 1e9 / (double)el,
 		    done ? choices / done : 0, note, findings, tty ? "\033[K" : "\n");
 }
 
@@ -181,13 +181,15 @@ static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs, co
 	uint64_t n = atomic_load(&s->execs), k = atomic_load(&s->choices);
 	int won = atomic_load(&s->winner) >= 0;
 	if (!won)
-		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " executions\n", n);
-	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " executions in %.2f s (%.0f/s) over %d jobs, %"
-		    PRIu64 " choice points per execution\n", n, el, (double)n / (el > 0 ? el : 1),
-		    jobs, n ? k / n : 0);
+		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " execution%s\n", n, rt_s((long long)n));
+	uint64_t per = n ? k / n : 0;
+	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " execution%s in %.2f s (%.0f/s) over %d jobs, %"
+		    PRIu64 " choice point%s per execution\n", n, rt_s((long long)n), el,
+		    (double)n / (el > 0 ? el : 1), jobs, per, rt_s((long long)per));
 	if (won) {
-		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " executions: %s\nrepro: %s\n",
-			    atomic_load(&s->execs_at_win), s->sig, s->path);
+		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " execution%s: %s\nrepro: %s\n",
+			    atomic_load(&s->execs_at_win), rt_s((long long)atomic_load(&s->execs_at_win)),
+			    s->sig, s->path);
 		const char *argv[6];
 		rt_replay_repro_argv(argv, target, s->path);
 		rt_report_set_replay_argv(argv);
@@ -213,9 +215,9 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 	atomic_store(&s->winner, -1);
 	atomic_store(&s->best, UINT64_MAX);
 	s->jobs = jobs;
-	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " executions, seed %" PRIu64
+	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " execution%s, seed %" PRIu64
 		    ", %d jobs\n", rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "",
-		    o->runs, o->seed, jobs);
+		    o->runs, rt_s((long long)o->runs), o->seed, jobs);
 	uint64_t t0 = rt_now_ns();
 	for (int k = 0; k < jobs; k++) {
 		pid[k] = fork();

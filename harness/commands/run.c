@@ -248,8 +248,8 @@ static void confirm_potential(const struct rt_config *c, int hb)
 				       b.p, NULL, 0, data);
 		data = NULL;
 	} else {
-		rt_fdprintf(rt_err_fd(), "not confirmed in %d steered executions: it stays a potential "
-			    "deadlock\n", c->confirm_runs);
+		rt_fdprintf(rt_err_fd(), "not confirmed in %d steered execution%s: it stays a "
+			    "potential deadlock\n", c->confirm_runs, rt_s(c->confirm_runs));
 		rt_explain_unconfirmed(c, sig, cls, n);   /* from this run's graph */
 	}
 	json_decref(data);

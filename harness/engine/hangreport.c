@@ -398,8 +398,9 @@ int rt_hang_report(struct rt_snap *s, int n, const int *cyc, int clen, unsigned 
 		rt_buf_printf(&b, "DEADLOCK: all threads are asleep (blocked on locks or in notify "
 				  "waits, no timeout left); %s\n", rt_report_context());
 	else if (inferred)
-		rt_buf_printf(&b, "DEADLOCK: %d threads wait for each other in a cycle through notify "
-				  "waits (edges inferred); %s\n", clen, rt_report_context());
+		rt_buf_printf(&b, "DEADLOCK: %d thread%s for %s in a cycle through notify "
+				  "waits (edges inferred); %s\n", clen, clen == 1 ? " waits" : "s wait",
+			      clen == 1 ? "itself" : "each other", rt_report_context());
 	else if (clen == 1)
 		rt_buf_printf(&b, "DEADLOCK: a thread waits for a lock it holds itself; %s\n",
 			      rt_report_context());

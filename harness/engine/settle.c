@@ -176,8 +176,9 @@ void rt_stall_cycle_why(struct rt_snap *s, int n, uint64_t now, uint64_t stall_n
 		notify += s[cyc[i]].state == RT_TS_WAITING_NOTIFY;
 	}
 	if (clen && least >= stall_ns)
-		snprintf(why, nwhy, "%d threads wait for each other %s for %.2f s "
+		snprintf(why, nwhy, "%d thread%s for %s %s for %.2f s "
 			 "(stall timeout %" PRIu64 " ms)", clen,
+			 clen == 1 ? " waits" : "s wait", clen == 1 ? "itself" : "each other",
 			 notify ? "through notify waits" : "in a cycle of lock waits",
 			 (double)least / 1e9, stall_ns / 1000000);
 	free(cyc);

@@ -139,8 +139,8 @@ static void report(struct rt_snap *s, int n, char *why, uint64_t now, int tty, i
 		int live = 0;
 		for (int i = 0; i < n; i++)
 			live += s[i].state != RT_TS_FINISHED;
-		snprintf(why, 256, "all %d live threads are asleep for good (no timeout left to expire)",
-			 live);
+		snprintf(why, 256, "%s %d live thread%s asleep for good (no timeout left to expire)",
+			 live == 1 ? "the" : "all", live, live == 1 ? " is" : "s are");
 		clen = rt_snapshot_inferred_cycle(s, n, 1, cyc);
 		ok = rt_snapshot_confirm_inferred(s, n, 1, clen);
 		int lock_cycle = rt_snapshot_cycle(s, n, cyc);

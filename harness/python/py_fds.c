@@ -267,9 +267,9 @@ static int echo_close(void)
 	int same = !fstat(rt_out_fd(), &so) && !fstat(rt_err_fd(), &se) && so.st_dev == se.st_dev &&
 		   so.st_ino == se.st_ino;
 	if (busy != 1 && !same)   /* the note itself must not block on the same stderr */
-		rt_fdprintf(rt_err_fd(), "redirtorture: %zu bytes of the program's output not copied "
+		rt_fdprintf(rt_err_fd(), "redirtorture: %zu byte%s of the program's output not copied "
 			    "to the real stdout/stderr in %d ms (nobody reads them?)\n", left,
-			    ECHO_BUDGET_MS);
+			    rt_s((long long)left), ECHO_BUDGET_MS);
 	return -1;
 }
 

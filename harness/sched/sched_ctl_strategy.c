@@ -132,9 +132,9 @@ int strategy_pick(int me, const int *e, int ne)
 			if (!ctl_p.lenient && !ctl_r.diverged) {
 				ctl_r.diverged = 1;
 				snprintf(ctl_r.diverge_msg, sizeof ctl_r.diverge_msg,
-					 "choice %llu: the recorded schedule ended (%zu choices) but the "
-					 "run went on",
-					 (unsigned long long)ctl_nchoice, ctl_p.nreplay);
+					 "choice %llu: the recorded schedule ended (%zu choice%s) but the "
+					 "run went on", (unsigned long long)ctl_nchoice,
+					 ctl_p.nreplay, rt_s((long long)ctl_p.nreplay));
 			}
 			return fallback;
 		}

@@ -473,8 +473,8 @@ int rt_trace_write_svg(const char *path, const struct rt_ctl_result *r, const ch
 	rt_buf_printf(&b, "</defs>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
 			  "<text x=\"12\" y=\"26\" font-size=\"16\" font-weight=\"bold\">", W, height);
 	xml_esc(&b, ttl);
-	rt_buf_printf(&b, "</text>\n<text x=\"%d\" y=\"26\" text-anchor=\"end\" fill=\"#666\">%d threads,"
-			  " steps %" PRIu64 "-%" PRIu64 "%s</text>\n", W - RM, t.nlanes, t.first,
+	rt_buf_printf(&b, "</text>\n<text x=\"%d\" y=\"26\" text-anchor=\"end\" fill=\"#666\">%d thread%s,"
+			  " steps %" PRIu64 "-%" PRIu64 "%s</text>\n", W - RM, t.nlanes, rt_s(t.nlanes), t.first,
 		      t.end - 1, t.has_dl ? ", deadlocked" : "");
 
 	for (int i = 0; i < t.nlanes; i++) {

@@ -30,7 +30,7 @@ expect_in noredirect.out '^no finding in 20 executions$' "py_rich_noredirect: cl
 
 run rich 300000 "${EX[@]}" --target py_rich --runs 20
 expect_rc 2
-expect_in rich.out '^first finding after [0-9]+ executions: DEADLOCK:[0-9a-f]+ rich/console\.py Console\._lock@Console\.render_lines \| rich/live\.py Live\._lock@Live\.process_renderables$' \
+expect_in rich.out '^first finding after [0-9]+ executions?: DEADLOCK:[0-9a-f]+ rich/console\.py Console\._lock@Console\.render_lines \| rich/live\.py Live\._lock@Live\.process_renderables$' \
   "py_rich: the #4158 deadlock"
 f=rich.err; grep -q 'no thread can run' rich.out && f=rich.out
 expect_in "$f" 'no thread can run \(controlled execution; exact, no timeout\)' "py_rich: exact"
@@ -46,7 +46,7 @@ expect_in example.out '^no finding in 15 executions$' "py:example_redirect: clea
 EV=("${EX[@]}" --set finalizer_every=0 --set refresh_hz=0 --set print_workers=4)
 run event 300000 "${EV[@]}" --target py:event_flush --runs 15
 expect_rc 3
-expect_in event.out '^first finding after 1 executions: HANG:[0-9a-f]+ logging/__init__\.py Handler\.lock@Handler\.acquire \| notify event_flush\.py done \(Event\)@_hand_over$' \
+expect_in event.out '^first finding after 1 execution: HANG:[0-9a-f]+ logging/__init__\.py Handler\.lock@Handler\.acquire \| notify event_flush\.py done \(Event\)@_hand_over$' \
   "py:event_flush: the lock held across the Event wait, first execution"
 run event_fixed 300000 "${EV[@]}" --target py:event_flush_fixed --runs 15
 expect_rc 0
