@@ -29,7 +29,8 @@ static int nloaded;
 void rt_replay_repro_cmd(char *out, size_t n, const char *target, const char *path)
 {
 	struct rt_buf b = { 0 };
-	rt_buf_lit(&b, "redirtorture replay");
+	rt_buf_shell_quote(&b, rt_report_program());
+	rt_buf_lit(&b, " replay");
 	rt_target_plugin_arg(&b, target);
 	rt_buf_lit(&b, " ");
 	rt_buf_shell_quote(&b, path);

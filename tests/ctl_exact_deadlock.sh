@@ -30,4 +30,21 @@ cat named.out named.err | sed -n 's/^replay: .* replay //p' | sort -u >named.fil
 while read -r f; do
   [ -s "$f" ] || fail "named: a replay line names $f, which was not written (have: $(ls "$WORK/named"))"
 done <named.files
-pass "deadlocks reported exactly, no timeout involved; replay lines name the written repro"
+# A repro's header gives the replay command as it works when pasted: the
+# program as invoked, the path as written (it said `redirtorture replay
+# BASENAME`: neither on PATH nor in the current directory).
+header_cmd() { sed -n '1s/^# redirtorture repro file: replay with `\(.*\)`$/\1/p' "$1"; }
+mkdir "$WORK/my dir"
+run min "$(scaled 60000)" minimize "$RT_SOURCE_DIR/corpus/replay/busted-abba.repro" -o "my dir/s.repro"
+expect_rc 0
+while read -r f; do echo "$f"; done <named.files >headers.files
+echo "my dir/s.repro" >>headers.files
+while read -r f; do
+  cmd=$(header_cmd "$f")
+  want="$(printf '%q' "$RT_BIN") replay $(printf '%q' "$f")"
+  [ "$cmd" = "$want" ] || [ "$cmd" = "$RT_BIN replay '$f'" ] ||
+    fail "$f: header says \`$cmd\`, wanted \`$want\`"
+  set +e; (cd / && eval "cd '$WORK' && $cmd") >hdr.out 2>&1; rc=$?; set -e
+  [ "$rc" = 2 ] || fail "$f: its header's command exited $rc, not 2 (DEADLOCK): $(tail -2 hdr.out)"
+done <headers.files
+pass "deadlocks reported exactly, no timeout involved; replay lines name the written repro; repro headers replay when pasted"

@@ -64,6 +64,15 @@ static void replay_of(const char *target, const char *path)
 	rt_report_set_replay_argv(argv);
 }
 
+/* rt_repro_save, the file's header naming the same command */
+static int save(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
+		const struct rt_exec_result *r)
+{
+	char cmd[2400];
+	rt_replay_repro_cmd(cmd, sizeof cmd, c->target, path);
+	return rt_repro_save(path, cmd, c, p, r);
+}
+
 json_t *rt_explore_stats(double elapsed, uint64_t executions, uint64_t choice_points)
 {
 	json_t *st = rt_json_obj();
@@ -158,7 +167,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		} else if (i + 1 < o->runs) {
 			rt_exec_result_free(&r);
 		} else if (o->save_clean) {   /* the last execution, whichever worker ran it */
-			unwritten = rt_repro_save(path, c, &p, &r) != 0;
+			unwritten = save(path, c, &p, &r) != 0;
 			if (!unwritten)
 				rt_fdprintf(rt_out_fd(), "repro of the last (clean) execution: %s\n", path);
 		}
@@ -210,7 +219,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 			struct rt_buf b = { 0 };
 			rt_explain_write(&why, c, &b);
 			rt_write_all(rt_out_fd(), b.p, b.len);
-			unwritten = rt_repro_save(path, c, &pp, &potential) != 0;
+			unwritten = save(path, c, &pp, &potential) != 0;
 			code = potential.code;
 			/* the finding in the JSON report carries the lines too */
 			struct rt_buf text = { 0 };
@@ -223,7 +232,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	}
 	if (found == 2) {
 		rt_report_print(r.text);
-		unwritten = rt_repro_save(path, c, &pp, &r) != 0;
+		unwritten = save(path, c, &pp, &r) != 0;
 		code = r.code;
 	}
 	el = (double)(rt_now_ns() - t0) / 1e9;

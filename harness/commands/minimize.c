@@ -33,6 +33,7 @@
 #include "sched/sched_ctl.h"
 #include "base/util.h"
 #include "targets.h"
+#include "target_plugins.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -311,6 +312,9 @@ static int finish(const struct minimize_job *job, struct mz *m, struct best *b,
 	mr.choices = b->r.ctl.choices;
 	mr.nchoices = b->r.ctl.nchoices;
 	mr.preemptions = b->r.ctl.preemptions;
+	char cmd[2400];
+	rt_replay_repro_cmd(cmd, sizeof cmd, b->cfg.target, out);
+	mr.replay_cmd = cmd;
 	int rc = rt_repro_write(out, &mr, b->r.ctl.thread_names);
 	double el = (double)(rt_now_ns() - started) / 1e9;
 	rt_fdprintf(rt_out_fd(),
@@ -331,7 +335,8 @@ static int finish(const struct minimize_job *job, struct mz *m, struct best *b,
 	/* the report: the command's verdict; the finding the smaller repro keeps */
 	int code = rc ? RT_EXIT_UNWRITTEN : 0;
 	if (!rc) {
-		const char *argv[] = { rt_report_program(), "replay", out, NULL };
+		const char *argv[6];
+		rt_replay_repro_argv(argv, b->cfg.target, out);
 		rt_report_set_replay_argv(argv);
 	}
 	rt_report_set_quiet(1);

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "sched/repro.h"
 #include "targets.h"
+#include "target_plugins.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,7 +74,9 @@ int rt_confirm_cycle(const struct rt_config *c0, char *const *classes, int n, ui
 	uint64_t tries;
 	int code = 0;
 	if (rt_steer(rt_target_find(c.target), &c, classes, n, runs, &r, &p, &tries, NULL)) {
-		int unwritten = rt_repro_save(repro_path, &c, &p, &r) != 0;
+		char cmd[2400];
+		rt_replay_repro_cmd(cmd, sizeof cmd, c.target, repro_path);
+		int unwritten = rt_repro_save(repro_path, cmd, &c, &p, &r) != 0;
 		snprintf(sig, sig_len, "%s", r.signature);
 		*same = same_classes(classes, n);
 		rt_exec_result_free(&r);

@@ -13,11 +13,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The header's replay command as the user can paste it: the program as
+ * invoked and the path as written (a control byte, which would end the
+ * comment line, as '?'). */
+static void header(struct rt_buf *b, const char *path, const char *cmd)
+{
+	struct rt_buf c = { 0 };
+	if (!cmd) {
+		rt_buf_shell_quote(&c, rt_report_program());
+		rt_buf_lit(&c, " replay ");
+		rt_buf_shell_quote(&c, path);
+		cmd = c.p;
+	}
+	rt_buf_lit(b, "# redirtorture repro file: replay with `");
+	for (const char *s = cmd; *s; s++)
+		rt_buf_add(b, (unsigned char)*s < 0x20 || *s == 0x7f ? "?" : s, 1);
+	rt_buf_lit(b, "`\n");
+	rt_buf_free(&c);
+}
+
 int rt_repro_write(const char *path, const struct rt_repro *r, const char (*names)[32])
 {
 	struct rt_buf b = { 0 };
-	rt_buf_printf(&b, "# redirtorture repro file: replay with `redirtorture replay %s`\n",
-		      rt_basename(path));
+	header(&b, path, r->replay_cmd);
 	rt_buf_printf(&b, "format: %s\n", RT_REPRO_FORMAT);
 	rt_buf_printf(&b, "verdict: %s\n", r->verdict);
 	rt_buf_printf(&b, "signature: %s\n", r->signature[0] ? r->signature : "none");
@@ -280,11 +298,12 @@ int rt_repro_load(const char *path, struct rt_repro *r)
 	return 0;
 }
 
-int rt_repro_save(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
-		       const struct rt_exec_result *r)
+int rt_repro_save(const char *path, const char *replay_cmd, const struct rt_config *c,
+		  const struct rt_ctl_params *p, const struct rt_exec_result *r)
 {
 	struct rt_repro rp;
 	rt_repro_from(&rp, c, p, r);
+	rp.replay_cmd = replay_cmd;
 	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
 	if (rc)
 		rt_fdprintf(rt_err_fd(), "redirtorture: repro %s not written: %s; an older file there "

@@ -20,6 +20,7 @@ struct rt_repro {
 	struct rt_choice *choices;
 	size_t nchoices;
 	int preemptions;
+	const char *replay_cmd;   /* borrowed: the header's command; NULL: PROGRAM replay PATH */
 };
 
 /* Write atomically.  0 or -errno. */
@@ -38,8 +39,9 @@ int rt_repro_load(const char *path, struct rt_repro *r);
 struct rt_exec_result;
 void rt_repro_from(struct rt_repro *rp, const struct rt_config *c, const struct rt_ctl_params *p,
 		   const struct rt_exec_result *r);
-/* rt_repro_from + rt_repro_write, with one line on failure.  0 or -errno. */
-int rt_repro_save(const char *path, const struct rt_config *c, const struct rt_ctl_params *p,
-		  const struct rt_exec_result *r);
+/* rt_repro_from + rt_repro_write, with one line on failure; replay_cmd as
+ * in struct rt_repro.  0 or -errno. */
+int rt_repro_save(const char *path, const char *replay_cmd, const struct rt_config *c,
+		  const struct rt_ctl_params *p, const struct rt_exec_result *r);
 
 #endif
