@@ -15,3 +15,8 @@ add_executable(settle_harness_work_test settle_harness_work_test.c)
 target_link_libraries(settle_harness_work_test PRIVATE redirtorture_core)
 add_test(NAME settle_harness_work COMMAND settle_harness_work_test)
 set_tests_properties(settle_harness_work PROPERTIES LABELS "reliability;watchdog;unit" TIMEOUT 60)
+# the heartbeats while a target starts stop at once when start() returns
+add_executable(beats_test beats_test.c)
+target_link_libraries(beats_test PRIVATE redirtorture_core)
+add_test(NAME start_beats COMMAND beats_test)
+set_tests_properties(start_beats PROPERTIES LABELS "reliability;supervisor;unit" TIMEOUT 30)

@@ -3,6 +3,7 @@
  * drivers; stop them; check the oracles; produce the verdict. */
 #include "commands/run.h"
 
+#include "engine/beats.h"
 #include "engine/drivers.h"
 #include "runtime/lockgraph.h"
 #include "engine/oracle.h"
@@ -259,30 +260,15 @@ static void confirm_potential(const struct rt_config *c, int hb)
 /* While the target starts, the watchdog is not running yet, and an embedded
  * interpreter importing a large library (marimo) under instrumented locks
  * can take seconds on a loaded machine: a helper thread keeps the
- * supervisor's heartbeats going meanwhile.  A process that stops entirely
- * still goes silent; a start() that never returns meets the hard deadline. */
-static _Atomic int start_done;
-
-static void *start_beats(void *arg)
-{
-	int fd = *(int *)arg;
-	while (!atomic_load(&start_done)) {
-		if (write(fd, "h", 1) < 0 && errno != EAGAIN)
-			break;
-		rt_sleep_ns(100 * 1000000ULL);
-	}
-	return NULL;
-}
-
+ * supervisor's heartbeats going meanwhile (engine/beats.h), stopped at once
+ * when start() returns.  A process that stops entirely still goes silent; a
+ * start() that never returns meets the hard deadline. */
 static int start_target(const struct rt_target_ops *t, const struct rt_config *c, int hb)
 {
-	pthread_t beat;
-	atomic_store(&start_done, 0);
-	int beating = hb >= 0 && pthread_create(&beat, NULL, start_beats, &hb) == 0;
+	struct rt_beats beats;
+	rt_beats_start(&beats, hb, 100 * 1000000ULL);   /* none if it fails: start anyway */
 	int rc = rt_target_start(t, c);
-	atomic_store(&start_done, 1);
-	if (beating)
-		pthread_join(beat, NULL);
+	rt_beats_stop(&beats);
 	return rc;
 }
 

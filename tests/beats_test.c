@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* beats_test.c - the heartbeats a run sends while its target starts
+ * (engine/beats.h).
+ * 1. The first beat is written at once, and stop() ends the helper at once,
+ *    not at its next beat: with a one-hour period the test ends only if stop
+ *    wakes the helper (a helper that sleeps out its period, as run.c's did,
+ *    fails by the test's timeout).  That sleep cost every run up to 100 ms
+ *    between its target's start() and its drivers; under ThreadSanitizer
+ *    all of it, every run.
+ * 2. stop() right after start(), before the helper may have run: it ends.
+ * 3. Beats keep coming while start() lasts (period 1 ms: three read).
+ * 4. fd < 0 (unsupervised): no thread, nothing written, stop() is harmless. */
+#include "engine/beats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HOUR_NS (3600ULL * 1000000000ULL)
+
+static int fails;
+
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			fprintf(stderr, "FAIL line %d: ", __LINE__);       \
+			fprintf(stderr, __VA_ARGS__);                      \
+			fputc('\n', stderr);                              \
+			fails++;                                           \
+		}                                                          \
+	} while (0)
+
+static char read_beat(int fd)
+{
+	char c = 0;
+	if (read(fd, &c, 1) != 1)
+		return 0;
+	return c;
+}
+
+int main(void)
+{
+	int p[2];
+	struct rt_beats b;
+	if (pipe(p) != 0) {
+		perror("pipe");
+		return 1;
+	}
+
+	/* 1 */
+	CHECK(rt_beats_start(&b, p[1], HOUR_NS) == 0, "start failed");
+	CHECK(read_beat(p[0]) == 'h', "no first beat");
+	rt_beats_stop(&b);   /* an hour if it does not wake the helper */
+	CHECK(b.sent == 1, "1: %lu beats, expected 1", b.sent);
+
+	/* 2 */
+	CHECK(rt_beats_start(&b, p[1], HOUR_NS) == 0, "start failed");
+	rt_beats_stop(&b);
+	CHECK(b.sent <= 1, "2: %lu beats, expected at most 1", b.sent);
+	for (unsigned long i = 0; i < b.sent; i++)
+		CHECK(read_beat(p[0]) == 'h', "2: beat not in the pipe");
+
+	/* 3 */
+	CHECK(rt_beats_start(&b, p[1], 1000000ULL) == 0, "start failed");
+	for (int i = 0; i < 3; i++)
+		CHECK(read_beat(p[0]) == 'h', "3: beat %d missing", i);
+	rt_beats_stop(&b);
+	CHECK(b.sent >= 3, "3: %lu beats, expected 3 or more", b.sent);
+
+	/* 4 */
+	CHECK(rt_beats_start(&b, -1, 1000000ULL) == 0, "start with fd -1 failed");
+	rt_beats_stop(&b);
+	CHECK(b.sent == 0 && !b.running, "4: %lu beats without a supervisor", b.sent);
+
+	if (fails)
+		return 1;
+	puts("beats: OK");
+	return 0;
+}
