@@ -10,7 +10,9 @@
  * (PyInterpreterState_ThreadHead / PyThreadState_Next), matching them to
  * the report's threads by kernel TID (PyThreadState.native_thread_id), and
  * the report waits for it at most STACK_WAIT_NS.  Threads blocked in C calls
- * have released the GIL, so it is normally free at once; if a thread holds
+ * have released the GIL, so it is normally free at once.  A report made by
+ * the thread that holds the GIL (a controlled execution's exact deadlock,
+ * found at a Python thread's lock acquire) walks them itself.  If a thread holds
  * it for good (a C extension blocked with the GIL), the report says the
  * Python stacks were not taken and the helper stays behind (no later
  * report asks it again).  The GC is off while frames are walked: frame
@@ -121,6 +123,16 @@ static void take(const pid_t *tids, int n, struct rt_stack **out)
 	r->tids = rt_xmalloc((size_t)(n + 1) * sizeof *r->tids);
 	memcpy(r->tids, tids, (size_t)n * sizeof *tids);
 	r->out = rt_xcalloc((size_t)n + 1, sizeof *r->out);
+	if (Py_IsInitialized() && PyGILState_Check()) {
+		/* The report is made by the thread that holds the GIL: in a
+		 * controlled execution, the one whose scheduling point found the
+		 * deadlock, inside Python code (a lock acquire); it releases the
+		 * GIL only when it parks, after the report.  The helper would
+		 * wait for it in vain; this thread walks the frames itself, and
+		 * no other thread can run Python meanwhile. */
+		walk(r);
+		goto out;
+	}
 	pthread_mutex_lock(&mu);
 	if (helper_stuck || pending) {
 		pthread_mutex_unlock(&mu);
@@ -149,6 +161,7 @@ static void take(const pid_t *tids, int n, struct rt_stack **out)
 		return;
 	}
 	pthread_mutex_unlock(&mu);
+out:
 	memcpy(out, r->out, (size_t)n * sizeof *out);
 	memset(r->out, 0, (size_t)n * sizeof *out);
 	request_free(r);

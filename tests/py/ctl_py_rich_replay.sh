@@ -7,7 +7,8 @@
 # controlled scheduler).  Controlled replays are deterministic, so any miss
 # is a failure, not noise: 20 of 20 replays give the recorded DEADLOCK
 # signature, never DIVERGED, exact ("no thread can run"), with the Python
-# stacks of Live's refresh thread and of the printer in the cycle.
+# stacks of Live's refresh thread and of the printer in the cycle, and of
+# the harness's MainThread (none: it is in C), none "not taken".
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -32,5 +33,12 @@ for i in $(seq 1 20); do
     "run $i: Live's refresh thread in the cycle"
   expect_in both.txt '^      \|   rich/live\.py:[0-9]+ _RefreshThread\.run$' "run $i: the refresh thread's Python stack"
   expect_in both.txt '^      \|   rich/file_proxy\.py:[0-9]+ FileProxy\.write$' "run $i: the printer's Python stack"
+  # every Python thread's stack, taken at once: the thread that found the
+  # deadlock holds the GIL and walks the frames itself (pystacks.c); a
+  # helper waiting for the GIL gave up after 300 ms
+  expect_not_in both.txt 'python stack: not taken' "run $i: every Python stack taken"
+  grep -A3 -E '^  MainThread \[python\]' both.txt >main.txt || true
+  expect_in main.txt '^      \| python stack: none \(no Python frame: in C code\)$' \
+    "run $i: the harness's MainThread's Python stack (it is in C code: the scheduler)"
 done
 pass "real-Rich #4158: the committed repro reproduced 20 of 20 times, exact, both Python stacks"
