@@ -25,31 +25,47 @@ static uint64_t fnv_int(uint64_t h, int v)
 	return rt_fnv1a(&v, sizeof v, h);
 }
 
-uint64_t rt_checkhash_set(struct rt_checkhash *c, const int *e, int ne)
+static void grow(struct rt_checkhash *c, int nw)
 {
-	if (!c->pref || ne > c->cap) {
-		int first = !c->pref;
-		c->cap = ne > 2 * c->cap ? ne : 2 * c->cap;
-		c->cap = c->cap < 16 ? 16 : c->cap;
-		c->last = rt_xrealloc(c->last, (size_t)c->cap * sizeof *c->last);
-		c->pref = rt_xrealloc(c->pref, ((size_t)c->cap + 1) * sizeof *c->pref);
-		if (first)
-			c->pref[0] = RT_FNV_INIT;
+	int first = !c->pref;
+	int capw = nw > 2 * c->capw ? nw : 2 * c->capw;
+	c->last = rt_xrealloc(c->last, (size_t)capw * sizeof *c->last);
+	memset(c->last + c->capw, 0, (size_t)(capw - c->capw) * sizeof *c->last);
+	c->pref = rt_xrealloc(c->pref, ((size_t)capw * 64 + 1) * sizeof *c->pref);
+	if (first)
+		c->pref[0] = RT_FNV_INIT;
+	c->capw = capw;
+}
+
+uint64_t rt_checkhash_bits(struct rt_checkhash *c, const uint64_t *w, int nw)
+{
+	if (!c->pref || nw > c->capw)
+		grow(c, nw < 1 ? 1 : nw);
+	/* the first word that differs (a shorter set reads as zeros past its
+	 * end); k counts the members before it, the same in both sets */
+	int m = nw > c->nw ? nw : c->nw, j = 0, k = 0;
+	uint64_t diff = 0;
+	for (; j < m; j++) {
+		uint64_t a = j < nw ? w[j] : 0;
+		diff = a ^ c->last[j];
+		if (diff)
+			break;
+		k += __builtin_popcountll(a);
 	}
-	/* the common prefix, 8 ids at a time first (one vector compare, and
-	 * one mispredicted exit instead of one per id scanned) */
-	int j = 0, m = ne < c->n ? ne : c->n;
-	while (j + 8 <= m && !memcmp(e + j, c->last + j, 8 * sizeof *e))
-		j += 8;
-	while (j < m && e[j] == c->last[j])
-		j++;
-	uint64_t h = c->pref[j];
-	for (int i = j; i < ne; i++) {
-		c->last[i] = e[i];
-		h = fnv_int(h, e[i]);
-		c->pref[i + 1] = h;
+	if (j == m)
+		return c->pref[k];
+	uint64_t below = (diff & -diff) - 1;   /* bits before the first that differs */
+	k += __builtin_popcountll((j < nw ? w[j] : 0) & below);
+	uint64_t h = c->pref[k];
+	for (int i = j; i < m; i++) {
+		uint64_t a = i < nw ? w[i] : 0;
+		c->last[i] = a;
+		for (uint64_t b = i == j ? a & ~below : a; b; b &= b - 1) {
+			h = fnv_int(h, i * 64 + __builtin_ctzll(b));
+			c->pref[++k] = h;
+		}
 	}
-	c->n = ne;
+	c->nw = nw;
 	return h;
 }
 

@@ -105,79 +105,93 @@ static int enabled(const struct cthread *c)
 	return c->status == CT_READY && (lock_free_for(c) || (c->give_up && c->give_up <= ctl_vnow));
 }
 
+/* The thread backend's enabled set: one look at every thread. */
+static void scan_all(uint64_t *bits, struct ctl_enset *s, int *live, int *outside,
+		     int *sleeping, uint64_t *wake)
+{
+	int w = (ctl_nct + 63) / 64;
+	memset(bits, 0, (size_t)w * sizeof *bits);
+	*s = (struct ctl_enset){ bits, w, 0 };
+	for (int i = 0; i < ctl_nct; i++) {
+		struct cthread *c = ctl_ct[i];
+		if (c->status == CT_NONE || c->status == CT_DONE || c->status == CT_NEW ||
+		    c->status == CT_FREE)
+			continue;
+		(*live)++;
+		*outside += c->status == CT_OUTSIDE;
+		if ((c->status == CT_SLEEP || c->status == CT_WAIT) && c->wake != RT_NO_TIMEOUT) {
+			(*sleeping)++;
+			if (c->wake < *wake)
+				*wake = c->wake;
+		}
+		if (c->status == CT_READY && c->give_up && !lock_free_for(c)) {
+			(*sleeping)++;   /* a timed acquire waits like a sleep */
+			if (c->give_up < *wake)
+				*wake = c->give_up;
+		}
+		if (ctl_draining ? (c->status == CT_READY || c->status == CT_SLEEP ||
+				    c->status == CT_WAIT)
+				 : enabled(c)) {
+			bits[i >> 6] |= 1ULL << (i & 63);
+			s->n++;
+		}
+	}
+}
+
+/* Exact deadlock: live threads, none can run, none sleeps. */
+static void deadlocked_locked(int me)
+{
+	ctl_r.deadlock = 1;
+	ctl_draining = 1;
+	ctl_drain_until = ctl_steps + RT_CTL_DRAIN_STEPS;
+	/* Threads parked at an acquire while the lock was still free are
+	 * blocked now: show them so in the report. */
+	for (int i = 0; i < ctl_nct; i++) {
+		struct cthread *c = ctl_ct[i];
+		if (c->status != CT_READY || !c->want || lock_free_for(c))
+			continue;
+		if (c->t->waiting_for != c->want)
+			rt_thread_wait_begin(c->t, c->want, c->site);
+	}
+	trace_ev(me, RT_TEV_DEADLOCK, NULL);
+	rt_drivers_request_stop();
+	rt_hang_report_now("no thread can run (controlled execution; exact, no timeout)",
+			   exec_start_ns);
+}
+
 /* Choose who runs next; ctl_mu held.  Returns -1 when every thread finished. */
 int pick_locked(int me)
 {
-	int e[ctl_nct > 0 ? ctl_nct : 1];
+	uint64_t bits[ctl_nct > 0 ? (ctl_nct + 63) / 64 : 1];
 	for (;;) {
-		int ne = 0, sleeping = 0, live = 0, outside = 0;
+		struct ctl_enset s;
+		int sleeping = 0, live = 0, outside = 0;
 		uint64_t wake = UINT64_MAX;
 		/* kept incrementally (fiber backend), else one look at every thread */
-		int kept = ctl_en_collect(e, &live, &outside, &sleeping, &wake);
-		if (kept >= 0)
-			ne = kept;
-		for (int i = 0; kept < 0 && i < ctl_nct; i++) {
-			struct cthread *c = ctl_ct[i];
-			if (c->status == CT_NONE || c->status == CT_DONE || c->status == CT_NEW ||
-			    c->status == CT_FREE)
-				continue;
-			live++;
-			outside += c->status == CT_OUTSIDE;
-			if ((c->status == CT_SLEEP || c->status == CT_WAIT) && c->wake != RT_NO_TIMEOUT) {
-				sleeping++;
-				if (c->wake < wake)
-					wake = c->wake;
-			}
-			if (c->status == CT_READY && c->give_up && !lock_free_for(c)) {
-				sleeping++;   /* a timed acquire waits like a sleep */
-				if (c->give_up < wake)
-					wake = c->give_up;
-			}
-			if (ctl_draining ? (c->status == CT_READY || c->status == CT_SLEEP ||
-					c->status == CT_WAIT)
-				     : enabled(c))
-				e[ne++] = i;
-		}
+		int kept = ctl_en_collect(&s, &live, &outside, &sleeping, &wake) == 0;
+		if (!kept)
+			scan_all(bits, &s, &live, &outside, &sleeping, &wake);
 		/* (no target threads where the set is kept: C targets) */
-		if (!live || (kept < 0 && target_threads_at_rest_locked()))
+		if (!live || (!kept && target_threads_at_rest_locked()))
 			return -1;
-		if (!ne && sleeping) {
+		if (!s.n && sleeping) {
 			ctl_vnow = wake;   /* nothing can run: jump the virtual clock */
 			continue;
 		}
-		if (!ne && outside)
+		if (!s.n && outside)
 			return -2;   /* wait for it to come back (resched_locked) */
-		if (!ne) {
-			/* Exact deadlock: live threads, none can run, none sleeps. */
-			ctl_r.deadlock = 1;
-			ctl_draining = 1;
-			ctl_drain_until = ctl_steps + RT_CTL_DRAIN_STEPS;
-			/* Threads parked at an acquire while the lock was still free
-			 * are blocked now: show them so in the report. */
-			for (int i = 0; i < ctl_nct; i++) {
-				struct cthread *c = ctl_ct[i];
-				if (c->status != CT_READY || !c->want || lock_free_for(c))
-					continue;
-				if (c->t->waiting_for != c->want)
-					rt_thread_wait_begin(c->t, c->want, c->site);
-			}
-			trace_ev(me, RT_TEV_DEADLOCK, NULL);
-			rt_drivers_request_stop();
-			rt_hang_report_now("no thread can run (controlled execution; exact, no timeout)",
-					   exec_start_ns);
+		if (!s.n) {
+			deadlocked_locked(me);
 			continue;
 		}
 		if (ctl_draining)
-			return drain_pick(e, ne);
-		int chosen = e[0];
-		if (ne > 1) {
-			chosen = strategy_pick(me, e, ne);
-			int me_enabled = 0;
-			for (int i = 0; i < ne; i++)
-				me_enabled |= e[i] == me;
-			int pre = me_enabled && chosen != me;
+			return drain_pick(&s);
+		int chosen = enset_next(&s, 0);
+		if (s.n > 1) {
+			chosen = strategy_pick(me, &s);
+			int pre = enset_has(&s, me) && chosen != me;
 			ctl_r.preemptions += pre;
-			record(chosen, check_of(e, ne, chosen), me, pre);
+			record(chosen, check_of(&s, chosen), me, pre);
 			ctl_nchoice++;
 		}
 		if (ctl_p.strategy == RT_STRAT_POS && ctl_ct[chosen]->want) {
@@ -388,6 +402,7 @@ static void ctl_created(struct rt_thread *t)
 	c->want = NULL;
 	c->give_up = 0;
 	ctl_pct_prio[t->id] = 0;
+	ctl_pct_changed();
 	c->nme = 0;
 	c->outside = c->hold = 0;
 	c->fw = NULL;
@@ -520,6 +535,7 @@ void rt_ctl_run(void)
 		ctl_pct_prio[i] = ctl_pct_prio[j];
 		ctl_pct_prio[j] = tmp;
 	}
+	ctl_pct_changed();
 	for (int i = 0; i < ctl_nct; i++)
 		ctl_pos_prio[i] = rt_rng_next(&ctl_rng);
 	switch_and_wait(-1, pick_locked(-1));

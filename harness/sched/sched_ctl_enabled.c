@@ -173,7 +173,8 @@ void ctl_en_update(int i)
 	}
 }
 
-int ctl_en_collect(int *e, int *live_out, int *outside_out, int *sleeping, uint64_t *wake)
+int ctl_en_collect(struct ctl_enset *s, int *live_out, int *outside_out, int *sleeping,
+		   uint64_t *wake)
 {
 	if (!on)
 		return -1;
@@ -224,11 +225,11 @@ int ctl_en_collect(int *e, int *live_out, int *outside_out, int *sleeping, uint6
 				SET(scratch, i);
 		}
 	}
-	int ne = 0;
+	int n = 0;
 	for (int j = 0; j < w; j++)
-		for (uint64_t m = scratch[j]; m; m &= m - 1)
-			e[ne++] = j * 64 + __builtin_ctzll(m);
-	return ne;
+		n += __builtin_popcountll(scratch[j]);
+	*s = (struct ctl_enset){ scratch, w, n };
+	return 0;
 }
 
 int ctl_en_repri_waiters(int chosen)

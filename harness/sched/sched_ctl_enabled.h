@@ -10,6 +10,8 @@
 #ifndef RT_SCHED_CTL_ENABLED_H
 #define RT_SCHED_CTL_ENABLED_H
 
+#include "sched/enset.h"
+
 #include <stdint.h>
 
 /* A new execution: every thread unfiled; on = 1 to keep the set. */
@@ -20,10 +22,10 @@ void ctl_en_reset_locked(int on);
 void ctl_en_end_locked(void);
 /* Thread i's status, want or give_up changed: file it again. */
 void ctl_en_update(int i);
-/* The enabled threads in index order into e (room for ctl_nct), as
- * pick_locked's scan finds them: returns how many; *live, *outside,
- * *sleeping and *wake as the scan counts them.  -1 when not kept. */
-int ctl_en_collect(int *e, int *live, int *outside, int *sleeping, uint64_t *wake);
+/* The enabled threads, as pick_locked's scan finds them, into *s (valid
+ * until the next call); *live, *outside, *sleeping and *wake as the scan
+ * counts them.  Returns 0, or -1 when not kept. */
+int ctl_en_collect(struct ctl_enset *s, int *live, int *outside, int *sleeping, uint64_t *wake);
 /* POS: fresh priorities for the threads other than chosen waiting for
  * the lock chosen wants, in index order.  0 when not kept. */
 int ctl_en_repri_waiters(int chosen);

@@ -45,12 +45,12 @@ static uint64_t thread_cpu_ns(const struct rt_thread *t)
 
 /* Draining: drivers first; the target's own threads (a refresh loop that
  * never sees the drivers' stop flag) are let go once the drivers ended. */
-int drain_pick(const int *e, int ne)
+int drain_pick(const struct ctl_enset *s)
 {
-	for (int i = 0; i < ne; i++)
-		if (strcmp(ctl_ct[e[i]]->t->role, "python"))
-			return e[i];
-	return e[0];
+	ENSET_FOR(s, i)
+		if (strcmp(ctl_ct[i]->t->role, "python"))
+			return i;
+	return enset_next(s, 0);
 }
 
 static int live_status(int s)

@@ -5,14 +5,16 @@
 #ifndef RT_SCHED_CTL_PY_H
 #define RT_SCHED_CTL_PY_H
 
+#include "sched/enset.h"
+
 #include "runtime/registry.h"
 
 #include <stdint.h>
 
 /* Forget what the last execution saw of threads outside control. */
 void ctl_py_reset_locked(void);
-/* Draining: who runs next among the enabled e[0..ne) (drivers first). */
-int drain_pick(const int *e, int ne);
+/* Draining: who runs next among the enabled s (drivers first). */
+int drain_pick(const struct ctl_enset *s);
 /* 1 when only the target's own threads are left, each at rest (or past
  * the drain bound): they were let go. */
 int target_threads_at_rest_locked(void);

@@ -10,7 +10,9 @@
 #include "runtime/lockgraph.h"
 #include "base/util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 uint64_t ctl_nchoice, ctl_pct_cp[8];
@@ -23,6 +25,7 @@ void ctl_strategy_reset_locked(void)
 	ctl_nchoice = 0;
 	capchoices = 0;
 	nme_none = 0;
+	ctl_pct_changed();
 }
 
 /* DeadlockFuzzer-style steering: a thread that holds one lock of the cycle
@@ -48,12 +51,12 @@ static int postponed(const struct cthread *c)
 	return 0;
 }
 
-uint8_t check_of(const int *e, int ne, int chosen)
+uint8_t check_of(const struct ctl_enset *s, int chosen)
 {
-	/* FNV-1a streams: one pass over the array hashes what one call per
+	/* FNV-1a streams: one pass over the members hashes what one call per
 	 * element did (the check bytes of committed repros stay the same);
 	 * checkhash.c resumes from the prefix the last enabled set shares */
-	uint64_t h = rt_checkhash_set(&enabled_hash, e, ne);
+	uint64_t h = rt_checkhash_bits(&enabled_hash, s->bits, s->nwords);
 	int ev = ctl_ct[chosen]->ev;
 	h = rt_fnv1a(&ev, sizeof ev, h);
 	if (ctl_ct[chosen]->want) {
@@ -73,95 +76,152 @@ void record(int tid, uint8_t check, int me, int preempt)
 						      (int16_t)me };
 }
 
-int strategy_pick(int me, const int *e, int ne)
+/* ---- PCT: the enabled thread of highest priority ----------------------
+ * Threads kept in priority order (highest first; equal priorities by
+ * index, as a scan of the enabled list in index order chose), so a pick
+ * walks from the top to the first enabled thread instead of looking at
+ * every enabled one; the threads that finished at the top are stepped over
+ * once.  Priorities change a few times per execution: at its start, when a
+ * thread is made (0) and at each change point (below everyone). */
+static int *pct_order, pct_norder, pct_cap, pct_head, pct_stale = 1;
+
+void ctl_pct_changed(void) { pct_stale = 1; }
+
+static int pct_cmp(const void *a, const void *b)
 {
-	switch (ctl_p.strategy) {
-	case RT_STRAT_PCT: {
-		/* change points: the running thread drops below everyone */
-		for (int j = 0; j < ctl_p.depth - 1 && j < 8; j++)
-			if (ctl_pct_cp[j] == ctl_nchoice && me >= 0)
-				ctl_pct_prio[me] = j - ctl_p.depth;
-		int best = e[0], bp = ctl_pct_prio[best];
-		for (int i = 1; i < ne; i++)
-			if (ctl_pct_prio[e[i]] > bp)
-				best = e[i], bp = ctl_pct_prio[best];
-		return best;
+	int x = *(const int *)a, y = *(const int *)b;
+	int px = ctl_pct_prio[x], py = ctl_pct_prio[y];
+	return px != py ? (px < py) - (px > py) : (x > y) - (x < y);
+}
+
+static void pct_sort(void)
+{
+	if (ctl_nct > pct_cap) {
+		pct_cap = ctl_nct + 64;
+		pct_order = rt_xrealloc(pct_order, (size_t)pct_cap * sizeof *pct_order);
 	}
-	case RT_STRAT_POS: {
-		int best = e[0];
-		uint64_t bp = ctl_pos_prio[best];
-		for (int i = 1; i < ne; i++)
-			if (ctl_pos_prio[e[i]] > bp)
-				best = e[i], bp = ctl_pos_prio[best];
-		return best;
+	for (int i = 0; i < ctl_nct; i++)
+		pct_order[i] = i;
+	pct_norder = ctl_nct;
+	qsort(pct_order, (size_t)pct_norder, sizeof *pct_order, pct_cmp);
+	pct_head = 0;
+	pct_stale = 0;
+}
+
+/* Thread me's priority becomes prio (a change point): move it in the
+ * order.  (A thread can rise: one lowered at the first change point gets
+ * the second's value, one above the first's.) */
+static void pct_set(int me, int prio)
+{
+	ctl_pct_prio[me] = prio;
+	if (pct_stale)
+		return;
+	int at = pct_head;
+	while (at < pct_norder && pct_order[at] != me)
+		at++;
+	if (at == pct_norder) {   /* stepped over as finished: not expected */
+		pct_stale = 1;
+		return;
 	}
-	case RT_STRAT_CONFIRM: {
-		int free_[ne], nf = 0;
-		for (int i = 0; i < ne; i++)
-			if (!postponed(ctl_ct[e[i]]))
-				free_[nf++] = e[i];
-		if (nf)
-			return free_[rt_rng_below(&ctl_rng, (uint32_t)nf)];
-		return e[rt_rng_below(&ctl_rng, (uint32_t)ne)];
-	}
-	case RT_STRAT_BYTES: {
-		if (ctl_nchoice < ctl_p.nbytes)
-			return e[ctl_p.bytes[ctl_nchoice] % (unsigned)ne];
-		for (int i = 0; i < ne; i++)
-			if (e[i] == me)
-				return me;
-		return e[0];
-	}
-	case RT_STRAT_REPLAY: {
-		int fallback = e[0];
-		for (int i = 0; i < ne; i++)
-			if (e[i] == me)
-				fallback = me;   /* no preemption when the schedule is silent */
-		if (ctl_p.steer) {
-			uint32_t k = me >= 0 ? ctl_ct[me]->nme++ : nme_none++;
-			for (size_t j = 0; j < ctl_p.nsteer; j++)
-				if (ctl_p.steer[j].me == me && ctl_p.steer[j].k == k) {
-					for (int i = 0; i < ne; i++)
-						if (e[i] == ctl_p.steer[j].tid)
-							return e[i];
-					break;
-				}
-			return fallback;
-		}
-		if (ctl_nchoice >= ctl_p.nreplay) {
-			if (!ctl_p.lenient && !ctl_r.diverged) {
-				ctl_r.diverged = 1;
-				snprintf(ctl_r.diverge_msg, sizeof ctl_r.diverge_msg,
-					 "choice %llu: the recorded schedule ended (%zu choice%s) but the "
-					 "run went on", (unsigned long long)ctl_nchoice,
-					 ctl_p.nreplay, rt_s((long long)ctl_p.nreplay));
-			}
-			return fallback;
-		}
-		const struct rt_choice *want = &ctl_p.replay[ctl_nchoice];
-		for (int i = 0; i < ne; i++)
-			if (e[i] == want->tid) {
-				if (!ctl_p.lenient && !ctl_r.diverged && check_of(e, ne, e[i]) != want->check) {
-					ctl_r.diverged = 1;
-					snprintf(ctl_r.diverge_msg, sizeof ctl_r.diverge_msg,
-						 "choice %llu: thread %d (%s) is about to do something "
-						 "other than what was recorded (uncontrolled "
-						 "nondeterminism in the target?)",
-						 (unsigned long long)ctl_nchoice, want->tid,
-						 ctl_ct[want->tid]->t->name);
-				}
-				return e[i];
-			}
-		if (!ctl_p.lenient && !ctl_r.diverged) {
-			ctl_r.diverged = 1;
-			snprintf(ctl_r.diverge_msg, sizeof ctl_r.diverge_msg,
-				 "choice %llu: recorded thread %d cannot run here (%s)",
-				 (unsigned long long)ctl_nchoice, want->tid,
-				 want->tid < ctl_nct ? "blocked, sleeping or finished" : "no such thread");
-		}
+	memmove(&pct_order[at], &pct_order[at + 1], (size_t)(pct_norder - at - 1) * sizeof *pct_order);
+	int p = pct_head;
+	while (p < pct_norder - 1 && pct_cmp(&pct_order[p], &me) < 0)
+		p++;
+	memmove(&pct_order[p + 1], &pct_order[p], (size_t)(pct_norder - 1 - p) * sizeof *pct_order);
+	pct_order[p] = me;
+}
+
+static int pct_pick(int me, const struct ctl_enset *s)
+{
+	/* change points: the running thread drops below everyone */
+	for (int j = 0; j < ctl_p.depth - 1 && j < 8; j++)
+		if (ctl_pct_cp[j] == ctl_nchoice && me >= 0)
+			pct_set(me, j - ctl_p.depth);
+	if (pct_stale)
+		pct_sort();
+	while (pct_head < pct_norder && ctl_ct[pct_order[pct_head]]->status == CT_DONE)
+		pct_head++;   /* only a new thread (pct_stale) brings one back */
+	for (int k = pct_head; k < pct_norder; k++)
+		if (enset_has(s, pct_order[k]))
+			return pct_order[k];
+	return enset_next(s, 0);   /* not reached: every member is in the order */
+}
+
+static int pos_pick(const struct ctl_enset *s)
+{
+	int best = -1;
+	uint64_t bp = 0;
+	ENSET_FOR(s, i)
+		if (best < 0 || ctl_pos_prio[i] > bp)
+			best = i, bp = ctl_pos_prio[i];
+	return best;
+}
+
+static int confirm_pick(const struct ctl_enset *s)
+{
+	int free_[s->n], nf = 0;
+	ENSET_FOR(s, i)
+		if (!postponed(ctl_ct[i]))
+			free_[nf++] = i;
+	if (nf)
+		return free_[rt_rng_below(&ctl_rng, (uint32_t)nf)];
+	return enset_nth(s, (int)rt_rng_below(&ctl_rng, (uint32_t)s->n));
+}
+
+static void diverged(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diverged(const char *fmt, ...)
+{
+	if (ctl_p.lenient || ctl_r.diverged)
+		return;
+	ctl_r.diverged = 1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctl_r.diverge_msg, sizeof ctl_r.diverge_msg, fmt, ap);
+	va_end(ap);
+}
+
+static int replay_pick(int me, const struct ctl_enset *s)
+{
+	/* no preemption when the schedule is silent */
+	int fallback = enset_has(s, me) ? me : enset_next(s, 0);
+	if (ctl_p.steer) {
+		uint32_t k = me >= 0 ? ctl_ct[me]->nme++ : nme_none++;
+		for (size_t j = 0; j < ctl_p.nsteer; j++)
+			if (ctl_p.steer[j].me == me && ctl_p.steer[j].k == k)
+				return enset_has(s, ctl_p.steer[j].tid) ? ctl_p.steer[j].tid : fallback;
 		return fallback;
 	}
-	default:
-		return e[rt_rng_below(&ctl_rng, (uint32_t)ne)];
+	if (ctl_nchoice >= ctl_p.nreplay) {
+		diverged("choice %llu: the recorded schedule ended (%zu choice%s) but the run went on",
+			 (unsigned long long)ctl_nchoice, ctl_p.nreplay, rt_s((long long)ctl_p.nreplay));
+		return fallback;
+	}
+	const struct rt_choice *want = &ctl_p.replay[ctl_nchoice];
+	if (enset_has(s, want->tid)) {
+		if (!ctl_p.lenient && !ctl_r.diverged && check_of(s, want->tid) != want->check)
+			diverged("choice %llu: thread %d (%s) is about to do something other than "
+				 "what was recorded (uncontrolled nondeterminism in the target?)",
+				 (unsigned long long)ctl_nchoice, want->tid,
+				 ctl_ct[want->tid]->t->name);
+		return want->tid;
+	}
+	diverged("choice %llu: recorded thread %d cannot run here (%s)",
+		 (unsigned long long)ctl_nchoice, want->tid,
+		 want->tid < ctl_nct ? "blocked, sleeping or finished" : "no such thread");
+	return fallback;
+}
+
+int strategy_pick(int me, const struct ctl_enset *s)
+{
+	switch (ctl_p.strategy) {
+	case RT_STRAT_PCT: return pct_pick(me, s);
+	case RT_STRAT_POS: return pos_pick(s);
+	case RT_STRAT_CONFIRM: return confirm_pick(s);
+	case RT_STRAT_BYTES:
+		if (ctl_nchoice < ctl_p.nbytes)
+			return enset_nth(s, (int)(ctl_p.bytes[ctl_nchoice] % (unsigned)s->n));
+		return enset_has(s, me) ? me : enset_next(s, 0);
+	case RT_STRAT_REPLAY: return replay_pick(me, s);
+	default: return enset_nth(s, (int)rt_rng_below(&ctl_rng, (uint32_t)s->n));
 	}
 }

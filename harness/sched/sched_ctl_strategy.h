@@ -5,16 +5,20 @@
 #ifndef RT_SCHED_CTL_STRATEGY_H
 #define RT_SCHED_CTL_STRATEGY_H
 
+#include "sched/enset.h"
+
 #include <stdint.h>
 
 /* Forget the last execution's schedule and check hash. */
 void ctl_strategy_reset_locked(void);
-/* Which of the enabled threads e[0..ne) (ne > 1) runs next; me is the
- * thread at the point (-1: none). */
-int strategy_pick(int me, const int *e, int ne);
+/* Which of the enabled threads s (s->n > 1) runs next; me is the thread
+ * at the point (-1: none). */
+int strategy_pick(int me, const struct ctl_enset *s);
 /* The check byte of a choice: a hash of the enabled set and the chosen
  * thread's pending event. */
-uint8_t check_of(const int *e, int ne, int chosen);
+uint8_t check_of(const struct ctl_enset *s, int chosen);
+/* ctl_pct_prio changed (new threads, a new execution's priorities). */
+void ctl_pct_changed(void);
 /* Append a choice to the recorded schedule. */
 void record(int tid, uint8_t check, int me, int preempt);
 
