@@ -6,7 +6,7 @@
 # time.  Strategies, repro files and reports do not care which one ran:
 #  - explore from one seed takes the same executions to the same finding
 #    and writes the same schedule on both backends (random, pct, pos; and
-#    random with 64 printers);
+#    random and pct with 64 printers: two words of threads);
 #  - a repro recorded on one replays to the same signature on the other;
 #  - the DEADLOCK report of a replay shows every thread of the cycle with
 #    what it holds and awaits and, outside sanitizer builds, its own native
@@ -19,9 +19,9 @@ schedule() { sed -n '/^schedule:$/,$p' "$1"; }
 
 # (on fibers the enabled set is kept incrementally, sched_ctl_enabled.c; on
 # threads every thread is looked at: the same choices, check bytes included)
-for st in random pct pos random-64; do
+for st in random pct pos random-64 pct-64; do
   workers=()
-  case $st in random-64) workers=(--set print_workers=64) ;; esac
+  case $st in *-64) workers=(--set print_workers=64) ;; esac
   for be in threads fibers; do
     REDIRTORTURE_CTL_BACKEND=$be run "$st-$be" "$(scaled 60000)" explore --scenario live_refresh \
       --target rich_live --strategy "${st%-64}" --runs 3000 --seed 7 --jobs 1 --until-deadlock \

@@ -7,7 +7,13 @@
  * wait: enabled once their virtual wake-up came), timed (lock waiters with
  * a timeout: they give up when it passed).  A pick costs one look per lock
  * wanted, per sleeper and per timed waiter, plus the enabled threads
- * themselves, whatever the number of threads. */
+ * themselves, whatever the number of threads.
+ *
+ * Ranks: a second numbering of the threads (PCT's priority order, 0 the
+ * highest), given by ctl_en_rank.  While it holds, the free file and the
+ * lock waiters are kept in it too, and a pick finds the enabled thread of
+ * lowest rank from a few words, without walking the threads in rank order
+ * past every blocked one. */
 #include "sched/sched_ctl_enabled.h"
 
 #include "sched/sched_ctl_state.h"
@@ -22,13 +28,15 @@ enum { K_NONE, K_FREE, K_LOCK, K_SLEEP, K_OUT, K_RUN };
 
 struct waitq {
 	const rt_lock *l;
-	uint64_t *bits;
+	uint64_t *bits, *rbits;   /* by index, by rank */
 	int n;
 };
 
 static int on;
 static int capw;                       /* words per bitset */
 static uint64_t *b_free, *b_lock, *b_sleep, *b_timed, *scratch;
+static uint64_t *r_free, *r_scratch;   /* by rank */
+static int *rank_of, ranked, first_rank = -1;
 static struct waitq *wq;
 static int nwq;
 static uint8_t *kind;
@@ -51,6 +59,7 @@ static void ensure(int i)
 		return;
 	int ncap = i + 64 > 2 * capk ? i + 64 : 2 * capk;
 	kind = rt_xrealloc(kind, (size_t)ncap);
+	rank_of = rt_xrealloc(rank_of, (size_t)ncap * sizeof *rank_of);
 	memset(kind + capk, K_NONE, (size_t)(ncap - capk));
 	klock = rt_xrealloc(klock, (size_t)ncap * sizeof *klock);
 	memset(klock + capk, 0, (size_t)(ncap - capk) * sizeof *klock);
@@ -62,8 +71,12 @@ static void ensure(int i)
 		grow_bits(&b_sleep, capw, w);
 		grow_bits(&b_timed, capw, w);
 		grow_bits(&scratch, capw, w);
-		for (int q = 0; q < nwq; q++)
+		grow_bits(&r_free, capw, w);
+		grow_bits(&r_scratch, capw, w);
+		for (int q = 0; q < nwq; q++) {
 			grow_bits(&wq[q].bits, capw, w);
+			grow_bits(&wq[q].rbits, capw, w);
+		}
 		capw = w;
 	}
 }
@@ -81,6 +94,7 @@ static struct waitq *queue_of(const rt_lock *l)
 		wq = rt_xrealloc(wq, (size_t)(nwq + 1) * sizeof *wq);
 		empty = &wq[nwq++];
 		empty->bits = rt_xcalloc((size_t)capw, sizeof *empty->bits);
+		empty->rbits = rt_xcalloc((size_t)capw, sizeof *empty->rbits);
 		empty->n = 0;
 	}
 	empty->l = l;
@@ -98,9 +112,12 @@ void ctl_en_reset_locked(int want_on)
 		memset(b_lock, 0, bytes);
 		memset(b_sleep, 0, bytes);
 		memset(b_timed, 0, bytes);
+		memset(r_free, 0, bytes);
 	}
+	ranked = 0;
 	for (int q = 0; q < nwq; q++) {
 		memset(wq[q].bits, 0, bytes);
+		memset(wq[q].rbits, 0, bytes);
 		wq[q].n = 0;
 		wq[q].l = NULL;
 	}
@@ -109,8 +126,10 @@ void ctl_en_reset_locked(int want_on)
 
 void ctl_en_end_locked(void)
 {
-	for (int q = 0; q < nwq; q++)
+	for (int q = 0; q < nwq; q++) {
 		free(wq[q].bits);
+		free(wq[q].rbits);
+	}
 	free(wq);
 	wq = NULL;
 	nwq = 0;
@@ -119,10 +138,16 @@ void ctl_en_end_locked(void)
 static void unfile(int i)
 {
 	switch (kind[i]) {
-	case K_FREE: CLR(b_free, i); break;
+	case K_FREE:
+		CLR(b_free, i);
+		if (ranked)
+			CLR(r_free, rank_of[i]);
+		break;
 	case K_LOCK: {
 		struct waitq *q = queue_of(klock[i]);
 		CLR(q->bits, i);
+		if (ranked)
+			CLR(q->rbits, rank_of[i]);
 		q->n--;
 		CLR(b_lock, i);
 		CLR(b_timed, i);
@@ -158,10 +183,16 @@ void ctl_en_update(int i)
 	klock[i] = l;
 	live += k != K_NONE;
 	switch (k) {
-	case K_FREE: SET(b_free, i); break;
+	case K_FREE:
+		SET(b_free, i);
+		if (ranked)
+			SET(r_free, rank_of[i]);
+		break;
 	case K_LOCK: {
 		struct waitq *q = queue_of(l);
 		SET(q->bits, i);
+		if (ranked)
+			SET(q->rbits, rank_of[i]);
 		q->n++;
 		SET(b_lock, i);
 		if (timed)
@@ -185,18 +216,31 @@ int ctl_en_collect(struct ctl_enset *s, int *live_out, int *outside_out, int *sl
 	*outside_out = outside;
 	*sleeping = 0;
 	*wake = UINT64_MAX;
-	for (int j = 0; j < w; j++)
+	int rk = ranked && !ctl_draining;
+#define ADD(i)                                          \
+	do {                                            \
+		SET(scratch, (i));                      \
+		if (rk)                                 \
+			SET(r_scratch, rank_of[(i)]);   \
+	} while (0)
+	for (int j = 0; j < w; j++) {
 		scratch[j] = ctl_draining ? b_free[j] | b_lock[j] | b_sleep[j] : b_free[j];
+		if (rk)
+			r_scratch[j] = r_free[j];
+	}
 	if (!ctl_draining)   /* a lock's waiters: all of them while it is free */
 		for (int q = 0; q < nwq; q++) {
 			if (!wq[q].n)
 				continue;
 			struct rt_thread *o = rt_lock_owner(wq[q].l);
 			if (!o) {
-				for (int j = 0; j < w; j++)
+				for (int j = 0; j < w; j++) {
 					scratch[j] |= wq[q].bits[j];
+					if (rk)
+						r_scratch[j] |= wq[q].rbits[j];
+				}
 			} else if (o->id < ctl_nct && ctl_ct[o->id]->t == o && BIT(wq[q].bits, o->id)) {
-				SET(scratch, o->id);
+				ADD(o->id);
 			}
 		}
 	for (int j = 0; j < w; j++) {
@@ -210,7 +254,7 @@ int ctl_en_collect(struct ctl_enset *s, int *live_out, int *outside_out, int *sl
 			if (c->give_up < *wake)
 				*wake = c->give_up;
 			if (!ctl_draining && c->give_up <= ctl_vnow)
-				SET(scratch, i);
+				ADD(i);
 		}
 		for (uint64_t m = b_sleep[j]; m; m &= m - 1) {
 			int i = j * 64 + __builtin_ctzll(m);
@@ -222,14 +266,46 @@ int ctl_en_collect(struct ctl_enset *s, int *live_out, int *outside_out, int *sl
 			}
 			if (!ctl_draining && (c->wake <= ctl_vnow ||
 					      (c->status == CT_WAIT && c->ready(c->wobj))))
-				SET(scratch, i);
+				ADD(i);
 		}
 	}
+#undef ADD
 	int n = 0;
 	for (int j = 0; j < w; j++)
 		n += __builtin_popcountll(scratch[j]);
 	*s = (struct ctl_enset){ scratch, w, n };
+	first_rank = -1;
+	for (int j = 0; rk && j < w; j++)
+		if (r_scratch[j]) {
+			first_rank = j * 64 + __builtin_ctzll(r_scratch[j]);
+			break;
+		}
 	return 0;
+}
+
+int ctl_en_first_rank(void) { return first_rank; }
+
+static void rank_bits(uint64_t *r, const uint64_t *b, int w)
+{
+	memset(r, 0, (size_t)capw * sizeof *r);
+	for (int j = 0; j < w; j++)
+		for (uint64_t m = b[j]; m; m &= m - 1)
+			SET(r, rank_of[j * 64 + __builtin_ctzll(m)]);
+}
+
+void ctl_en_rank(const int *rank, int n)
+{
+	ranked = 0;
+	first_rank = -1;
+	if (!on || !rank || n <= 0)
+		return;
+	ensure(n - 1);
+	memcpy(rank_of, rank, (size_t)n * sizeof *rank_of);
+	int w = (n + 63) / 64;
+	rank_bits(r_free, b_free, w);
+	for (int q = 0; q < nwq; q++)
+		rank_bits(wq[q].rbits, wq[q].bits, w);
+	ranked = 1;
 }
 
 int ctl_en_repri_waiters(int chosen)

@@ -26,6 +26,13 @@ void ctl_en_update(int i);
  * until the next call); *live, *outside, *sleeping and *wake as the scan
  * counts them.  Returns 0, or -1 when not kept. */
 int ctl_en_collect(struct ctl_enset *s, int *live, int *outside, int *sleeping, uint64_t *wake);
+/* A second numbering of threads 0..n-1 (a permutation; PCT: by priority,
+ * 0 the highest), kept until the next call (NULL: none), a new thread or
+ * the next execution.  Not kept on the thread backend. */
+void ctl_en_rank(const int *rank, int n);
+/* After ctl_en_collect: the lowest rank among the enabled threads; -1 when
+ * there are no ranks (or none is enabled). */
+int ctl_en_first_rank(void);
 /* POS: fresh priorities for the threads other than chosen waiting for
  * the lock chosen wants, in index order.  0 when not kept. */
 int ctl_en_repri_waiters(int chosen);

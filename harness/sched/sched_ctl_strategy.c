@@ -5,6 +5,7 @@
 #include "sched/sched_ctl_strategy.h"
 
 #include "sched/checkhash.h"
+#include "sched/sched_ctl_enabled.h"
 #include "sched/sched_ctl_state.h"
 
 #include "runtime/lockgraph.h"
@@ -78,14 +79,20 @@ void record(int tid, uint8_t check, int me, int preempt)
 
 /* ---- PCT: the enabled thread of highest priority ----------------------
  * Threads kept in priority order (highest first; equal priorities by
- * index, as a scan of the enabled list in index order chose), so a pick
- * walks from the top to the first enabled thread instead of looking at
- * every enabled one; the threads that finished at the top are stepped over
- * once.  Priorities change a few times per execution: at its start, when a
- * thread is made (0) and at each change point (below everyone). */
-static int *pct_order, pct_norder, pct_cap, pct_head, pct_stale = 1;
+ * index, as a scan of the enabled list in index order chose), their place
+ * in it given to the enabled set as ranks: a pick reads the enabled thread
+ * of lowest rank from a few words (sched_ctl_enabled.c).  Where ranks are
+ * not kept (thread backend) or were just made, it walks the order from the
+ * top to the first enabled thread, stepping over the finished ones at the
+ * top once.  Priorities change a few times per execution: at its start,
+ * when a thread is made (0) and at each change point (below everyone). */
+static int *pct_order, *pct_rank, pct_norder, pct_cap, pct_head, pct_stale = 1;
 
-void ctl_pct_changed(void) { pct_stale = 1; }
+void ctl_pct_changed(void)
+{
+	pct_stale = 1;
+	ctl_en_rank(NULL, 0);
+}
 
 static int pct_cmp(const void *a, const void *b)
 {
@@ -99,46 +106,32 @@ static void pct_sort(void)
 	if (ctl_nct > pct_cap) {
 		pct_cap = ctl_nct + 64;
 		pct_order = rt_xrealloc(pct_order, (size_t)pct_cap * sizeof *pct_order);
+		pct_rank = rt_xrealloc(pct_rank, (size_t)pct_cap * sizeof *pct_rank);
 	}
 	for (int i = 0; i < ctl_nct; i++)
 		pct_order[i] = i;
 	pct_norder = ctl_nct;
 	qsort(pct_order, (size_t)pct_norder, sizeof *pct_order, pct_cmp);
+	for (int k = 0; k < pct_norder; k++)
+		pct_rank[pct_order[k]] = k;
+	ctl_en_rank(pct_rank, pct_norder);
 	pct_head = 0;
 	pct_stale = 0;
-}
-
-/* Thread me's priority becomes prio (a change point): move it in the
- * order.  (A thread can rise: one lowered at the first change point gets
- * the second's value, one above the first's.) */
-static void pct_set(int me, int prio)
-{
-	ctl_pct_prio[me] = prio;
-	if (pct_stale)
-		return;
-	int at = pct_head;
-	while (at < pct_norder && pct_order[at] != me)
-		at++;
-	if (at == pct_norder) {   /* stepped over as finished: not expected */
-		pct_stale = 1;
-		return;
-	}
-	memmove(&pct_order[at], &pct_order[at + 1], (size_t)(pct_norder - at - 1) * sizeof *pct_order);
-	int p = pct_head;
-	while (p < pct_norder - 1 && pct_cmp(&pct_order[p], &me) < 0)
-		p++;
-	memmove(&pct_order[p + 1], &pct_order[p], (size_t)(pct_norder - 1 - p) * sizeof *pct_order);
-	pct_order[p] = me;
 }
 
 static int pct_pick(int me, const struct ctl_enset *s)
 {
 	/* change points: the running thread drops below everyone */
 	for (int j = 0; j < ctl_p.depth - 1 && j < 8; j++)
-		if (ctl_pct_cp[j] == ctl_nchoice && me >= 0)
-			pct_set(me, j - ctl_p.depth);
+		if (ctl_pct_cp[j] == ctl_nchoice && me >= 0) {
+			ctl_pct_prio[me] = j - ctl_p.depth;
+			ctl_pct_changed();
+		}
+	int r = pct_stale ? -1 : ctl_en_first_rank();
 	if (pct_stale)
 		pct_sort();
+	if (r >= 0 && r < pct_norder && enset_has(s, pct_order[r]))
+		return pct_order[r];
 	while (pct_head < pct_norder && ctl_ct[pct_order[pct_head]]->status == CT_DONE)
 		pct_head++;   /* only a new thread (pct_stale) brings one back */
 	for (int k = pct_head; k < pct_norder; k++)
