@@ -96,7 +96,7 @@ class _Session:
         """The page stays open until the browser has everything the kernel
         printed: marimo's buffered writer idle with nothing buffered, every
         message on the session queue processed, and its console queue empty
-        (at most 1 s).  marimo's writer drops what it still buffers when the
+        (at most 1 s of CPU).  marimo's writer drops what it still buffers when the
         stream stops, and a page closed earlier would not show the rest
         either; the oracle wants every line, so the harness's browsers wait
         for it instead of guessing a delay.  A writer idle in its Condition
@@ -104,12 +104,19 @@ class _Session:
         notifies under the condition's lock) and only waits for the CPU and
         the GIL, which takes 100 ms and more on a loaded machine: the page
         waits for it.  Only a writer that has ended will not deliver its
-        queue, and the page closes at once.  The last look comes after the
-        deadline, so a browser thread that did not run for the whole second
-        still sees what was delivered meanwhile."""
-        deadline = time.monotonic() + 1.0
+        queue, and the page closes at once.  The second counts the
+        process's CPU time, not the wall clock: on a machine loaded far past
+        its CPUs the whole process can sit unscheduled for over a second
+        (seeds_marimo_0_20_0_clean lost 22 prints at load 11-17 with a wall
+        second); a writer that never delivers while the process runs still
+        ends the wait after 1 s of CPU, one stuck in an idle process after
+        5 s of wall time.  The last look comes after the deadline, so a
+        browser thread that did not run meanwhile still sees what was
+        delivered."""
+        cpu_deadline = time.process_time() + 1.0
+        wall_deadline = time.monotonic() + 5.0
         while True:
-            late = time.monotonic() >= deadline
+            late = time.process_time() >= cpu_deadline or time.monotonic() >= wall_deadline
             if self._writer_idle() and self.queue.unfinished_tasks == 0:
                 if not self.stream.console_msg_queue:
                     return

@@ -4,12 +4,17 @@ stand-in for marimo's buffered console writer (our own, shaped like it: a
 thread in a function named buffered_writer that waits in a Condition with
 its buffer in the local outputs_buffered_per_cell), plain python3, no marimo.
 
-usage: marimo_wait_delivered.py woken|ended
+usage: marimo_wait_delivered.py woken|starved|ended
   woken  a message is queued and the writer notified, but the writer gets
          its condition's lock back only 300 ms later (a loaded machine: the
          GIL, the CPU): the page must wait and see it delivered.  The old
          rule (give up after 50 ms of an idle writer with a queue) closed
          the page first and the message was lost.
+  starved  the same, but the writer gets the lock back only after 1.3 s
+         during which the process uses no CPU (a machine loaded far past its
+         CPUs leaves the whole process unscheduled): the page must still
+         wait.  With a deadline of 1 s of wall time it closed first
+         (seeds_marimo_0_20_0_clean lost 22 prints at load 11-17).
   ended  the writer thread has ended with a message still queued: nothing
          will deliver it, and the page must close at once, not after 1 s.
 """
@@ -55,7 +60,7 @@ def page(delivered):
     return s
 
 
-def woken():
+def woken(hold=0.3):
     delivered = []
     s = page(delivered)
     held = threading.Event()
@@ -65,13 +70,14 @@ def woken():
             s.stream.console_msg_queue.append("@P0:0@ last print\n")
             s.stream.cv.notify()
             held.set()
-            time.sleep(0.3)              # the writer is notified, not yet running
+            time.sleep(hold)             # the writer is notified, not yet running
     k = threading.Thread(target=kernel)
     k.start()
     held.wait()
     s.wait_delivered()
+    seen = list(delivered)               # what the page had when it closed
     k.join()
-    assert delivered == ["@P0:0@ last print\n"], "page closed before delivery: %r" % delivered
+    assert seen == ["@P0:0@ last print\n"], "page closed before delivery: %r" % seen
 
 
 def ended():
@@ -88,5 +94,5 @@ def ended():
     assert took < 0.5, "waited %.2f s for a writer that has ended" % took
 
 
-{"woken": woken, "ended": ended}[sys.argv[1]]()
+{"woken": woken, "starved": lambda: woken(1.3), "ended": ended}[sys.argv[1]]()
 print("ok", sys.argv[1])
