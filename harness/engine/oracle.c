@@ -18,10 +18,18 @@ void rt_make_line(char *out, int len, char kind, int id, uint64_t seq)
 	int n = snprintf(out, (size_t)len + 1, "@%c%d:%" PRIu64 "@ ", kind, id, seq);
 	if (n > len)
 		n = len;
-	uint64_t h = rt_mix64(((uint64_t)id << 40) ^ seq ^ ((uint64_t)kind << 56));
-	for (int i = n; i < len; i++) {
+	/* the payload: base-26 digits of a hash, 13 letters per 64-bit mix
+	 * (26^13 < 2^64), so writing and checking a line cost a few mixes,
+	 * not one per letter */
+	uint64_t seed = rt_mix64(((uint64_t)id << 40) ^ seq ^ ((uint64_t)kind << 56)), h = 0;
+	for (int i = n, left = 0; i < len; i++, left--) {
+		if (!left) {
+			seed = rt_mix64(seed + (uint64_t)i);
+			h = seed;
+			left = 13;
+		}
 		out[i] = (char)('a' + (h % 26));
-		h = rt_mix64(h + (uint64_t)i);
+		h /= 26;
 	}
 	out[len] = 0;
 }
