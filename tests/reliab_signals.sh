@@ -10,6 +10,7 @@
 #    the older report at the path stays as it was (it is only ever replaced
 #    by a complete new file, never deleted at start);
 #  - SIGKILL to the child: the parent reports CRASH (exit 4);
+#  - stdout closed by its reader (`| head -1`): CLOSED (exit 141), quiet;
 # no orphan in any case.  Bounds: the grace (1 s) plus slack, scaled.
 source "$(dirname "$0")/lib.sh"
 
@@ -118,4 +119,41 @@ expect_in "$LAST.err" "^CRASH: scenario process $CHILD died of signal 9" "SIGKIL
 "$PY" -c 'import json,sys; assert json.load(open(sys.argv[1]))["verdict"] == "CRASH"' killchild.json \
   || fail "SIGKILL to the child: JSON report"
 n=$((n + 1))
-pass "$n kills: INTERRUPTED (130) with a report, or CRASH; no orphan; older report kept on SIGKILL"
+# stdout's reader goes away (`| head -1`, which exits after the header):
+# no SIGPIPE death (141 from the shell, no report); the parent stops the
+# child (SIGTERM: it died of the parent's own handler, run on until SIGKILL,
+# when the signal came before the child had its own), writes the complete
+# report (verdict CLOSED) and exits 141, nothing on stderr; no orphan.
+closed() {   # closed NAME TARGET SIGNAL-WORD
+  LAST=$1
+  local t0
+  t0=$(now_ms)
+  set +e
+  "$RT_BIN" run --scenario live_refresh --target "$2" --set duration_ms=60000 \
+    --set stall_timeout_ms=60000 --report "$1.json" 2>"$1.err" | head -n 1 >"$1.out"
+  RC=${PIPESTATUS[0]}
+  set -e
+  MS=$(( $(now_ms) - t0 ))
+  check_sanitizer_output "$1.err"
+  expect_rc 141
+  expect_ms_below "$(scaled 5000)" "$1: stopped at once"
+  expect_in "$1.out" '^redirtorture: target ' "$1: the header reached the reader"
+  expect_not_in "$1.err" '^[^[]' "$1: quiet on stderr (status lines aside)"
+  "$PY" - "$1.json" "$3" <<'PYEOF' || fail "$1: JSON report"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "CLOSED" and d["exit_code"] == 141, d["verdict"]
+f = d["findings"][-1]
+assert f["kind"] == "closed" and "stdout closed by its reader" in f["title"], f
+assert f"({sys.argv[2]}" in f["title"], f["title"]   # "(S": either
+assert "child_report" in d["stats"], d["stats"]
+PYEOF
+  n=$((n + 1))
+}
+for i in 1 2 3; do closed "pipe-$i" test_clean SIGTERM; done
+closed pipe-wedge test_wedge S   # SIGTERM, or SIGKILL once it has stopped itself
+for p in $(pgrep -f -- "--report pipe-" || true); do   # ours: in this test's directory
+  [ "$(readlink "/proc/$p/cwd" 2>/dev/null)" != "$WORK" ] || fail "process $p outlived its closed pipe"
+done
+
+pass "$n kills: INTERRUPTED (130) with a report, or CRASH; no orphan; older report kept on SIGKILL; a closed stdout: CLOSED (141), quiet, report written"

@@ -74,6 +74,7 @@ const char *rt_verdict_name(int code)
 	case RT_EXIT_NOSTART: return "NOSTART";
 	case RT_EXIT_UNWRITTEN: return "UNWRITTEN";
 	case RT_EXIT_INTERRUPTED: return "INTERRUPTED";
+	case RT_EXIT_CLOSED: return "CLOSED";
 	default: return "ERROR";
 	}
 }

@@ -23,6 +23,7 @@ enum rt_exit {
 	RT_EXIT_INTERNAL = 70,
 	RT_EXIT_UNWRITTEN = 73,   /* the JSON report or repro file could not be written */
 	RT_EXIT_INTERRUPTED = 130,   /* SIGINT/SIGTERM/SIGHUP: the run was stopped */
+	RT_EXIT_CLOSED = 141,     /* stdout's reader went away (`| head`): the run was stopped */
 };
 
 const char *rt_verdict_name(int exit_code);   /* SUCCESS, FINDING, ... */

@@ -2,8 +2,11 @@
 /* util.c - see util.h */
 #include "base/util.h"
 
+#include "base/report.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +150,21 @@ void rt_std_fds_restore(void)
 		dup2(out_fd, 1);
 	if (err_fd > 2)
 		dup2(err_fd, 2);
+}
+
+int rt_out_closed(void)
+{
+	struct pollfd p = { rt_out_fd(), 0, 0 };   /* POLLERR is always reported */
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+int rt_heartbeat(int fd)
+{
+	if (fd < 0 || write(fd, "h", 1) >= 0 || errno == EAGAIN)
+		return fd;
+	if (errno == EPIPE)
+		_exit(RT_EXIT_INTERRUPTED);
+	return -1;
 }
 
 int rt_write_all(int fd, const char *buf, size_t len)

@@ -55,6 +55,13 @@ int rt_err_fd(void);                      /* saved stderr */
 /* Point fd 1/2 back at the saved originals (a target may have dup2-ed over
  * them); before a hang report and at the end of a run. */
 void rt_std_fds_restore(void);
+/* 1 once the saved stdout's reader has gone (a pipe or socket whose other
+ * end closed: `| head -1`); never for a file or a terminal. */
+int rt_out_closed(void);
+/* One heartbeat on fd (a non-blocking pipe to the supervisor): fd, or -1
+ * once it fails.  EPIPE: the supervisor is gone, and this process ends, as
+ * SIGPIPE ended it before the harness ignored SIGPIPE. */
+int rt_heartbeat(int fd);
 void rt_fdprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 0, or -errno of the write that failed (a 0-byte write counts as ENOSPC). */
 int rt_write_all(int fd, const char *buf, size_t len);

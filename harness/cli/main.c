@@ -12,6 +12,7 @@
 #include "targets.h"
 #include "target_plugins.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -31,7 +32,7 @@ static const char exit_codes[] =
 	"  5 replay diverged from its schedule, 6 the program under `py` failed,\n"
 	"  64 bad command line, 65 bad scenario file, 66 sanitizer error,\n"
 	"  69 target cannot start, 70 internal error, 73 report or repro not written,\n"
-	"  130 interrupted (SIGINT, SIGTERM, SIGHUP)\n";
+	"  130 interrupted (SIGINT, SIGTERM, SIGHUP), 141 stdout closed by its reader\n";
 
 static void top_usage(struct rt_buf *b)
 {
@@ -182,6 +183,9 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* A reader that closes early (`| head -1`) is an EPIPE, not a death:
+	 * the supervisor sees it and stops the run, its reports written. */
+	signal(SIGPIPE, SIG_IGN);
 	rt_config_use_catalog(&rt_target_catalog);
 	int code = rt_target_plugins_from_args(&argc, argv);   /* --target-plugin FILE */
 	if (!code)

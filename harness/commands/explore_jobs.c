@@ -148,8 +148,7 @@ static int reap(pid_t *pid, int jobs, struct rt_explore_shared *s, const struct 
 				code = WEXITSTATUS(st);   /* bad input, target cannot start */
 			}
 		}
-		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
-			hb = -1;
+		hb = rt_heartbeat(hb);
 		uint64_t now = rt_now_ns();
 		if (!o->quiet_progress && now - last > (tty ? 250000000ULL : 1000000000ULL)) {
 			rt_explore_progress(tty, t0, atomic_load(&s->execs), o->runs,

@@ -200,8 +200,7 @@ static void confirm_potential(const struct rt_config *c, int hb)
 	uint64_t t0 = rt_now_ns();
 	while (pid > 0 && waitpid(pid, &status, WNOHANG) == 0) {
 		drain(sp[0], &msg);
-		if (hb >= 0 && write(hb, "h", 1) < 0 && errno != EAGAIN)
-			hb = -1;
+		hb = rt_heartbeat(hb);
 		if (rt_now_ns() - t0 > 60ULL * 1000000000ULL) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,8 @@ static int supervisor_report(int code, const char *json_path, const char *what,
 	/* read the child's report before rt_report_finding overwrites the
 	 * same file with ours */
 	json_t *child = child_report(json_path);
-	rt_report_finding(code, code == RT_EXIT_CRASH ? "crash" : "interrupted", what, sig, b.p);
+	const char *kind = code == RT_EXIT_CRASH ? "crash" : code == RT_EXIT_CLOSED ? "closed" : "interrupted";
+	rt_report_finding(code, kind, what, sig, b.p);
 	json_t *st = rt_json_obj();
 	rt_json_set_str(st, "supervisor", what);
 	/* keep what the child saved before it died */
@@ -148,11 +150,40 @@ static int interrupted_report(const char *json_path, pid_t pid, int sig, int kil
 				 "in the JSON report's stats.child_report.");
 }
 
+/* stdout's reader went away (`| head -1`): as grep would, end without a
+ * word on stderr; the JSON report says why. */
+static int closed_report(const char *json_path, pid_t pid, int killed)
+{
+	char what[300];
+	snprintf(what, sizeof what, "stdout closed by its reader; stopped the scenario process %ld "
+		 "(%s)", (long)pid, killed ? "SIGKILL after a 1 s grace" : "SIGTERM");
+	int was = rt_report_set_quiet(1);
+	int code = supervisor_report(RT_EXIT_CLOSED, json_path, what, "stdout closed",
+				     "the run did not finish; what the scenario process had found "
+				     "is in the JSON report's stats.child_report.");
+	rt_report_set_quiet(was);
+	return code;
+}
+
+/* The stop signals wait (blocked) across fork until the child has its own
+ * dispositions: a SIGTERM sent at once (`| head -1` closes stdout after the
+ * first line) reached the parent's handler in the child, which then ran on
+ * until the SIGKILL a second later. */
+static void block_stop_signals(sigset_t *was)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (int i = 0; i < NSTOP; i++)
+		sigaddset(&set, stop_sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &set, was);
+}
+
 /* In the child: die with the parent (a SIGKILLed harness must not leave
  * the target running), and take SIGINT/SIGTERM the default way. */
-static void child_setup(pid_t parent, const struct sigaction *old)
+static void child_setup(pid_t parent, const struct sigaction *old, const sigset_t *mask)
 {
 	restore_stop_signals(old);
+	pthread_sigmask(SIG_SETMASK, mask, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)   /* the parent died before prctl */
 		_exit(RT_EXIT_INTERRUPTED);
@@ -191,15 +222,18 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 	old_report = before;
 	struct sigaction old[NSTOP];
 	catch_stop_signals(old);
+	sigset_t mask;
+	block_stop_signals(&mask);
 	pid_t parent = getpid(), pid = fork();
 	if (pid < 0)
 		rt_die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		child_setup(parent, old);
+		child_setup(parent, old, &mask);
 		close(hb[0]);
 		fcntl(hb[1], F_SETFL, O_NONBLOCK);
 		rt_exit_child(body(c, hb[1], arg));
 	}
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	close(hb[1]);
 	/* The child's watchdog reports within stall timeout + a tick; allow that
 	 * plus grace before declaring it wedged.  Under TSan the grace is longer:
@@ -213,9 +247,10 @@ int rt_supervise_fn(const struct rt_config *c, const char *json_path,
 	uint64_t last_hb = rt_now_ns();
 	int status = 0, eof = 0, code;
 	for (;;) {
-		if (interrupted) {
+		if (interrupted || rt_out_closed()) {
 			int sig = interrupted, killed = stop_child(pid, &status);
-			code = interrupted_report(json_path, pid, sig, killed);
+			code = sig ? interrupted_report(json_path, pid, sig, killed)
+				   : closed_report(json_path, pid, killed);
 			goto out;
 		}
 		pid_t w = waitpid(pid, &status, WNOHANG);

@@ -30,8 +30,7 @@ static int hb_fd = -1;
 /* One heartbeat to the supervisor (watchdog thread only). */
 static void beat(void)
 {
-	if (hb_fd >= 0 && write(hb_fd, "h", 1) < 0 && errno != EAGAIN)
-		hb_fd = -1;
+	hb_fd = rt_heartbeat(hb_fd);
 }
 static pthread_t wd_thread;
 static pthread_mutex_t wd_mu = PTHREAD_MUTEX_INITIALIZER;

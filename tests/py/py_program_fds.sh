@@ -28,6 +28,7 @@
 #    (stderr_pct 20, and a log worker; whole lines, see below) checked by
 #    the oracle, and all of it on the real stdout/stderr too.  On main before this the drivers' lines
 #    went to the real fds only: FINDING, every line lost.
+#  - a program's output piped into `grep -m 2`: CLOSED (141) at once.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/pylib.sh"
 
@@ -53,6 +54,22 @@ expect_in stuck.err '^  print-[0-9]+ \[print\] blocked in syscall write\(fd 1\) 
 expect_in stuck.err '^      \|   redirtorture_glue\.py:[0-9]+ ' "stuck reader: the blocked writer's Python stack"
 expect_in stuck.err '^signature: HANG:[0-9a-f]+ .*write\(fd 1\)@py_sink_write' "stuck reader: the write in the signature"
 
+# `redirtorture py -- script.py | head -N`: the reader (grep -m 2) takes the
+# program's first two lines, then goes; the harness stops at once, exit 141
+# (CLOSED), quiet, its report written (it was a CRASH: the scenario process
+# died of SIGPIPE copying the program's output, then the harness itself)
+LAST=head; t0=$(now_ms)
+set +e
+"$RT_BIN" py --report head.json -- -c 'import time
+for i in range(200): print("prog", i, flush=True); time.sleep(0.05)' 2>head.err | grep -m 2 '^prog' >head.out
+RC=${PIPESTATUS[0]}; set -e; MS=$(( $(now_ms) - t0 ))
+expect_rc 141
+expect_ms_below "$(scaled 5000)" "closed pipe: stopped at once (the program alone runs 10 s)"
+expect_in head.out '^prog 0$' "closed pipe: the program's first line reached the reader"
+expect_not_in head.err '^[^[]' "closed pipe: quiet on stderr"
+"$PY" -c 'import json; d=json.load(open("head.json")); assert (d["verdict"], d["exit_code"]) == ("CLOSED", 141), d["verdict"]' \
+  || fail "closed pipe: the report"
+
 # whole lines only (partial_pct=0): a driver line begun in pieces on the
 # harness's sys.stderr when the program swaps in its C stream would end on
 # the other one, split (3 of 6 runs by hand; not what this test is about)
@@ -65,4 +82,4 @@ expect_in cstream.out '^c_stream done$' "the last os.write(1) on the real stdout
 expect_in cstream.err '^c_stream: libc write\(2\)$' "libc write(2) on the real stderr"
 expect_in cstream.out '^@T[0-9]+:[0-9]+@ ' "driver lines on the real stdout"
 expect_in cstream.err '^(WARNING )?@T[0-9]+:[0-9]+@ ' "driver lines on the real stderr"
-pass "fd-level redirector: fixed clean, lossy FINDING in 2 of 2, stuck HANG; C-level writes to fd 1/2 reach the sinks and the real fds"
+pass "fd-level redirector: fixed clean, lossy FINDING in 2 of 2, stuck HANG; | head: CLOSED (141); C-level writes to fd 1/2 reach the sinks and the real fds"
