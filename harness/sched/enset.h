@@ -12,7 +12,6 @@
 struct ctl_enset {
 	const uint64_t *bits;
 	int nwords;   /* (ctl_nct + 63) / 64 */
-	int n;        /* members */
 };
 
 static inline int enset_has(const struct ctl_enset *s, int i)
@@ -35,7 +34,17 @@ static inline int enset_next(const struct ctl_enset *s, int from)
 	return -1;
 }
 
-/* The k-th member in index order (0 <= k < n): what e[k] was. */
+/* How many members: a popcount per word, asked only by the strategies
+ * that draw among all of them (random, bytes, confirm). */
+static inline int enset_count(const struct ctl_enset *s)
+{
+	int n = 0;
+	for (int j = 0; j < s->nwords; j++)
+		n += __builtin_popcountll(s->bits[j]);
+	return n;
+}
+
+/* The k-th member in index order (0 <= k < enset_count): what e[k] was. */
 static inline int enset_nth(const struct ctl_enset *s, int k)
 {
 	for (int j = 0; j < s->nwords; j++) {
@@ -52,7 +61,7 @@ static inline int enset_nth(const struct ctl_enset *s, int k)
 	return -1;
 }
 
-/* The members in index order into e (room for n); returns n. */
+/* The members in index order into e (room for enset_count); returns how many. */
 static inline int enset_list(const struct ctl_enset *s, int *e)
 {
 	int n = 0;

@@ -111,7 +111,7 @@ static void scan_all(uint64_t *bits, struct ctl_enset *s, int *live, int *outsid
 {
 	int w = (ctl_nct + 63) / 64;
 	memset(bits, 0, (size_t)w * sizeof *bits);
-	*s = (struct ctl_enset){ bits, w, 0 };
+	*s = (struct ctl_enset){ bits, w };
 	for (int i = 0; i < ctl_nct; i++) {
 		struct cthread *c = ctl_ct[i];
 		if (c->status == CT_NONE || c->status == CT_DONE || c->status == CT_NEW ||
@@ -131,10 +131,8 @@ static void scan_all(uint64_t *bits, struct ctl_enset *s, int *live, int *outsid
 		}
 		if (ctl_draining ? (c->status == CT_READY || c->status == CT_SLEEP ||
 				    c->status == CT_WAIT)
-				 : enabled(c)) {
+				 : enabled(c))
 			bits[i >> 6] |= 1ULL << (i & 63);
-			s->n++;
-		}
 	}
 }
 
@@ -174,20 +172,21 @@ int pick_locked(int me)
 		/* (no target threads where the set is kept: C targets) */
 		if (!live || (!kept && target_threads_at_rest_locked()))
 			return -1;
-		if (!s.n && sleeping) {
+		int first = enset_next(&s, 0);
+		if (first < 0 && sleeping) {
 			ctl_vnow = wake;   /* nothing can run: jump the virtual clock */
 			continue;
 		}
-		if (!s.n && outside)
+		if (first < 0 && outside)
 			return -2;   /* wait for it to come back (resched_locked) */
-		if (!s.n) {
+		if (first < 0) {
 			deadlocked_locked(me);
 			continue;
 		}
 		if (ctl_draining)
 			return drain_pick(&s);
-		int chosen = enset_next(&s, 0);
-		if (s.n > 1) {
+		int chosen = first;
+		if (enset_next(&s, first + 1) >= 0) {   /* more than one */
 			chosen = strategy_pick(me, &s);
 			int pre = enset_has(&s, me) && chosen != me;
 			ctl_r.preemptions += pre;

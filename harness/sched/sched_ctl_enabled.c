@@ -270,10 +270,7 @@ int ctl_en_collect(struct ctl_enset *s, int *live_out, int *outside_out, int *sl
 		}
 	}
 #undef ADD
-	int n = 0;
-	for (int j = 0; j < w; j++)
-		n += __builtin_popcountll(scratch[j]);
-	*s = (struct ctl_enset){ scratch, w, n };
+	*s = (struct ctl_enset){ scratch, w };
 	first_rank = -1;
 	for (int j = 0; rk && j < w; j++)
 		if (r_scratch[j]) {

@@ -152,13 +152,13 @@ static int pos_pick(const struct ctl_enset *s)
 
 static int confirm_pick(const struct ctl_enset *s)
 {
-	int free_[s->n], nf = 0;
+	int n = enset_count(s), free_[n], nf = 0;
 	ENSET_FOR(s, i)
 		if (!postponed(ctl_ct[i]))
 			free_[nf++] = i;
 	if (nf)
 		return free_[rt_rng_below(&ctl_rng, (uint32_t)nf)];
-	return enset_nth(s, (int)rt_rng_below(&ctl_rng, (uint32_t)s->n));
+	return enset_nth(s, (int)rt_rng_below(&ctl_rng, (uint32_t)n));
 }
 
 static void diverged(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -212,9 +212,9 @@ int strategy_pick(int me, const struct ctl_enset *s)
 	case RT_STRAT_CONFIRM: return confirm_pick(s);
 	case RT_STRAT_BYTES:
 		if (ctl_nchoice < ctl_p.nbytes)
-			return enset_nth(s, (int)(ctl_p.bytes[ctl_nchoice] % (unsigned)s->n));
+			return enset_nth(s, (int)(ctl_p.bytes[ctl_nchoice] % (unsigned)enset_count(s)));
 		return enset_has(s, me) ? me : enset_next(s, 0);
 	case RT_STRAT_REPLAY: return replay_pick(me, s);
-	default: return enset_nth(s, (int)rt_rng_below(&ctl_rng, (uint32_t)s->n));
+	default: return enset_nth(s, (int)rt_rng_below(&ctl_rng, (uint32_t)enset_count(s)));
 	}
 }

@@ -11,7 +11,7 @@
 
 /* Forget the last execution's schedule and check hash. */
 void ctl_strategy_reset_locked(void);
-/* Which of the enabled threads s (s->n > 1) runs next; me is the thread
+/* Which of the enabled threads s (more than one) runs next; me is the thread
  * at the point (-1: none). */
 int strategy_pick(int me, const struct ctl_enset *s);
 /* The check byte of a choice: a hash of the enabled set and the chosen
