@@ -20,6 +20,8 @@
 #include "base/json.h"
 #include "base/util.h"
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <execinfo.h>
@@ -172,7 +174,34 @@ static Dwfl_Module *module_of(Dwarf_Addr a)
 	return m;
 }
 
-/* Frame k at pc, resolved (under dw_mu; the strings are libdw's). */
+/* A line the line table gives as 0 (code made of several lines: clang
+ * merges like calls, e.g. real_lock()'s three pthread_mutex_lock() calls,
+ * inlined): the call site of the innermost inlined function around it, a
+ * real line of its caller, or 0 when it is in none.  *file: the call's. */
+static int inline_call_line(Dwfl_Module *m, Dwarf_Addr a, const char **file)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(m, a, &bias), *scopes = NULL;
+	int n = cu ? dwarf_getscopes(cu, a - bias, &scopes) : 0, line = 0;
+	for (int i = 0; i < n && !line; i++) {
+		Dwarf_Attribute at;
+		Dwarf_Word ln, fi;
+		Dwarf_Files *files;
+		size_t nf;
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine ||
+		    dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &at), &ln) || !ln)
+			continue;
+		line = (int)ln;
+		if (!dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &at), &fi) &&
+		    !dwarf_getsrcfiles(cu, &files, &nf) && fi < nf && dwarf_filesrc(files, fi, NULL, NULL))
+			*file = dwarf_filesrc(files, fi, NULL, NULL);
+	}
+	free(scopes);
+	return line;
+}
+
+/* Frame k at pc, resolved (under dw_mu; the strings are libdw's).  line 0:
+ * not known (file may still be). */
 struct frame {
 	const char *fn, *file, *mod;
 	int line;
@@ -192,6 +221,8 @@ static struct frame resolve(int k, void *pc)
 		f.mod = dwfl_module_info(m, NULL, &base, NULL, NULL, NULL, NULL, NULL);
 	Dwfl_Line *l = m ? dwfl_module_getsrc(m, a) : NULL;
 	f.file = l ? dwfl_lineinfo(l, NULL, &f.line, NULL, NULL, NULL) : NULL;
+	if (f.file && f.line <= 0)
+		f.line = inline_call_line(m, a, &f.file);
 	f.off = (unsigned long long)(a - base);
 	return f;
 }
@@ -208,8 +239,11 @@ static void frame_line(struct rt_buf *b, const char *prefix, int k, void *pc)
 {
 	struct frame f = resolve(k, pc);
 	rt_buf_printf(b, "%s#%-2d %s", prefix, k, f.fn ? f.fn : "??");
-	if (f.file)
+	if (f.file && f.line > 0)
 		rt_buf_printf(b, " (%s:%d)\n", f.file, f.line);
+	else if (f.file)   /* no line: where it is, for addr2line */
+		rt_buf_printf(b, " (%s, %s+0x%llx)\n", f.file, f.mod ? rt_basename(f.mod) : "?",
+			      f.off);
 	else
 		rt_buf_printf(b, " (%s+0x%llx)\n", f.mod ? rt_basename(f.mod) : "?", f.off);
 }
@@ -224,8 +258,9 @@ json_t *rt_native_json(const struct rt_native_stack *st)
 		struct frame f = resolve(k, st->pc[k]);
 		json_t *o = rt_json_obj();
 		rt_json_set(o, "function", f.fn ? rt_json_str(f.fn) : json_null());
-		if (f.file) {
+		if (f.file)
 			rt_json_set_str(o, "file", f.file);
+		if (f.file && f.line > 0) {
 			rt_json_set_int(o, "line", f.line);
 		} else {
 			rt_json_set_str(o, "module", f.mod ? rt_basename(f.mod) : "?");
