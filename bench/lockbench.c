@@ -6,8 +6,9 @@
  *
  * Two kinds of process, because glibc takes a mutex without an atomic
  * instruction while a process has one thread (pthread_mutex_lock and
- * unlock; never pthread_mutex_trylock, which an instrumented acquire needs
- * to record a wait before it blocks): a single-threaded one, and one with a
+ * unlock; never pthread_mutex_trylock, which an instrumented acquire uses
+ * once a second thread exists, so that a thread about to block records its
+ * wait first; lock_fast.h): a single-threaded one, and one with a
  * second (idle) thread, as every harness process that runs a target has
  * (the watchdog, drivers).  Each sample forks one child of each kind; a
  * child times every variant once, in turn.  Output: one table per kind,

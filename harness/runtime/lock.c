@@ -261,10 +261,11 @@ static void reenter(struct rt_thread *t, rt_lock *l, struct rt_site site)
  * chain cache), the bookkeeping is one write section of its own held
  * list, no lock taken.  Lock-order edges are added as a blocking acquire
  * would add them (it did not block, so after taking the lock is as early
- * as needed).  0 if l is busy (nothing changed). */
+ * as needed).  0 if l is busy or has an owner, this thread included
+ * (nothing changed). */
 static inline int acquire_fast(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
-	if (pthread_mutex_trylock(&l->mu))
+	if (atomic_load_explicit(&l->owner, memory_order_relaxed) || !rt_lock_take_free_(l))
 		return 0;
 	held_sync(t);
 	if (t->nheld == t->capheld)

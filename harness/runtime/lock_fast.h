@@ -20,6 +20,12 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#if defined(__has_include)
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>   /* glibc >= 2.32 */
+#define RT_HAVE_SINGLE_THREADED 1
+#endif
+#endif
 
 struct rt_lock {
 	pthread_mutex_t mu;
@@ -42,6 +48,40 @@ struct rt_lock {
 	atomic_int external;
 	uint64_t serial;            /* instance identity, never reused (lockgraph.c) */
 };
+
+/* 1 while the process has never had a second thread: glibc's public
+ * __libc_single_threaded, which its pthread_create clears before the new
+ * thread exists; nothing sets it again (not pthread_join; the child of a
+ * fork inherits it, and 2.36 leaves it false after a multi-threaded
+ * parent).  While it is true only the one thread reads it: no race. */
+static inline int rt_single_threaded_(void)
+{
+#ifdef RT_HAVE_SINGLE_THREADED
+	return __libc_single_threaded;
+#else
+	return 0;
+#endif
+}
+
+/* Takes l's real lock if it is free: 1 if taken, 0 if busy.  The caller
+ * saw l's owner NULL: not the calling thread's own lock (a re-entry or a
+ * self-deadlock goes out of line, which records the wait before it
+ * blocks), nor another fiber's on the fiber backend (each has its own
+ * record).  With one thread in the process nobody else can hold l, so
+ * pthread_mutex_lock does not block, and glibc then takes the mutex
+ * without an atomic instruction where trylock always makes one (issue 17:
+ * at most 3x a plain mutex, which is measured in such a process).  It
+ * could still find the mutex taken only in the instructions between a
+ * real lock and its owner's store, or between the owner's clearing and
+ * the real unlock, if something ran there on this thread: no signal
+ * handler takes instrumented locks, no fiber switches there, and a trylock
+ * would fail there to block in the out-of-line path for good as well. */
+static inline int rt_lock_take_free_(rt_lock *l)
+{
+	if (rt_single_threaded_())
+		return pthread_mutex_lock(&l->mu) == 0;
+	return pthread_mutex_trylock(&l->mu) == 0;
+}
 
 /* The chain key with l on top of t's held list, and whether t's chain
  * cache has it, taken untimed (lockgraph.h; rt_lockgraph_on_acquire would
@@ -73,10 +113,11 @@ static inline void rt_lock_push_(struct rt_thread *t, rt_lock *l, uint64_t chain
 	rt_held_write_end(t);
 }
 
-/* t just took l's real lock without waiting (trylock), with room in its
- * held list and its drop box empty: the bookkeeping of an uncontended
- * acquire (lock-order edges only for a chain t has not validated yet).
- * The inline path below and lock.c's out-of-line one share it. */
+/* t just took l's real lock without waiting (rt_lock_take_free_), with
+ * room in its held list and its drop box empty: the bookkeeping of an
+ * uncontended acquire (lock-order edges only for a chain t has not
+ * validated yet).  The inline path below and lock.c's out-of-line one
+ * share it. */
 static inline void rt_lock_took_(struct rt_thread *t, rt_lock *l, struct rt_site site)
 {
 	uint64_t next;
@@ -94,9 +135,9 @@ static inline __attribute__((always_inline)) int rt_lock_acquire_fast_(rt_lock *
 {
 	struct rt_thread *t = rt_self_current();
 	if (__builtin_expect(!t || !l->fast || !rt_sched->quiet ||
-			     atomic_load_explicit(&l->owner, memory_order_relaxed) == t ||
+			     atomic_load_explicit(&l->owner, memory_order_relaxed) != NULL ||
 			     atomic_load_explicit(&t->has_dropped, memory_order_relaxed) ||
-			     t->nheld == t->capheld || pthread_mutex_trylock(&l->mu), 0))
+			     t->nheld == t->capheld || !rt_lock_take_free_(l), 0))
 		return 0;
 	rt_lock_took_(t, l, site);
 	return 1;
