@@ -40,10 +40,14 @@ static inline unsigned rt_lockgraph_how(const struct rt_thread *t, int timed)
 }
 /* next: the chain key with the acquired lock's class on top; the key of the
  * chain taken this way (valid for any instances once its edge has too many
- * to tell apart, or when it adds no edge) ... */
+ * to tell apart, or when it adds no edge) ...  Only next is mixed
+ * (splitmix64's finalizer, a bijection: distinct chains, distinct keys);
+ * the way and the instance pair go in by xor, the pair mixed on its own,
+ * apart from the chain, so an acquire's look-up waits for one finalizer,
+ * not three in a row (lock_fast.h: rt_lock_chain_known_). */
 static inline uint64_t rt_lockgraph_ckey(uint64_t next, unsigned how)
 {
-	return rt_chain_mix(next ^ (uint64_t)how * 0x9e3779b97f4a7c15ULL);
+	return next ^ (uint64_t)how * 0x9e3779b97f4a7c15ULL;
 }
 /* ... and the same with the serials (rt_lock_serial) of the held lock the
  * edge comes from and of the acquired one, while instances count (each
@@ -52,7 +56,7 @@ static inline uint64_t rt_lockgraph_serial_from(uint64_t serial) { return rt_cha
 static inline uint64_t rt_lockgraph_serial_to(uint64_t serial) { return serial * 0x165667b19e3779f9ULL; }
 static inline uint64_t rt_lockgraph_ikey(uint64_t ckey, uint64_t from_serial, uint64_t to_serial)
 {
-	return rt_chain_mix(ckey ^ rt_lockgraph_serial_from(from_serial) ^ rt_lockgraph_serial_to(to_serial));
+	return ckey ^ rt_chain_mix(rt_lockgraph_serial_from(from_serial) ^ rt_lockgraph_serial_to(to_serial));
 }
 /* The entry of t's held list an acquisition's edge comes from: the most
  * recently taken lock still held, re-entries skipped; NULL if none.  The
