@@ -4,7 +4,8 @@
  * is reported once, along its own chain.  One thread nests Chain.A -> B -> C
  * -> D, another takes D then A: the report is the 4-class cycle and nothing
  * else.  With an edge from every held lock (A -> D among them), the same bug
- * came out as the transitive "Chain.A -> Chain.D -> Chain.A". */
+ * came out as the transitive "Chain.A -> Chain.D -> Chain.A".  The unsafe
+ * scenario of each report reads as two threads (check_scenarios). */
 #include "base/report.h"
 #include "runtime/lockgraph.h"
 #include "runtime/registry.h"
@@ -40,6 +41,60 @@ static void *d_then_a(void *arg)
 	return NULL;
 }
 
+/* one thread, both orders at different times: X -> Y, then Y -> X */
+static rt_lock *x, *y;
+static void *both_orders(void *arg)
+{
+	(void)arg;
+	rt_thread_register("both", "test");
+	rt_lock_acquire(x);
+	rt_lock_acquire(y);
+	rt_lock_release(y);
+	rt_lock_release(x);
+	rt_lock_acquire(y);
+	rt_lock_acquire(x);
+	rt_lock_release(x);
+	rt_lock_release(y);
+	return NULL;
+}
+
+/* The scenario reads as two threads: the nester's chain in one column
+ * (it read "nester: lock(Chain.A); ... lock(Chain.B);" three times, one
+ * thread as three participants), the inverter in the other; one thread in
+ * both orders: "another thread" across from it, and why. */
+static int check_scenarios(void)
+{
+	static const char two[] =
+		"       nester                       inverter\n"
+		"       ----                         ----\n"
+		"  lock(Chain.A);\n  lock(Chain.B);\n  lock(Chain.C);\n"
+		"                                    lock(Chain.D);\n"
+		"                                    lock(Chain.A);\n"
+		"  lock(Chain.D);\n\n *** DEADLOCK ***";
+	static const char self[] =
+		"       both                         another thread\n"
+		"       ----                         ----\n"
+		"  lock(Self.X);\n"
+		"                                    lock(Self.Y);\n"
+		"                                    lock(Self.X);\n"
+		"  lock(Self.Y);\n\n"
+		" (both took these locks in both orders, at different times: two threads that "
+		"do the same can deadlock)\n";
+	int code, fails = 0;
+	const char *kind, *sig, *text[2] = { "", "" };
+	for (int i = 0; i < 2 && rt_report_get(i, &code, &kind, &sig, &text[i]) == 0; i++)
+		;
+	if (!strstr(text[0], two)) {
+		fprintf(stderr, "FAIL: the chain's scenario is not two columns:\n%s\n", text[0]);
+		fails++;
+	}
+	if (!strstr(text[1], self)) {
+		fprintf(stderr, "FAIL: one thread in both orders, scenario:\n%s\n", text[1]);
+		fails++;
+	}
+	return fails;
+}
+
 int main(void)
 {
 	rt_test_init("lockgraph_chain_test");
@@ -67,7 +122,12 @@ int main(void)
 			rt_lockgraph_nedges());
 		fails++;
 	}
+	x = rt_lock_new("Self.X", RT_LOCK_PLAIN);
+	y = rt_lock_new("Self.Y", RT_LOCK_PLAIN);
+	rt_test_run(both_orders, NULL);
+	fails += check_scenarios();
 	if (!fails)
-		printf("PASS: one finding, the cycle along its own chain; 4 edges\n");
+		printf("PASS: one finding, the cycle along its own chain; 4 edges; scenarios in two "
+		       "columns\n");
 	return fails ? 1 : 0;
 }

@@ -9,6 +9,7 @@
  * instances; what tells why a cycle may never deadlock (commands/explain.c). */
 #include "runtime/lockgraph.h"
 #include "runtime/lock.h"
+#include "runtime/lockscenario.h"
 #include "runtime/site.h"
 
 #include "base/json.h"
@@ -232,26 +233,14 @@ static void build_report(struct rt_buf *b, struct rt_thread *t, const struct edg
 		      cname(ne->to), s2);
 
 	rt_buf_printf(b, " Possible unsafe locking scenario:\n\n");
-	if (k == 2) {
-		const struct edge *e0 = &edges[path[0]];
-		char h0[64], h1[64];
-		snprintf(h0, sizeof h0, "%s", e0->thread);
-		snprintf(h1, sizeof h1, "%s", t->name);
-		rt_buf_printf(b, "       %-28s %s\n       %-28s %s\n", h0, h1, "----", "----");
-		rt_buf_printf(b, "  lock(%s);\n", cname(e0->from));
-		rt_buf_printf(b, "       %-28s lock(%s);\n", "", cname(ne->from));
-		rt_buf_printf(b, "       %-28s lock(%s);\n", "", cname(ne->to));
-		rt_buf_printf(b, "  lock(%s);\n", cname(e0->to));
-	} else {
-		for (int i = 0; i < plen; i++) {
-			const struct edge *e = &edges[path[i]];
-			rt_buf_printf(b, "  %s: lock(%s); ... lock(%s);\n", e->thread, cname(e->from),
-				      cname(e->to));
-		}
-		rt_buf_printf(b, "  %s: lock(%s); ... lock(%s);\n", t->name, cname(ne->from),
-			      cname(ne->to));
-		rt_buf_printf(b, "  (each thread takes its first lock, then waits for the next)\n");
+	struct rt_scen_edge *se = rt_xcalloc((size_t)k, sizeof *se);
+	for (int i = 0; i < plen; i++) {
+		const struct edge *e = &edges[path[i]];
+		se[i] = (struct rt_scen_edge){ e->thread, cname(e->from), cname(e->to) };
 	}
+	se[plen] = (struct rt_scen_edge){ t->name, cname(ne->from), cname(ne->to) };
+	rt_lock_scenario(b, se, k);
+	free(se);
 	rt_buf_printf(b, "\n *** DEADLOCK ***\n\n");
 
 	/* t is the calling thread: its held list is its own */
