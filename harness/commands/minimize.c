@@ -125,6 +125,7 @@ static int replay_best_on(struct mz *m, struct best *b, const struct rt_config *
 	struct rt_ctl_params p;
 	rt_ctl_params_from_config(c, &p);
 	p.strategy = RT_STRAT_REPLAY;
+	rt_ctl_result_checks(&b->r.ctl);
 	p.replay = b->r.ctl.choices;
 	p.nreplay = b->r.ctl.nchoices;
 	p.lenient = 1;
@@ -309,6 +310,7 @@ static int finish(const struct minimize_job *job, struct mz *m, struct best *b,
 	mr.vstep_ns = b->p.vstep_ns;
 	mr.max_steps = b->p.max_steps;
 	mr.nthreads = b->r.ctl.nthreads;
+	rt_ctl_result_checks(&b->r.ctl);
 	mr.choices = b->r.ctl.choices;
 	mr.nchoices = b->r.ctl.nchoices;
 	mr.preemptions = b->r.ctl.preemptions;

@@ -268,6 +268,7 @@ void rt_repro_from(struct rt_repro *rp, const struct rt_config *c, const struct 
 		   const struct rt_exec_result *r)
 {
 	memset(rp, 0, sizeof *rp);
+	rt_ctl_result_checks(&r->ctl);
 	rp->cfg = *c;
 	snprintf(rp->verdict, sizeof rp->verdict, "%s", rt_verdict_name(r->code));
 	snprintf(rp->signature, sizeof rp->signature, "%s", r->signature);

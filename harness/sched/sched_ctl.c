@@ -13,6 +13,7 @@
  * every thread can be joined and the next execution starts clean. */
 #include "sched/sched_ctl.h"
 
+#include "sched/checklog.h"
 #include "sched/sched_ctl_enabled.h"
 #include "sched/sched_ctl_fiber.h"
 #include "sched/sched_ctl_py.h"
@@ -190,7 +191,7 @@ int pick_locked(int me)
 			chosen = strategy_pick(me, &s);
 			int pre = enset_has(&s, me) && chosen != me;
 			ctl_r.preemptions += pre;
-			record(chosen, check_of(&s, chosen), me, pre);
+			record(chosen, &s, me, pre);
 			ctl_nchoice++;
 		}
 		if (ctl_p.strategy == RT_STRAT_POS && ctl_ct[chosen]->want) {
@@ -565,8 +566,14 @@ void rt_ctl_end(struct rt_ctl_result *out)
 	pthread_mutex_unlock(&ctl_mu);
 }
 
+void rt_ctl_result_checks(const struct rt_ctl_result *r)
+{
+	rt_checklog_fill(r->checklog, r->choices, r->nchoices);
+}
+
 void rt_ctl_result_free(struct rt_ctl_result *r)
 {
+	rt_checklog_free(r->checklog);
 	free(r->choices);
 	free(r->trace);
 	free(r->thread_names);

@@ -76,8 +76,9 @@ struct rt_ctl_params {
 struct rt_ctl_result {
 	int deadlock, step_bound, diverged;
 	char diverge_msg[300];
-	struct rt_choice *choices;       /* recorded, owned */
+	struct rt_choice *choices;       /* recorded, owned; check bytes: rt_ctl_result_checks */
 	size_t nchoices;
+	struct rt_checklog *checklog;    /* owned: what the check bytes are made from */
 	uint64_t steps;
 	int preemptions;
 	struct rt_trace_ev *trace;       /* owned */
@@ -102,5 +103,9 @@ void rt_ctl_run(void);
 /* Collect the result and go back to free-running mode. */
 void rt_ctl_end(struct rt_ctl_result *out);
 void rt_ctl_result_free(struct rt_ctl_result *r);
+/* The check bytes of r's choices, made on demand (sched/checklog.h): call
+ * before they are written or compared.  Fills them in place through the
+ * result's pointers, once, so a const result can be given. */
+void rt_ctl_result_checks(const struct rt_ctl_result *r);
 
 #endif

@@ -5,6 +5,7 @@
 #include "sched/sched_ctl_strategy.h"
 
 #include "sched/checkhash.h"
+#include "sched/checklog.h"
 #include "sched/sched_ctl_enabled.h"
 #include "sched/sched_ctl_state.h"
 
@@ -52,29 +53,29 @@ static int postponed(const struct cthread *c)
 	return 0;
 }
 
+static const char *want_class(int chosen)
+{
+	return ctl_ct[chosen]->want ? rt_lock_class_name(ctl_ct[chosen]->want) : NULL;
+}
+
 uint8_t check_of(const struct ctl_enset *s, int chosen)
 {
 	/* FNV-1a streams: one pass over the members hashes what one call per
 	 * element did (the check bytes of committed repros stay the same);
 	 * checkhash.c resumes from the prefix the last enabled set shares */
 	uint64_t h = rt_checkhash_bits(&enabled_hash, s->bits, s->nwords);
-	int ev = ctl_ct[chosen]->ev;
-	h = rt_fnv1a(&ev, sizeof ev, h);
-	if (ctl_ct[chosen]->want) {
-		const char *cls = rt_lock_class_name(ctl_ct[chosen]->want);
-		h = rt_fnv1a(cls, strlen(cls), h);
-	}
-	return (uint8_t)(h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24));
+	return rt_check_byte(h, ctl_ct[chosen]->ev, want_class(chosen));
 }
 
-void record(int tid, uint8_t check, int me, int preempt)
+void record(int tid, const struct ctl_enset *s, int me, int preempt)
 {
 	if (ctl_r.nchoices == capchoices) {
 		capchoices = capchoices ? capchoices * 2 : 256;
 		ctl_r.choices = rt_xrealloc(ctl_r.choices, capchoices * sizeof *ctl_r.choices);
 	}
-	ctl_r.choices[ctl_r.nchoices++] = (struct rt_choice){ (uint16_t)tid, check, (uint8_t)preempt,
+	ctl_r.choices[ctl_r.nchoices++] = (struct rt_choice){ (uint16_t)tid, 0, (uint8_t)preempt,
 						      (int16_t)me };
+	rt_checklog_add(&ctl_r.checklog, s->bits, s->nwords, ctl_ct[tid]->ev, want_class(tid));
 }
 
 /* ---- PCT: the enabled thread of highest priority ----------------------

@@ -19,7 +19,8 @@ int strategy_pick(int me, const struct ctl_enset *s);
 uint8_t check_of(const struct ctl_enset *s, int chosen);
 /* ctl_pct_prio changed (new threads, a new execution's priorities). */
 void ctl_pct_changed(void);
-/* Append a choice to the recorded schedule. */
-void record(int tid, uint8_t check, int me, int preempt);
+/* Append a choice to the recorded schedule: tid chosen among s; its check
+ * byte is made on demand (rt_ctl_result_checks). */
+void record(int tid, const struct ctl_enset *s, int me, int preempt);
 
 #endif
