@@ -12,6 +12,7 @@
 #include "targets.h"
 #include "target_plugins.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,14 @@ int main(int argc, char **argv)
 	/* A reader that closes early (`| head -1`) is an EPIPE, not a death:
 	 * the supervisor sees it and stops the run, its reports written. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Executions follow each other in one process (explore, minimize):
+	 * memory one frees, the next takes again.  glibc would hand large
+	 * blocks back to the kernel (munmap, heap trimming) and the next
+	 * execution fault every page in again: 27 page faults per execution
+	 * with 64 print workers.  Keep them (a test tool's peak is its
+	 * working set anyway). */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	rt_config_use_catalog(&rt_target_catalog);
 	int code = rt_target_plugins_from_args(&argc, argv);   /* --target-plugin FILE */
 	if (!code)

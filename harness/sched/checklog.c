@@ -36,12 +36,15 @@ void rt_checklog_add(struct rt_checklog **logp, const uint64_t *w, int nw, int e
 	struct rt_checklog *l = *logp;
 	if (!l)   /* new each execution: nothing here depends on earlier ones (AFL++) */
 		l = *logp = rt_xcalloc(1, sizeof *l);
+	/* room for 4096 choices of up to 128 threads at first: an execution
+	 * that fits grows nothing (pages it does not touch cost nothing; freed
+	 * memory stays in the process, main.c) */
 	if (l->nw + (size_t)nw > l->capw) {
-		l->capw = 2 * l->capw > l->nw + (size_t)nw + 1024 ? 2 * l->capw : l->nw + (size_t)nw + 1024;
+		l->capw = 2 * l->capw > l->nw + (size_t)nw + 8192 ? 2 * l->capw : l->nw + (size_t)nw + 8192;
 		l->w = rt_xrealloc(l->w, l->capw * sizeof *l->w);
 	}
 	if (l->nrec == l->caprec) {
-		l->caprec = l->caprec ? 2 * l->caprec : 1024;
+		l->caprec = l->caprec ? 2 * l->caprec : 4096;
 		l->rec = rt_xrealloc(l->rec, l->caprec * sizeof *l->rec);
 	}
 	for (int j = 0; j < nw; j++)   /* a word or two: no call to memcpy */

@@ -70,7 +70,7 @@ uint8_t check_of(const struct ctl_enset *s, int chosen)
 void record(int tid, const struct ctl_enset *s, int me, int preempt)
 {
 	if (ctl_r.nchoices == capchoices) {
-		capchoices = capchoices ? capchoices * 2 : 256;
+		capchoices = capchoices ? capchoices * 2 : 4096;   /* as the check log */
 		ctl_r.choices = rt_xrealloc(ctl_r.choices, capchoices * sizeof *ctl_r.choices);
 	}
 	ctl_r.choices[ctl_r.nchoices++] = (struct rt_choice){ (uint16_t)tid, 0, (uint8_t)preempt,
