@@ -36,9 +36,12 @@ static int npts;
 static _Atomic int stop_flag;
 static _Atomic int workers_left;   /* print/log drivers still in their op loop */
 
+/* gc_mu serializes claiming a collection; the counts are atomics so that
+ * an allocation point, most of which find nothing to collect, reads them
+ * without taking it (three mutex pairs per controlled step, before) */
 static pthread_mutex_t gc_mu = PTHREAD_MUTEX_INITIALIZER;
-static int gc_pending;
-static int gc_collecting;
+static _Atomic int gc_pending;
+static _Atomic int gc_collecting;
 static _Atomic int gc_enabled;
 
 enum { RT_GC_BATCH = 16 };
@@ -94,16 +97,13 @@ static void run_finalizer(struct rt_thread *t, int n)
 static void gc_alloc_point(struct rt_site site)
 {
 	(void)site;
-	struct rt_thread *t = rt_self();
 	if (!atomic_load(&gc_enabled))
 		return;
 	/* An allocation with nothing to collect has no visible effect, so it is
 	 * no scheduling point: that keeps controlled runs short (k small). */
-	pthread_mutex_lock(&gc_mu);
-	int ready = !gc_collecting && gc_pending >= cfg->gc_threshold;
-	pthread_mutex_unlock(&gc_mu);
-	if (!ready)
+	if (atomic_load(&gc_collecting) || atomic_load(&gc_pending) < cfg->gc_threshold)
 		return;
+	struct rt_thread *t = rt_self();
 	rt_sched_point(t, RT_EV_ALLOC, NULL);
 	pthread_mutex_lock(&gc_mu);
 	if (gc_collecting || gc_pending < cfg->gc_threshold) {
@@ -112,9 +112,10 @@ static void gc_alloc_point(struct rt_site site)
 	}
 	/* A collection runs a bounded batch: with real threads garbage can be
 	 * made faster than one thread finalizes it (no GIL here). */
-	int n = gc_pending < RT_GC_BATCH ? gc_pending : RT_GC_BATCH;
-	gc_pending -= n;
-	gc_collecting = 1;
+	int pending = atomic_load(&gc_pending);
+	int n = pending < RT_GC_BATCH ? pending : RT_GC_BATCH;
+	atomic_fetch_sub(&gc_pending, n);   /* more may come meanwhile */
+	atomic_store(&gc_collecting, 1);
 	pthread_mutex_unlock(&gc_mu);
 
 	const char *prev = t->op;
@@ -126,9 +127,7 @@ static void gc_alloc_point(struct rt_site site)
 	t->in_finalizer--;
 	rt_thread_set_op(t, prev);
 
-	pthread_mutex_lock(&gc_mu);
-	gc_collecting = 0;
-	pthread_mutex_unlock(&gc_mu);
+	atomic_store(&gc_collecting, 0);
 }
 
 static void make_garbage(void)
@@ -138,9 +137,7 @@ static void make_garbage(void)
 			atomic_fetch_add(&rt_stats.garbage_made, 1);
 		return;
 	}
-	pthread_mutex_lock(&gc_mu);
-	gc_pending++;
-	pthread_mutex_unlock(&gc_mu);
+	atomic_fetch_add(&gc_pending, 1);
 	atomic_fetch_add(&rt_stats.garbage_made, 1);
 }
 
@@ -232,8 +229,8 @@ int rt_drivers_start(const struct rt_config *c, const struct rt_target_ops *t)
 	target = t;
 	atomic_store(&stop_flag, 0);
 	handler_lock = rt_lock_new("logging.Handler.lock", RT_LOCK_RECURSIVE);
-	gc_pending = 0;
-	gc_collecting = 0;
+	atomic_store(&gc_pending, 0);
+	atomic_store(&gc_collecting, 0);
 	atomic_store(&gc_enabled, c->finalizer_every > 0);
 	rt_hooks_set_alloc_handler(gc_alloc_point);
 	atomic_store(&workers_left, c->print_workers + c->log_workers);
