@@ -51,6 +51,11 @@ target_link_libraries(lockgraph_edge_facts_test PRIVATE redirtorture_core)
 add_test(NAME lockgraph_edge_facts COMMAND lockgraph_edge_facts_test)
 set_tests_properties(lockgraph_edge_facts PROPERTIES LABELS "lockorder;unit" TIMEOUT 30)
 # Signature keys: class@function, no lines (base/signature.h).
+# The line tag written by hand: what snprintf wrote, truncated alike.
+add_executable(oracle_line_test oracle_line_test.c)
+target_link_libraries(oracle_line_test PRIVATE redirtorture_core)
+add_test(NAME oracle_line COMMAND oracle_line_test)
+set_tests_properties(oracle_line PROPERTIES LABELS "oracle;unit" TIMEOUT 30)
 add_executable(signature_test signature_test.c)
 target_link_libraries(signature_test PRIVATE redirtorture_core)
 add_test(NAME signature_unit COMMAND signature_test)
