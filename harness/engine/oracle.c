@@ -48,9 +48,10 @@ void rt_make_line(char *out, int len, char kind, int id, uint64_t seq)
 	if (n > len)
 		n = len < 0 ? 0 : len;
 	memcpy(out, tag, (size_t)n);
-	/* the payload: base-26 digits of a hash, 13 letters per 64-bit mix
-	 * (26^13 < 2^64), so writing and checking a line cost a few mixes,
-	 * not one per letter */
+	/* the payload: the base-26 digits of a hash read as a fraction, h/2^64
+	 * (each letter the integer part of h * 26, h keeping the fraction),
+	 * 13 letters per 64-bit mix, so writing and checking a line cost a
+	 * few mixes and one multiply per letter */
 	uint64_t seed = rt_mix64(((uint64_t)id << 40) ^ seq ^ ((uint64_t)kind << 56)), h = 0;
 	for (int i = n, left = 0; i < len; i++, left--) {
 		if (!left) {
@@ -58,8 +59,9 @@ void rt_make_line(char *out, int len, char kind, int id, uint64_t seq)
 			h = seed;
 			left = 13;
 		}
-		out[i] = (char)('a' + (h % 26));
-		h /= 26;
+		unsigned __int128 x = (unsigned __int128)h * 26;
+		out[i] = (char)('a' + (int)(x >> 64));
+		h = (uint64_t)x;
 	}
 	out[len] = 0;
 }
