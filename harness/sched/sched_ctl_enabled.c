@@ -37,6 +37,7 @@ static int capw;                       /* words per bitset */
 static uint64_t *b_free, *b_lock, *b_sleep, *b_timed, *scratch;
 static uint64_t *r_free, *r_scratch;   /* by rank */
 static int *rank_of, ranked, first_rank = -1;
+static int *kq;   /* K_LOCK: index of the thread's wait queue in wq */
 static struct waitq *wq;
 static int nwq;
 static uint8_t *kind;
@@ -53,13 +54,12 @@ static void grow_bits(uint64_t **b, int old, int w)
 	memset(*b + old, 0, (size_t)(w - old) * sizeof **b);
 }
 
-static void ensure(int i)
+static void grow(int i)
 {
-	if (i < capk)
-		return;
 	int ncap = i + 64 > 2 * capk ? i + 64 : 2 * capk;
 	kind = rt_xrealloc(kind, (size_t)ncap);
 	rank_of = rt_xrealloc(rank_of, (size_t)ncap * sizeof *rank_of);
+	kq = rt_xrealloc(kq, (size_t)ncap * sizeof *kq);
 	memset(kind + capk, K_NONE, (size_t)(ncap - capk));
 	klock = rt_xrealloc(klock, (size_t)ncap * sizeof *klock);
 	memset(klock + capk, 0, (size_t)(ncap - capk) * sizeof *klock);
@@ -81,12 +81,20 @@ static void ensure(int i)
 	}
 }
 
-static struct waitq *queue_of(const rt_lock *l)
+static inline void ensure(int i)
+{
+	if (i >= capk)
+		grow(i);
+}
+
+/* The wait queue of lock l (a free one taken for it if none): an index,
+ * kept by each thread filed there (kq), since wq moves as it grows. */
+static int queue_of(const rt_lock *l)
 {
 	struct waitq *empty = NULL;
 	for (int q = 0; q < nwq; q++) {
 		if (wq[q].l == l)
-			return &wq[q];
+			return q;
 		if (!wq[q].n && !empty)
 			empty = &wq[q];
 	}
@@ -98,7 +106,7 @@ static struct waitq *queue_of(const rt_lock *l)
 		empty->n = 0;
 	}
 	empty->l = l;
-	return empty;
+	return (int)(empty - wq);
 }
 
 void ctl_en_reset_locked(int want_on)
@@ -144,7 +152,7 @@ static void unfile(int i)
 			CLR(r_free, rank_of[i]);
 		break;
 	case K_LOCK: {
-		struct waitq *q = queue_of(klock[i]);
+		struct waitq *q = &wq[kq[i]];
 		CLR(q->bits, i);
 		if (ranked)
 			CLR(q->rbits, rank_of[i]);
@@ -189,7 +197,8 @@ void ctl_en_update(int i)
 			SET(r_free, rank_of[i]);
 		break;
 	case K_LOCK: {
-		struct waitq *q = queue_of(l);
+		kq[i] = queue_of(l);
+		struct waitq *q = &wq[kq[i]];
 		SET(q->bits, i);
 		if (ranked)
 			SET(q->rbits, rank_of[i]);
@@ -310,7 +319,7 @@ int ctl_en_repri_waiters(int chosen)
 	if (!on)
 		return 0;
 	if (kind[chosen] == K_LOCK) {
-		const struct waitq *q = queue_of(klock[chosen]);
+		const struct waitq *q = &wq[kq[chosen]];
 		int w = (ctl_nct + 63) / 64;
 		for (int j = 0; j < w; j++)
 			for (uint64_t m = q->bits[j]; m; m &= m - 1) {
