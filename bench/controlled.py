@@ -82,7 +82,7 @@ def one(binary, runs, extra, seed, faults=None):
         extra = extra[1:]
     target = [] if "--target" in extra else ["--target", "rich_live_fixed"]
     cmd = [binary, "explore", "--scenario", "live_refresh"] + target + [
-           "--runs", str(runs), "--seed", str(seed), "--no-supervisor"] + extra
+           "--runs", str(runs), "--seed", str(seed), "--no-supervisor", "--report", "none"] + extra
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -109,7 +109,10 @@ def pair_64_8(samples, threads):
     """64 against 8 print workers, pct, --jobs 1.  This VM's speed drifts by
     20% and more over seconds, so the two are alternated three times within
     each sample in short runs (1,000 and 120 executions) and a sample's ratio
-    is the 64-worker rate over the 8-worker rate of the same alternations."""
+    is the 64-worker rate over the 8-worker rate of the same alternations.
+    At least 7 samples, whatever SAMPLES says.  The page faults are per
+    execution of these short runs, the process's start-up (about 200 and
+    400 faults) included."""
     env = THREADS if threads else []
     base = ["--strategy", "pct", "--jobs", "1"]
     rw, rc, f8, f64 = [], [], [], []
@@ -128,8 +131,8 @@ def pair_64_8(samples, threads):
           f"of 3 alternations (goal >= 0.125): "
           f"wall {min(rw):.3f} / {statistics.median(rw):.3f} / {max(rw):.3f}, "
           f"CPU {min(rc):.3f} / {statistics.median(rc):.3f} / {max(rc):.3f} (min / median / max); "
-          f"minor page faults per execution {statistics.median(f8):.2f} (8) and "
-          f"{statistics.median(f64):.2f} (64)")
+          f"minor page faults per execution, process start-up included "
+          f"{statistics.median(f8):.2f} (8) and {statistics.median(f64):.2f} (64)")
 
 
 def main():
@@ -145,7 +148,8 @@ def main():
             wall[name].append(w)
             cpu[name].append(c)
     load1 = os.getloadavg()
-    print(f"controlled executions/s, explore live_refresh (rich_live_fixed unless named), {samples} samples "
+    print(f"controlled executions/s, explore live_refresh (rich_live_fixed unless named), {samples} "
+          f"sample{'s' if samples != 1 else ''} "
           f"interleaved; load average {load0[0]:.2f} before, {load1[0]:.2f} after, "
           f"{os.cpu_count()} CPUs")
     print()
