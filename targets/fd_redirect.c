@@ -125,7 +125,7 @@ static int stream_open(struct pys *st, const char **why)
 	if (pipe_kib)   /* best effort: the kernel rounds up to a page */
 		fcntl(p[1], F_SETPIPE_SZ, pipe_kib * 1024);
 	struct stat s;
-	st->pipe_ino = fstat(p[1], &s) == 0 ? (unsigned long)s.st_ino : 0;
+	atomic_store(&st->pipe_ino, fstat(p[1], &s) == 0 ? (unsigned long)s.st_ino : 0);
 	st->original_fd = fd;
 	st->pipe_r = p[0];
 	st->pipe_w = p[1];
@@ -299,7 +299,8 @@ static int match_pipe(struct pys_session *s, void *arg)
 	struct pipe_query *q = arg;
 	struct pys *st[2] = { &s->out, &s->err };
 	for (int i = 0; i < 2; i++) {
-		if (!st[i]->pipe_ino || st[i]->pipe_ino != q->ino)
+		unsigned long ino = atomic_load(&st[i]->pipe_ino);
+		if (!ino || ino != q->ino)
 			continue;
 		snprintf(q->out, q->n, "it is the %s pipe of session %d (load %d, %s); its reader, the "
 				       "forwarder thread, is %s",

@@ -40,7 +40,10 @@ struct pys {
 	int original_fd;              /* sys.stdout.fileno() when it was built */
 	_Atomic int fd_dup;           /* dup of original_fd while redirected, else -1 */
 	int pipe_r, pipe_w;
-	unsigned long pipe_ino;
+	/* atomic: a blocked writer's report looks through every session's
+	 * pipes (under the session list's lock) while a session being
+	 * started, already on the list, sets its own */
+	_Atomic unsigned long pipe_ino;
 	_Atomic int fwd;              /* enum pys_fwd */
 	_Atomic int exit_flag;
 	_Atomic int abandoned;        /* half-built: the forwarder closes pipe_r */
