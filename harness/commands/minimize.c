@@ -125,8 +125,7 @@ static int replay_best_on(struct mz *m, struct best *b, const struct rt_config *
 	struct rt_ctl_params p;
 	rt_ctl_params_from_config(c, &p);
 	p.strategy = RT_STRAT_REPLAY;
-	rt_ctl_result_checks(&b->r.ctl);
-	p.replay = b->r.ctl.choices;
+	p.replay = b->r.ctl.choices;   /* lenient: no check bytes compared */
 	p.nreplay = b->r.ctl.nchoices;
 	p.lenient = 1;
 	p.vstep_ns = m->vstep;
@@ -299,21 +298,8 @@ static int finish(const struct minimize_job *job, struct mz *m, struct best *b,
 			*dot = 0;
 		strncat(out, ".min.repro", sizeof out - strlen(out) - 1);
 	}
-	struct rt_repro mr = { 0 };
-	mr.cfg = b->cfg;
-	snprintf(mr.verdict, sizeof mr.verdict, "%s", rt_verdict_name(b->r.code));
-	snprintf(mr.signature, sizeof mr.signature, "%s", b->r.signature);
-	mr.strategy = b->p.strategy;
-	mr.depth = b->p.depth;
-	mr.seed = b->p.seed;
-	mr.k = b->p.k_estimate;
-	mr.vstep_ns = b->p.vstep_ns;
-	mr.max_steps = b->p.max_steps;
-	mr.nthreads = b->r.ctl.nthreads;
-	rt_ctl_result_checks(&b->r.ctl);
-	mr.choices = b->r.ctl.choices;
-	mr.nchoices = b->r.ctl.nchoices;
-	mr.preemptions = b->r.ctl.preemptions;
+	struct rt_repro mr;
+	rt_repro_from(&mr, &b->cfg, &b->p, &b->r);
 	char cmd[2400];
 	rt_replay_repro_cmd(cmd, sizeof cmd, b->cfg.target, out);
 	mr.replay_cmd = cmd;
