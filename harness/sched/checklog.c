@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One choice: its nwords words follow the previous choice's in w. */
 struct ckrec {
-	size_t at;          /* its words: w[at .. at + nwords) */
 	int nwords, ev;
 	const char *cls;    /* NULL: not an acquire */
 };
@@ -49,7 +49,7 @@ void rt_checklog_add(struct rt_checklog **logp, const uint64_t *w, int nw, int e
 	}
 	for (int j = 0; j < nw; j++)   /* a word or two: no call to memcpy */
 		l->w[l->nw + (size_t)j] = w[j];
-	l->rec[l->nrec++] = (struct ckrec){ l->nw, nw, ev, cls };
+	l->rec[l->nrec++] = (struct ckrec){ nw, ev, cls };
 	l->nw += (size_t)nw;
 }
 
@@ -58,10 +58,12 @@ void rt_checklog_fill(struct rt_checklog *l, struct rt_choice *choices, size_t n
 	if (!l || l->filled)
 		return;
 	struct rt_checkhash h = { 0 };
+	const uint64_t *w = l->w;
 	for (size_t i = 0; i < n && i < l->nrec; i++) {
 		const struct ckrec *r = &l->rec[i];
-		uint64_t set = rt_checkhash_bits(&h, l->w + r->at, r->nwords);
+		uint64_t set = rt_checkhash_bits(&h, w, r->nwords);
 		choices[i].check = rt_check_byte(set, r->ev, r->cls);
+		w += r->nwords;
 	}
 	rt_checkhash_free(&h);
 	l->filled = 1;

@@ -61,16 +61,6 @@ static inline int enset_nth(const struct ctl_enset *s, int k)
 	return -1;
 }
 
-/* The members in index order into e (room for enset_count); returns how many. */
-static inline int enset_list(const struct ctl_enset *s, int *e)
-{
-	int n = 0;
-	for (int j = 0; j < s->nwords; j++)
-		for (uint64_t m = s->bits[j]; m; m &= m - 1)
-			e[n++] = j * 64 + __builtin_ctzll(m);
-	return n;
-}
-
 #define ENSET_FOR(s, i)                                                         \
 	for (int i = enset_next((s), 0); i >= 0; i = enset_next((s), i + 1))
 

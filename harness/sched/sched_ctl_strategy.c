@@ -20,7 +20,7 @@
 uint64_t ctl_nchoice, ctl_pct_cp[8];
 static size_t capchoices;
 static uint32_t nme_none;   /* choices with no running thread (rt_steer.k of me -1) */
-static struct rt_checkhash enabled_hash;   /* check_of's hash of e[] */
+static struct rt_checkhash enabled_hash;   /* check_of's, resumed pick to pick */
 
 void ctl_strategy_reset_locked(void)
 {
