@@ -6,8 +6,9 @@
  * enabled while the lock is free or theirs), sleep (asleep or in a timed
  * wait: enabled once their virtual wake-up came), timed (lock waiters with
  * a timeout: they give up when it passed).  A pick costs one look per lock
- * wanted, per sleeper and per timed waiter, plus the enabled threads
- * themselves, whatever the number of threads.
+ * wanted, per sleeper and per timed waiter, and a few words of bits per 64
+ * threads: the enabled set is handed out as a bitset (enset.h), never
+ * listed.
  *
  * Ranks: a second numbering of the threads (PCT's priority order, 0 the
  * highest), given by ctl_en_rank.  While it holds, the free file and the
