@@ -190,9 +190,9 @@ int main(int argc, char **argv)
 	/* Executions follow each other in one process (explore, minimize):
 	 * memory one frees, the next takes again.  glibc would hand large
 	 * blocks back to the kernel (munmap, heap trimming) and the next
-	 * execution fault every page in again: 27 page faults per execution
-	 * with 64 print workers.  Keep them (a test tool's peak is its
-	 * working set anyway). */
+	 * execution fault every page in again (the schedule's check log at
+	 * 64 print workers: 27 page faults per execution).  Keep them (a test
+	 * tool's peak is its working set anyway). */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	rt_config_use_catalog(&rt_target_catalog);

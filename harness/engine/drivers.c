@@ -36,10 +36,9 @@ static int npts;
 static _Atomic int stop_flag;
 static _Atomic int workers_left;   /* print/log drivers still in their op loop */
 
-/* gc_mu serializes claiming a collection; the counts are atomics so that
- * an allocation point, most of which find nothing to collect, reads them
- * without taking it (three mutex pairs per controlled step, before) */
-static pthread_mutex_t gc_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Atomics, no mutex: an allocation point, most of which find nothing to
+ * collect, only reads them (a mutex pair per point was three per controlled
+ * step), and a collector claims its turn by swapping gc_collecting 0 -> 1. */
 static _Atomic int gc_pending;
 static _Atomic int gc_collecting;
 static _Atomic int gc_enabled;
@@ -105,18 +104,19 @@ static void gc_alloc_point(struct rt_site site)
 		return;
 	struct rt_thread *t = rt_self();
 	rt_sched_point(t, RT_EV_ALLOC, NULL);
-	pthread_mutex_lock(&gc_mu);
-	if (gc_collecting || gc_pending < cfg->gc_threshold) {
-		pthread_mutex_unlock(&gc_mu);
+	int idle = 0;
+	if (!atomic_compare_exchange_strong(&gc_collecting, &idle, 1))
+		return;   /* another thread collects */
+	/* A collection runs a bounded batch: with real threads garbage can be
+	 * made faster than one thread finalizes it (no GIL here).  Only the
+	 * collector takes from gc_pending; others only add to it. */
+	int pending = atomic_load(&gc_pending);
+	if (pending < cfg->gc_threshold) {   /* collected since the look above */
+		atomic_store(&gc_collecting, 0);
 		return;
 	}
-	/* A collection runs a bounded batch: with real threads garbage can be
-	 * made faster than one thread finalizes it (no GIL here). */
-	int pending = atomic_load(&gc_pending);
 	int n = pending < RT_GC_BATCH ? pending : RT_GC_BATCH;
-	atomic_fetch_sub(&gc_pending, n);   /* more may come meanwhile */
-	atomic_store(&gc_collecting, 1);
-	pthread_mutex_unlock(&gc_mu);
+	atomic_fetch_sub(&gc_pending, n);
 
 	const char *prev = t->op;
 	rt_thread_set_op(t, "finalizer");
