@@ -56,8 +56,10 @@ extern struct rt_ctl_result ctl_r;
  * sleep on the condvar inside it while the table of pointers grows. */
 extern struct cthread **ctl_ct;
 /* PCT's and POS's priority of thread i, in arrays of their own (as many
- * entries as ctl_ct): a pick scans them for every enabled thread, and
- * contiguous entries cost one load each, not two into scattered records. */
+ * entries as ctl_ct): POS's pick reads one for every enabled thread, and
+ * contiguous entries cost one load each, not two into scattered records.
+ * Whoever changes ctl_pct_prio calls ctl_pct_changed() (PCT keeps the
+ * threads sorted by it, sched_ctl_strategy.c). */
 extern int *ctl_pct_prio;
 extern uint64_t *ctl_pos_prio;
 extern int ctl_nct, ctl_cur, ctl_all_done, ctl_draining;
