@@ -9,8 +9,16 @@
  *    all of it, every run.
  * 2. stop() right after start(), before the helper may have run: it ends.
  * 3. Beats keep coming while start() lasts (period 1 ms: three read).
- * 4. fd < 0 (unsupervised): no thread, nothing written, stop() is harmless. */
+ * 4. fd < 0 (unsupervised): no thread, nothing written, stop() is harmless.
+ * 5. The supervisor gone (EPIPE, SIGPIPE ignored as the harness does): the
+ *    process ends with RT_EXIT_INTERRUPTED, as every other heartbeat
+ *    (base/util.h: rt_heartbeat), not a start() that goes on alone. */
 #include "engine/beats.h"
+
+#include "base/report.h"
+
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +79,23 @@ int main(void)
 	CHECK(rt_beats_start(&b, -1, 1000000ULL) == 0, "start with fd -1 failed");
 	rt_beats_stop(&b);
 	CHECK(b.sent == 0 && !b.running, "4: %lu beats without a supervisor", b.sent);
+
+	/* 5 */
+	int q[2], st = 0;
+	pid_t pid = -1;
+	if (pipe(q) == 0 && close(q[0]) == 0)   /* no reader left anywhere */
+		pid = fork();
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		rt_beats_start(&b, q[1], 1000000ULL);
+		sleep(1);   /* the first beat fails at once */
+		rt_beats_stop(&b);
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid, "5: fork");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == RT_EXIT_INTERRUPTED,
+	      "5: a heartbeat into a closed pipe: status 0x%x, not exit %d", st, RT_EXIT_INTERRUPTED);
+	close(q[1]);
 
 	if (fails)
 		return 1;

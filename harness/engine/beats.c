@@ -14,15 +14,14 @@
 
 #include <errno.h>
 #include <time.h>
-#include <unistd.h>
 
 static void *beats_main(void *arg)
 {
 	struct rt_beats *b = arg;
 	pthread_mutex_lock(&b->mu);
 	while (!b->stop) {
-		if (write(b->fd, "h", 1) < 0 && errno != EAGAIN)
-			break;   /* the supervisor is gone: nobody to tell */
+		if (rt_heartbeat(b->fd) < 0)
+			break;   /* the pipe failed: nobody to tell */
 		b->sent++;
 		struct timespec ts = rt_deadline_in(CLOCK_REALTIME, b->period_ns);
 		while (!b->stop && pthread_cond_timedwait(&b->cv, &b->mu, &ts) != ETIMEDOUT)
