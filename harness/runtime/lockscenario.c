@@ -62,14 +62,12 @@ void rt_lock_scenario(struct rt_buf *b, const struct rt_scen_edge *e, int n)
 	int s = run_start(e, n), runs = 0, a = 0, na = n - 1;
 	for (int i = 0; i < n; i++)
 		runs += i == 0 || !same(e, n, s + i, s + i - 1);
-	if (runs == 2) {   /* A: the run without the new edge (n - 1) */
-		int first_end = s;
-		while (same(e, n, first_end + 1, s))
-			first_end++;
-		int len0 = first_end - s + 1;
-		int new_in_first = (n - 1 - s + n) % n < len0;
-		a = new_in_first ? (s + len0) % n : s;
-		na = new_in_first ? n - len0 : len0;
+	if (runs == 2) {   /* A: the run after the new edge's (n - 1), to its end */
+		for (a = n - 1; same(e, n, a + 1, n - 1); a++)
+			;
+		a = (a + 1) % n;
+		for (na = 1; same(e, n, a + na, a); na++)
+			;
 	}
 	if (runs <= 2)
 		two_columns(b, e, n, a, na);
