@@ -44,8 +44,8 @@ uint32_t rt_rng_below(struct rt_rng *r, uint32_t n);   /* uniform in [0,n) */
 uint64_t rt_mix64(uint64_t x);
 
 const char *rt_basename(const char *path);
-/* A count's plural ending: "%d thread%s", n, rt_s(n) */
-static inline const char *rt_s(long long n) { return n == 1 ? "" : "s"; }
+/* A count's plural ending: "%d thread%s", n, rt_s(n); any integer type */
+static inline const char *rt_s(unsigned long long n) { return n == 1 ? "" : "s"; }
 
 /* Saved descriptors: taken before any target starts, so reports never go
  * through the redirection under test. */

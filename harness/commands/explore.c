@@ -125,7 +125,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	if (!sh)
 		rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " execution%s, seed %"
 			    PRIu64 "\n", rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "",
-			    o->runs, rt_s((long long)o->runs), o->seed);
+			    o->runs, rt_s(o->runs), o->seed);
 	for (uint64_t i = sh ? (uint64_t)o->shard : 0; i < o->runs && !found; i += step) {
 		if (sh && rt_explore_shared_next(sh, o->shard, i))
 			break;   /* a lower execution found something */
@@ -190,8 +190,8 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		rt_report_print(potential.text);
 		rt_fdprintf(rt_out_fd(), "potential deadlock after %" PRIu64 " execution%s (%.2f s): %s\n"
 			    "confirming: steering the scheduler toward the cycle (up to %" PRIu64
-			    " execution%s)\n", found_at + 1, rt_s((long long)found_at + 1), el,
-			    potential.signature, o->confirm_runs, rt_s((long long)o->confirm_runs));
+			    " execution%s)\n", found_at + 1, rt_s(found_at + 1), el,
+			    potential.signature, o->confirm_runs, rt_s(o->confirm_runs));
 		/* the repro is named by the execution that found it, as the
 		 * potential report (made during it) already says */
 		plan_path(path, sizeof path, c, o, found_at);
@@ -215,7 +215,7 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 		if (found == 1) {
 			rt_fdprintf(rt_out_fd(), "not confirmed in %" PRIu64 " steered execution%s: "
 				    "reporting the potential deadlock\n", o->confirm_runs,
-				    rt_s((long long)o->confirm_runs));
+				    rt_s(o->confirm_runs));
 			struct rt_buf b = { 0 };
 			rt_explain_write(&why, c, &b);
 			rt_write_all(rt_out_fd(), b.p, b.len);
@@ -238,19 +238,19 @@ int rt_explore(const struct rt_config *c, const struct rt_explore_opts *o)
 	el = (double)(rt_now_ns() - t0) / 1e9;
 	if (!found && !sh)
 		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " execution%s\n", done,
-			    rt_s((long long)done));
+			    rt_s(done));
 	if (!sh)
 		rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " execution%s in %.2f s (%.0f/s), %" PRIu64
-			    " choice point%s per execution\n", done, rt_s((long long)done), el,
+			    " choice point%s per execution\n", done, rt_s(done), el,
 			    (double)done / (el > 0 ? el : 1), done ? k_sum / done : 0,
-			    rt_s(done ? (long long)(k_sum / done) : 0));
+			    rt_s(done ? k_sum / done : 0));
 	if (found && sh)
 		rt_explore_shared_result(sh, found_at + 1 + steer_tries,
 					 found == 2 ? r.signature : potential.signature,
 					 unwritten ? "not written (see above)" : path);
 	if (found && !sh)
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " execution%s: %s\nrepro: %s\n",
-			    done, rt_s((long long)done), found == 2 ? r.signature : potential.signature,
+			    done, rt_s(done), found == 2 ? r.signature : potential.signature,
 			    unwritten ? "not written (see above)" : path);
 	/* one JSON report: this process's, or the winning --jobs worker's */
 	int reports = !sh || found;
@@ -314,7 +314,7 @@ static int replay_work(void *arg)
 	} else {
 		rt_fdprintf(rt_out_fd(), "replay: reproduced %s (%zu choice point%s, %d preemption%s)\n",
 			    r.signature[0] ? r.signature : "no finding", r.ctl.nchoices,
-			    rt_s((long long)r.ctl.nchoices), r.ctl.preemptions, rt_s(r.ctl.preemptions));
+			    rt_s(r.ctl.nchoices), r.ctl.preemptions, rt_s(r.ctl.preemptions));
 	}
 	const char *const *cyc = NULL;   /* the finding's cycle, as data */
 	int nc = 0, fcode;

@@ -62,7 +62,7 @@ void rt_explore_progress(int tty, uint64_t t0, uint64_t done, uint64_t runs, uin
 	uint64_t now = rt_now_ns(), el = now - t0 ? now - t0 : 1;
 	rt_fdprintf(rt_err_fd(), "%s[explore %6.1fs] %" PRIu64 " of %" PRIu64 " execution%s, %.0f/s, %"
 		    PRIu64 " choice points per execution%s | findings %" PRIu64 "%s", tty ? "\r" : "",
-		    (double)el / 1e9, done, runs, rt_s((long long)runs), (double)done * 1e9 / (double)el,
+		    (double)el / 1e9, done, runs, rt_s(runs), (double)done * 1e9 / (double)el,
 		    done ? choices / done : 0, note, findings, tty ? "\033[K" : "\n");
 }
 
@@ -180,14 +180,14 @@ static void summary(const struct rt_explore_shared *s, uint64_t t0, int jobs, co
 	uint64_t n = atomic_load(&s->execs), k = atomic_load(&s->choices);
 	int won = atomic_load(&s->winner) >= 0;
 	if (!won)
-		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " execution%s\n", n, rt_s((long long)n));
+		rt_fdprintf(rt_out_fd(), "no finding in %" PRIu64 " execution%s\n", n, rt_s(n));
 	uint64_t per = n ? k / n : 0;
 	rt_fdprintf(rt_out_fd(), "explore: %" PRIu64 " execution%s in %.2f s (%.0f/s) over %d jobs, %"
-		    PRIu64 " choice point%s per execution\n", n, rt_s((long long)n), el,
-		    (double)n / (el > 0 ? el : 1), jobs, per, rt_s((long long)per));
+		    PRIu64 " choice point%s per execution\n", n, rt_s(n), el,
+		    (double)n / (el > 0 ? el : 1), jobs, per, rt_s(per));
 	if (won) {
 		rt_fdprintf(rt_out_fd(), "first finding after %" PRIu64 " execution%s: %s\nrepro: %s\n",
-			    atomic_load(&s->execs_at_win), rt_s((long long)atomic_load(&s->execs_at_win)),
+			    atomic_load(&s->execs_at_win), rt_s(atomic_load(&s->execs_at_win)),
 			    s->sig, s->path);
 		const char *argv[6];
 		rt_replay_repro_argv(argv, target, s->path);
@@ -216,7 +216,7 @@ int rt_explore_run(const struct rt_config *c, const struct rt_explore_opts *o, i
 	s->jobs = jobs;
 	rt_fdprintf(rt_out_fd(), "explore: strategy %s%s, up to %" PRIu64 " execution%s, seed %" PRIu64
 		    ", %d jobs\n", rt_strategy_name(o->strategy), o->strategy == 1 ? " (PCT)" : "",
-		    o->runs, rt_s((long long)o->runs), o->seed, jobs);
+		    o->runs, rt_s(o->runs), o->seed, jobs);
 	uint64_t t0 = rt_now_ns();
 	for (int k = 0; k < jobs; k++) {
 		pid[k] = fork();
