@@ -55,8 +55,11 @@ int rt_err_fd(void);                      /* saved stderr */
 /* Point fd 1/2 back at the saved originals (a target may have dup2-ed over
  * them); before a hang report and at the end of a run. */
 void rt_std_fds_restore(void);
-/* 1 once the saved stdout's reader has gone (a pipe or socket whose other
- * end closed: `| head -1`); never for a file or a terminal. */
+/* 1 once the saved stdout's reader has gone where the kernel says so with
+ * POLLERR: a pipe's (`| head -1`), or a pseudo-terminal's whose master
+ * closed (POLLERR|POLLHUP).  Never for a file or a live terminal, nor for a
+ * socket whose peer closed (a Unix socket gives POLLHUP, TCP nothing until
+ * a write fails): this does not see those. */
 int rt_out_closed(void);
 /* One heartbeat on fd (a non-blocking pipe to the supervisor): fd, or -1
  * once it fails.  EPIPE: the supervisor is gone, and this process ends, as
