@@ -37,8 +37,7 @@ header_cmd() { sed -n '1s/^# redirtorture repro file: replay with `\(.*\)`$/\1/p
 mkdir "$WORK/my dir"
 run min "$(scaled 60000)" minimize "$RT_SOURCE_DIR/corpus/replay/busted-abba.repro" -o "my dir/s.repro"
 expect_rc 0
-while read -r f; do echo "$f"; done <named.files >headers.files
-echo "my dir/s.repro" >>headers.files
+{ cat named.files; echo "my dir/s.repro"; } >headers.files
 while read -r f; do
   cmd=$(header_cmd "$f")
   want="$(printf '%q' "$RT_BIN") replay $(printf '%q' "$f")"
