@@ -22,7 +22,6 @@ static void *beats_main(void *arg)
 	while (!b->stop) {
 		if (rt_heartbeat(b->fd) < 0)
 			break;   /* the pipe failed: nobody to tell */
-		b->sent++;
 		struct timespec ts = rt_deadline_in(CLOCK_REALTIME, b->period_ns);
 		while (!b->stop && pthread_cond_timedwait(&b->cv, &b->mu, &ts) != ETIMEDOUT)
 			;

@@ -16,7 +16,6 @@ struct rt_beats {
 	int stop;
 	int running;          /* the thread was started: stop joins it */
 	uint64_t period_ns;
-	unsigned long sent;   /* heartbeats written (tests) */
 };
 
 /* Write one heartbeat ("h") to fd now and one every period_ns from a helper
