@@ -94,7 +94,8 @@ static inline int rt_lock_chain_known_(const struct rt_thread *t, const rt_lock 
 	/* with a held lock below, the key with instances first: the one
 	 * stored while the edge's instances count, the common case */
 	const struct rt_held *h = rt_lockgraph_edge_from(t);
-	if (h && rt_chainset_has(&t->chains, ckey ^ rt_chain_mix(h->lock->serial_mix ^ l->serial_k)))
+	if (h && rt_chainset_has(&t->chains,
+				       rt_lockgraph_ikey_of(ckey, h->lock->serial_mix, l->serial_k)))
 		return 1;
 	return rt_chainset_has(&t->chains, ckey);
 }

@@ -54,9 +54,14 @@ static inline uint64_t rt_lockgraph_ckey(uint64_t next, unsigned how)
  * lock keeps its two terms, lock_fast.h). */
 static inline uint64_t rt_lockgraph_serial_from(uint64_t serial) { return rt_chain_mix(serial); }
 static inline uint64_t rt_lockgraph_serial_to(uint64_t serial) { return serial * 0x165667b19e3779f9ULL; }
+static inline uint64_t rt_lockgraph_ikey_of(uint64_t ckey, uint64_t from_term, uint64_t to_term)
+{
+	return ckey ^ rt_chain_mix(from_term ^ to_term);   /* the terms: serial_from, serial_to */
+}
 static inline uint64_t rt_lockgraph_ikey(uint64_t ckey, uint64_t from_serial, uint64_t to_serial)
 {
-	return ckey ^ rt_chain_mix(rt_lockgraph_serial_from(from_serial) ^ rt_lockgraph_serial_to(to_serial));
+	return rt_lockgraph_ikey_of(ckey, rt_lockgraph_serial_from(from_serial),
+				    rt_lockgraph_serial_to(to_serial));
 }
 /* The entry of t's held list an acquisition's edge comes from: the most
  * recently taken lock still held, re-entries skipped; NULL if none.  The
