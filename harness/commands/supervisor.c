@@ -54,7 +54,8 @@ static json_t *child_report(const char *path)
 }
 
 /* The parent's own finding (the child cannot report it): CRASH for a child
- * that died or wedged, INTERRUPTED for a run stopped by a signal. */
+ * that died or wedged, INTERRUPTED for a run stopped by a signal, CLOSED
+ * for one stopped because stdout's reader went away. */
 static int supervisor_report(int code, const char *json_path, const char *what,
 			     const char *canon, const char *why)
 {
