@@ -58,6 +58,36 @@ static void *both_orders(void *arg)
 	return NULL;
 }
 
+/* three threads, the first nesting two edges: Tri.A -> B -> C, C -> D, D -> A */
+struct nesting {
+	const char *name;
+	rt_lock *locks[3];
+	int n;
+};
+static void *take_in_order(void *arg)
+{
+	const struct nesting *w = arg;
+	rt_thread_register(w->name, "test");
+	for (int i = 0; i < w->n; i++)
+		rt_lock_acquire(w->locks[i]);
+	for (int i = w->n - 1; i >= 0; i--)
+		rt_lock_release(w->locks[i]);
+	return NULL;
+}
+
+static void three_threads(void)
+{
+	rt_lock *t[4];
+	static const char *const names[4] = { "Tri.A", "Tri.B", "Tri.C", "Tri.D" };
+	for (int i = 0; i < 4; i++)
+		t[i] = rt_lock_new(names[i], RT_LOCK_PLAIN);
+	struct nesting w[3] = { { "first", { t[0], t[1], t[2] }, 3 },
+				{ "second", { t[2], t[3] }, 2 },
+				{ "third", { t[3], t[0] }, 2 } };
+	for (int i = 0; i < 3; i++)
+		rt_test_run(take_in_order, &w[i]);
+}
+
 /* The scenario reads as two threads: the nester's chain in one column
  * (it read "nester: lock(Chain.A); ... lock(Chain.B);" three times, one
  * thread as three participants), the inverter in the other; one thread in
@@ -80,9 +110,16 @@ static int check_scenarios(void)
 		"  lock(Self.Y);\n\n"
 		" (both took these locks in both orders, at different times: two threads that "
 		"do the same can deadlock)\n";
+	/* three threads: one line each, a thread's two edges on its one line */
+	static const char three[] =
+		" Possible unsafe locking scenario:\n\n"
+		"  first: lock(Tri.A); ... lock(Tri.B); ... lock(Tri.C);\n"
+		"  second: lock(Tri.C); ... lock(Tri.D);\n"
+		"  third: lock(Tri.D); ... lock(Tri.A);\n"
+		"  (each thread takes its first lock, then waits for the next)\n";
 	int code, fails = 0;
-	const char *kind, *sig, *text[2] = { "", "" };
-	for (int i = 0; i < 2 && rt_report_get(i, &code, &kind, &sig, &text[i]) == 0; i++)
+	const char *kind, *sig, *text[3] = { "", "", "" };
+	for (int i = 0; i < 3 && rt_report_get(i, &code, &kind, &sig, &text[i]) == 0; i++)
 		;
 	if (!strstr(text[0], two)) {
 		fprintf(stderr, "FAIL: the chain's scenario is not two columns:\n%s\n", text[0]);
@@ -90,6 +127,10 @@ static int check_scenarios(void)
 	}
 	if (!strstr(text[1], self)) {
 		fprintf(stderr, "FAIL: one thread in both orders, scenario:\n%s\n", text[1]);
+		fails++;
+	}
+	if (!strstr(text[2], three)) {
+		fprintf(stderr, "FAIL: three threads, scenario:\n%s\n", text[2]);
 		fails++;
 	}
 	return fails;
@@ -125,9 +166,10 @@ int main(void)
 	x = rt_lock_new("Self.X", RT_LOCK_PLAIN);
 	y = rt_lock_new("Self.Y", RT_LOCK_PLAIN);
 	rt_test_run(both_orders, NULL);
+	three_threads();
 	fails += check_scenarios();
 	if (!fails)
 		printf("PASS: one finding, the cycle along its own chain; 4 edges; scenarios in two "
-		       "columns\n");
+		       "columns, three threads one line each\n");
 	return fails ? 1 : 0;
 }
