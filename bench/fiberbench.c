@@ -105,10 +105,15 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	double *th = calloc((size_t)samples, sizeof *th), *fb = calloc((size_t)samples, sizeof *fb);
+	double load[3] = { 0 }, load1[3] = { 0 };
+	getloadavg(load, 1);
 	for (int s = 0; s < samples; s++) {
 		th[s] = time_threads(n);
 		fb[s] = time_fibers(n);
 	}
+	getloadavg(load1, 1);
+	printf("%d sample%s x %ld round trips, threads and fibers interleaved; load average %.2f "
+	       "before, %.2f after\n\n", samples, samples == 1 ? "" : "s", n, load[0], load1[0]);
 	qsort(th, (size_t)samples, sizeof *th, cmp_d);
 	qsort(fb, (size_t)samples, sizeof *fb, cmp_d);
 	printf("| hand-off between two drivers | min ns | median ns | max ns | x fiber (median) |\n");

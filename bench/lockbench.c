@@ -174,7 +174,7 @@ static void table(const char *title, struct result *res, int samples)
 		if (variants[k] < 0)
 			printf("| plain pthread mutex ");
 		else
-			printf("| instrumented, %d other locks held ", variants[k]);
+			printf("| instrumented, %d other lock%s held ", variants[k], variants[k] == 1 ? "" : "s");
 		printf("| %.1f | %.1f | %.1f | %.2f |\n", (double)u[0] / 1000, med,
 		       (double)u[samples - 1] / 1000, med / base);
 	}
