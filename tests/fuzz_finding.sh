@@ -33,6 +33,8 @@ expect_in run.err 'wait-for cycle:' "the cycle in the report"
 grep -F -- "signature: $sig" run.err >/dev/null || fail "report without the signature $sig"
 repro=repros/fuzz_schedule-deadlock-$hash.repro
 [ -f "$repro" ] || fail "no repro file $repro (have: $(ls repros))"
+[ "$(head -1 "$repro")" = "# redirtorture repro file: replay with \`redirtorture replay $repro\`" ] ||
+  fail "the repro's header does not give its replay command: $(head -1 "$repro")"
 grep -F -- "replay: redirtorture replay $repro" run.err >/dev/null ||
   fail "the report does not name the repro file"
 expect_ms_below "$(scaled 10000)" "the deadlock became a crash at once"

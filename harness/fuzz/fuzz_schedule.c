@@ -40,6 +40,7 @@
 #include "fuzz/fuzz.h"
 #include "fuzz/fuzz_schedule.h"
 #include "targets.h"
+#include "target_plugins.h"
 
 #include "base/config.h"
 #include "engine/drivers.h"
@@ -279,8 +280,11 @@ static void fs_finding(const struct fs_case *k, struct rt_exec_result *r, const 
 	mkdir(dir, 0755);
 	struct rt_ctl_params p;
 	fs_params(k, &p);
+	char hdr[2400];
+	rt_replay_repro_cmd(hdr, sizeof hdr, k->cfg.target, path);
 	struct rt_repro rp;
 	rt_repro_from(&rp, &k->cfg, &p, r);
+	rp.replay_cmd = hdr;
 	int rc = rt_repro_write(path, &rp, r->ctl.thread_names);
 	if (rc) {
 		rt_fdprintf(rt_err_fd(), "fuzz_schedule: cannot write repro %s: %s\n", path, strerror(-rc));

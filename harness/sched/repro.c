@@ -13,29 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The header's replay command as the user can paste it: the program as
- * invoked and the path as written (a control byte, which would end the
- * comment line, as '?'). */
-static void header(struct rt_buf *b, const char *path, const char *cmd)
+/* The header's replay command, as the caller made it with
+ * rt_replay_repro_cmd (a control byte, which would end the comment line,
+ * as '?'). */
+static void header(struct rt_buf *b, const char *cmd)
 {
-	struct rt_buf c = { 0 };
-	if (!cmd) {
-		rt_buf_shell_quote(&c, rt_report_program());
-		rt_buf_lit(&c, " replay ");
-		rt_buf_shell_quote(&c, path);
-		cmd = c.p;
-	}
 	rt_buf_lit(b, "# redirtorture repro file: replay with `");
 	for (const char *s = cmd; *s; s++)
 		rt_buf_add(b, (unsigned char)*s < 0x20 || *s == 0x7f ? "?" : s, 1);
 	rt_buf_lit(b, "`\n");
-	rt_buf_free(&c);
 }
 
 int rt_repro_write(const char *path, const struct rt_repro *r, const char (*names)[32])
 {
+	if (!r->replay_cmd)
+		return -EINVAL;   /* every writer names its command (rt_replay_repro_cmd) */
 	struct rt_buf b = { 0 };
-	header(&b, path, r->replay_cmd);
+	header(&b, r->replay_cmd);
 	rt_buf_printf(&b, "format: %s\n", RT_REPRO_FORMAT);
 	rt_buf_printf(&b, "verdict: %s\n", r->verdict);
 	rt_buf_printf(&b, "signature: %s\n", r->signature[0] ? r->signature : "none");

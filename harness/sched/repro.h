@@ -20,7 +20,7 @@ struct rt_repro {
 	struct rt_choice *choices;
 	size_t nchoices;
 	int preemptions;
-	const char *replay_cmd;   /* borrowed: the header's command; NULL: PROGRAM replay PATH */
+	const char *replay_cmd;   /* borrowed: the header's command (rt_replay_repro_cmd); required */
 };
 
 /* Write atomically.  0 or -errno. */
